@@ -1,0 +1,37 @@
+"""autograd-tiny: a scalar reverse-mode autodiff engine for seeing and verifying backpropagation.
+
+>>> from autograd_tiny import Value
+>>> x = Value(2.0, "x")
+>>> y = x * x + 3 * x
+>>> y.backward()
+>>> x.grad  # dy/dx = 2x + 3
+7.0
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradcheck
+from .graph import topological_order
+from .modes import AnomalyError, detect_anomaly, no_grad
+from .value import Value, dot, sum, zero_grad
+
+try:
+    __version__ = version("autograd-tiny")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "AnomalyError",
+    "GradcheckEntry",
+    "GradcheckError",
+    "GradcheckResult",
+    "Value",
+    "__version__",
+    "detect_anomaly",
+    "dot",
+    "gradcheck",
+    "no_grad",
+    "sum",
+    "topological_order",
+    "zero_grad",
+]

@@ -1,0 +1,131 @@
+"""Check the engine's gradients against central finite differences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .modes import no_grad
+from .value import Number, Value
+
+
+@dataclass(frozen=True)
+class GradcheckEntry:
+    """One input's comparison: engine (analytic) derivative against finite differences."""
+
+    label: str
+    analytic: float
+    numeric: float
+    abs_error: float
+    rel_error: float
+    ok: bool
+
+
+class GradcheckError(AssertionError):
+    """Raised by ``gradcheck(..., raise_on_failure=True)``; the message is the result table."""
+
+
+@dataclass(frozen=True)
+class GradcheckResult:
+    """Truthy when every input agrees; ``str()`` is a readable table."""
+
+    entries: tuple[GradcheckEntry, ...]
+    atol: float
+    rtol: float
+    title: str = "gradcheck"
+
+    def __bool__(self) -> bool:
+        return all(entry.ok for entry in self.entries)
+
+    @property
+    def max_abs_error(self) -> float:
+        return max((e.abs_error for e in self.entries), default=0.0)
+
+    @property
+    def max_rel_error(self) -> float:
+        return max((e.rel_error for e in self.entries), default=0.0)
+
+    def __str__(self) -> str:
+        verdict = "passed" if self else "FAILED"
+        rows = [("input", "engine", "finite diff.", "abs error", "rel error", "")]
+        for e in self.entries:
+            mark = "ok" if e.ok else "FAIL"
+            rows.append(
+                (
+                    e.label,
+                    f"{e.analytic:.10g}",
+                    f"{e.numeric:.10g}",
+                    f"{e.abs_error:.2e}",
+                    f"{e.rel_error:.2e}",
+                    mark,
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(6)]
+        lines = [f"{self.title} {verdict} (|engine − finite diff.| ≤ {self.atol:g} + {self.rtol:g}·|finite diff.|)"]
+        lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+        return "\n".join(lines)
+
+
+def gradcheck(
+    f: Callable[..., Value],
+    inputs: Sequence[Number] | Mapping[str, Number],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    *,
+    raise_on_failure: bool = False,
+) -> GradcheckResult:
+    """Compare ``f``'s gradient from ``backward`` with central finite differences.
+
+    ``f`` takes one Value per input and returns one Value. ``inputs`` are numbers, or a
+    mapping from names to numbers (the names label the Values and the table rows).
+    Input i passes when |analytic − numeric| ≤ atol + rtol·|numeric|, with
+    numeric = (f(x + eps·eᵢ) − f(x − eps·eᵢ)) / (2·eps).
+    """
+    labels, points = _labelled_points(inputs)
+    values = [Value(x, label) for x, label in zip(points, labels)]
+    output = _call(f, values)
+    output.backward()
+
+    entries = []
+    for i, (label, value) in enumerate(zip(labels, values)):
+        numeric = (_evaluate(f, points, i, eps) - _evaluate(f, points, i, -eps)) / (2 * eps)
+        abs_error = abs(value.grad - numeric)
+        rel_error = abs_error / max(abs(numeric), 1e-300)
+        ok = abs_error <= atol + rtol * abs(numeric)
+        entries.append(GradcheckEntry(label, value.grad, numeric, abs_error, rel_error, ok))
+    result = GradcheckResult(tuple(entries), atol, rtol)
+    if raise_on_failure and not result:
+        raise GradcheckError(str(result))
+    return result
+
+
+def _labelled_points(inputs: Sequence[Number] | Mapping[str, Number]) -> tuple[list[str], list[float]]:
+    if isinstance(inputs, Mapping):
+        labels, raw = list(inputs.keys()), list(inputs.values())
+    else:
+        raw = list(inputs)
+        labels = [f"x{i}" for i in range(len(raw))]
+    if not raw:
+        raise ValueError("gradcheck needs at least one input")
+    points = []
+    for label, x in zip(labels, raw):
+        try:
+            points.append(Value(x).data)
+        except TypeError as err:
+            raise TypeError(f"gradcheck input {label}: {err}") from None
+    return labels, points
+
+
+def _call(f: Callable[..., Value], values: list[Value]) -> Value:
+    output = f(*values)
+    if not isinstance(output, Value):
+        raise TypeError(f"gradcheck: f must return one Value, got {type(output).__name__}")
+    return output
+
+
+def _evaluate(f: Callable[..., Value], points: list[float], index: int, shift: float) -> float:
+    shifted = list(points)
+    shifted[index] += shift
+    with no_grad():
+        return _call(f, [Value(x) for x in shifted]).data

@@ -1,0 +1,77 @@
+"""IEEE-754 arithmetic on Python floats, as NumPy and PyTorch do it.
+
+Python's ``math`` module and float operators raise where IEEE arithmetic returns a
+special value (``1/0``, ``math.log(0)``, ``math.exp(1000)``) and ``(-8.0) ** (1/3)``
+even returns a complex number. The engine calls these functions instead, so a
+learner sees ``inf`` and ``nan``, never ``ZeroDivisionError`` or ``math domain error``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+inf = math.inf
+nan = math.nan
+
+
+def ieee(function, *args: float) -> float:
+    """Evaluate ``function(*args)`` in NumPy float64, whose operators follow IEEE-754.
+
+    Used as the slow path when plain float arithmetic raises an ``ArithmeticError``.
+    """
+    with np.errstate(all="ignore"):
+        return float(function(*(np.float64(a) for a in args)))
+
+
+def divide(a: float, b: float) -> float:
+    """a / b; ``x/0`` is ±inf and ``0/0`` is nan."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        return ieee(lambda x, y: x / y, a, b)
+
+
+def power(a: float, b: float) -> float:
+    """a ** b; ``0 ** -1`` is inf, a negative base with a non-integer exponent is nan."""
+    try:
+        result = a**b
+    except (ZeroDivisionError, OverflowError):
+        return ieee(lambda x, y: x**y, a, b)
+    return nan if isinstance(result, complex) else result
+
+
+def exp(a: float) -> float:
+    """e ** a; overflows to inf."""
+    try:
+        return math.exp(a)
+    except OverflowError:
+        return inf
+
+
+def log(a: float) -> float:
+    """Natural logarithm; ``log(0)`` is -inf and ``log`` of a negative number is nan."""
+    if a > 0.0:
+        return math.log(a)
+    if a == 0.0:
+        return -inf
+    return nan  # a < 0, or a is nan
+
+
+def tanh(a: float) -> float:
+    """Hyperbolic tangent."""
+    return math.tanh(a)
+
+
+def sigmoid(a: float) -> float:
+    """σ(a) = 1 / (1 + e⁻ᵃ), evaluated without overflow for large |a|."""
+    if a >= 0.0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)  # a < 0, so e is in (0, 1): no overflow
+    return e / (1.0 + e)
+
+
+def relu(a: float) -> float:
+    """max(0, a); nan stays nan."""
+    return a if a > 0.0 or a != a else 0.0

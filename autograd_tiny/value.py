@@ -1,0 +1,367 @@
+"""``Value``: one number, the operation that produced it, and its gradient.
+
+Every operation on Values records a node; ``backward()`` walks the nodes in reverse
+topological order and applies the chain rule with each operation's local derivatives
+(see ``rules.py``). A node holds no closure and no reference back to its outputs, so a
+graph is freed by reference counting as soon as it is dropped: no reference cycles for
+Python's garbage collector to chase.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import rules
+from .graph import topological_order
+from .modes import AnomalyError, modes
+from .rules import Rule
+
+Number = int | float
+_isfinite = math.isfinite
+
+
+class Value:
+    """A real number in a computation graph.
+
+    Attributes:
+        data: the number (a Python float).
+        grad: ∂(output of the last ``backward``)/∂(this value), accumulated over calls.
+        label: a name shown in reprs, tables and drawings ("" if none).
+        meta: free-form annotations for tools, or None; ``nn`` marks each neuron's
+            pre-activation with ``{"role": "preactivation", ...}`` and ``viz`` reads it.
+        grad_value: after ``backward(create_graph=True)``, the gradient as a Value
+            with its own graph (so it can be differentiated again); otherwise None.
+    """
+
+    __slots__ = ("_inputs", "_rule", "data", "grad", "grad_value", "label", "meta")
+    __array_ufunc__ = None  # NumPy scalars defer to our reflected operators
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        self.data = data if type(data) is float else _to_float(data)
+        self.grad = 0.0
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+        self.label = label
+        self.meta: dict | None = None
+        self.grad_value: Value | None = None
+        self._inputs: tuple[Value, ...] = ()
+        self._rule: Rule | None = None
+
+    # --- what the graph records ---------------------------------------------------
+    @property
+    def op(self) -> str:
+        """Name of the operation that produced this value; "" for a leaf."""
+        return self._rule.name if self._rule is not None else ""
+
+    @property
+    def inputs(self) -> tuple[Value, ...]:
+        """The Values this one was computed from (empty for a leaf)."""
+        return self._inputs
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._rule is None
+
+    def local_grads(self) -> tuple[float, ...]:
+        """∂self/∂input for each of ``self.inputs``, in order (empty for a leaf)."""
+        if self._rule is None:
+            return ()
+        try:
+            return tuple(self._rule.local_grads(self.data, *[v.data for v in self._inputs]))
+        except ArithmeticError:
+            return _ieee_local_grads(self._rule, self)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    # Ordering compares the numbers (a plain bool, no graph node). ``==`` is left as
+    # identity, so Values stay usable as dict keys and set members, as graph nodes must.
+    def __lt__(self, other: Value | Number) -> bool:
+        return self.data < _number(other)
+
+    def __le__(self, other: Value | Number) -> bool:
+        return self.data <= _number(other)
+
+    def __gt__(self, other: Value | Number) -> bool:
+        return self.data > _number(other)
+
+    def __ge__(self, other: Value | Number) -> bool:
+        return self.data >= _number(other)
+
+    # --- operations: each applies one rule from rules.py --------------------------
+    def __add__(self, other: Value | Number) -> Value:
+        return _binary(rules.ADD, self, other)
+
+    def __radd__(self, other: Number) -> Value:
+        return _binary(rules.ADD, other, self)
+
+    def __sub__(self, other: Value | Number) -> Value:
+        return _binary(rules.SUB, self, other)
+
+    def __rsub__(self, other: Number) -> Value:
+        return _binary(rules.SUB, other, self)
+
+    def __mul__(self, other: Value | Number) -> Value:
+        return _binary(rules.MUL, self, other)
+
+    def __rmul__(self, other: Number) -> Value:
+        return _binary(rules.MUL, other, self)
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        return _binary(rules.DIV, self, other)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return _binary(rules.DIV, other, self)
+
+    def __pow__(self, exponent: Value | Number) -> Value:
+        """self ** exponent; a Value exponent also gets ∂/∂b (aᵇ) = aᵇ · ln a."""
+        rule = rules.POW if isinstance(exponent, Value) else rules.POW_CONST
+        return _binary(rule, self, exponent)
+
+    def __rpow__(self, base: Number) -> Value:
+        return _binary(rules.POW, base, self)
+
+    def __neg__(self) -> Value:
+        return _unary(rules.NEG, self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def exp(self) -> Value:
+        """eˣ; local derivative eˣ."""
+        return _unary(rules.EXP, self)
+
+    def log(self) -> Value:
+        """Natural logarithm; local derivative 1/x."""
+        return _unary(rules.LOG, self)
+
+    def tanh(self) -> Value:
+        """tanh(x); local derivative 1 − tanh²(x)."""
+        return _unary(rules.TANH, self)
+
+    def sigmoid(self) -> Value:
+        """σ(x) = 1/(1+e⁻ˣ); local derivative σ(x)(1 − σ(x))."""
+        return _unary(rules.SIGMOID, self)
+
+    def relu(self) -> Value:
+        """max(0, x); local derivative 1 for x > 0, else 0 (0 at the kink x = 0)."""
+        return _unary(rules.RELU, self)
+
+    # --- the backward pass ----------------------------------------------------------
+    def backward(self, grad: Number = 1.0, *, create_graph: bool = False) -> None:
+        """Add ∂self/∂v to ``v.grad`` for every Value ``v`` that self depends on.
+
+        Walks the graph once in reverse topological order; a Value used several times
+        receives the sum over its uses. Calling ``backward`` again adds again (as in
+        PyTorch): reset with ``zero_grad``.
+
+        ``grad`` seeds ∂C/∂self (1 for a scalar cost). With ``create_graph=True`` each
+        gradient is also built as a Value with its own graph and added to
+        ``v.grad_value``, so it can be differentiated again.
+        """
+        seed = _to_float(grad)
+        if create_graph:
+            _backward_with_graph(self, Value(seed))
+            return
+        order = topological_order(self)
+        # This pass's gradients are summed in .grad itself; whatever earlier passes
+        # left there is set aside first and added back at the end.
+        earlier = [node.grad for node in order]
+        for node in order:
+            node.grad = 0.0
+        self.grad = seed
+        anomaly = modes.anomaly
+        for node in reversed(order):
+            rule = node._rule
+            if rule is None:
+                continue
+            node_grad = node.grad  # ∂self/∂node, complete: all its consumers came first
+            inputs = node._inputs
+            try:
+                local = rule.local_grads(node.data, *[v.data for v in inputs])
+            except ArithmeticError:  # e.g. 1/x at x = 0 in log's derivative
+                local = _ieee_local_grads(rule, node)
+            if anomaly:
+                _check_backward(node, local, node_grad)
+            for child, local_grad in zip(inputs, local):
+                child.grad += local_grad * node_grad
+        if any(earlier):
+            for node, grad_before in zip(order, earlier):
+                node.grad += grad_before
+
+
+# --- building nodes ----------------------------------------------------------------
+def _to_float(x: Any) -> float:
+    if isinstance(x, numbers.Real) and not isinstance(x, Value):
+        return float(x)
+    if isinstance(x, np.ndarray) and x.ndim == 0 and np.isrealobj(x):
+        return float(x)
+    kind = type(x).__name__
+    raise TypeError(f"Value needs a real number (int, float or NumPy real scalar), got {kind}: {x!r}")
+
+
+def _number(x: Any) -> float:
+    return x.data if isinstance(x, Value) else _to_float(x)
+
+
+_new_value = Value.__new__
+
+
+def _node(rule: Rule, data: float, inputs: tuple[Value, ...]) -> Value:
+    """The output node of ``rule`` applied to ``inputs`` (a leaf under no_grad)."""
+    if modes.anomaly and not _isfinite(data):
+        raise AnomalyError(
+            f"detect_anomaly: forward pass: operation '{rule.name}' gave {data!r} from inputs {_describe(inputs)}"
+        )
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.meta = None
+    out.grad_value = None
+    if modes.recording:
+        out._inputs = inputs
+        out._rule = rule
+    else:
+        out._inputs = ()
+        out._rule = None
+    return out
+
+
+def _unary(rule: Rule, x: Value) -> Value:
+    return _node(rule, rule.forward(x.data), (x,))
+
+
+def _binary(rule: Rule, left: Any, right: Any) -> Value:
+    try:
+        left = left if isinstance(left, Value) else Value(left)
+        right = right if isinstance(right, Value) else Value(right)
+    except TypeError:
+        return NotImplemented  # Python then raises "unsupported operand type(s)"
+    return _node(rule, rule.forward(left.data, right.data), (left, right))
+
+
+def _apply(rule: Rule, inputs: tuple[Value, ...]) -> Value:
+    return _node(rule, rule.forward(*[v.data for v in inputs]), inputs)
+
+
+def _all_values(items: tuple) -> bool:
+    for item in items:  # noqa: SIM110 - an explicit loop is faster than all(genexpr) here
+        if item.__class__ is not Value:
+            return False
+    return True
+
+
+def _as_values(items: Iterable[Any], what: str) -> tuple[Value, ...]:
+    """The items as a tuple of Values; numbers become constant leaves."""
+    values = tuple(items)
+    if _all_values(values):
+        return values  # the common case: nothing to convert
+    converted = []
+    for i, item in enumerate(values):
+        try:
+            converted.append(item if isinstance(item, Value) else Value(item))
+        except TypeError as err:
+            raise TypeError(f"{what}[{i}]: {err}") from None
+    return tuple(converted)
+
+
+def sum(values: Iterable[Value | Number]) -> Value:
+    """One n-ary node for v₁ + v₂ + … + vₙ; each local derivative is 1.
+
+    Python's built-in ``sum`` would build n − 1 binary nodes instead.
+    """
+    inputs = _as_values(values, "sum(values)")
+    if not inputs:
+        return Value(0.0)
+    return _apply(rules.SUM, inputs)
+
+
+def dot(
+    weights: Sequence[Value | Number],
+    inputs: Sequence[Value | Number],
+    bias: Value | Number | None = None,
+) -> Value:
+    """One n-ary node for w·x + b = Σ wᵢxᵢ + b.
+
+    Local derivatives: ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1.
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(f"dot needs as many weights as inputs, got {len(weights)} weights and {len(inputs)} inputs")
+    factors = (*weights, *inputs)
+    if not _all_values(factors):
+        factors = _as_values(weights, "dot weights") + _as_values(inputs, "dot inputs")
+    if bias is not None:
+        factors += (bias if isinstance(bias, Value) else Value(bias),)
+    return _apply(rules.DOT, factors)
+
+
+def zero_grad(values: Value | Iterable[Value]) -> None:
+    """Set ``grad`` to 0 (and ``grad_value`` to None).
+
+    Given one Value, resets it and every Value it depends on; given an iterable
+    (for example a model's parameters), resets exactly those.
+    """
+    nodes = topological_order(values) if isinstance(values, Value) else values
+    for node in nodes:
+        if not isinstance(node, Value):
+            raise TypeError(f"zero_grad needs Values, got {type(node).__name__}")
+        node.grad = 0.0
+        node.grad_value = None
+
+
+# --- local derivatives and the higher-order backward ---------------------------------
+def _ieee_local_grads(rule: Rule, node: Value) -> tuple[float, ...]:
+    """``rule.local_grads`` in NumPy float64, which gives inf/nan where Python floats raise."""
+    with np.errstate(all="ignore"):
+        local = rule.local_grads(np.float64(node.data), *[np.float64(v.data) for v in node._inputs])
+    return tuple(float(g) for g in local)
+
+
+def _backward_with_graph(root: Value, seed: Value) -> None:
+    """Backward in which every gradient is a Value: the same rules, run on Values."""
+    pending: dict[Value, Value] = {root: seed}
+    for node in reversed(topological_order(root)):
+        node_grad = pending.pop(node, None)
+        if node_grad is None:
+            continue
+        node.grad += node_grad.data
+        node.grad_value = node_grad if node.grad_value is None else node.grad_value + node_grad
+        if node._rule is None:
+            continue
+        local = node._rule.local_grads(node, *node._inputs)
+        if modes.anomaly:
+            _check_backward(node, [float(g) for g in local], node_grad.data)
+        for child, local_grad in zip(node._inputs, local):
+            contribution = local_grad * node_grad
+            previous = pending.get(child)
+            pending[child] = contribution if previous is None else previous + contribution
+
+
+# --- detect_anomaly messages ------------------------------------------------------------
+def _describe(values: Iterable[Value]) -> str:
+    return ", ".join(f"{v.label or '<unlabelled>'} = {v.data!r}" for v in values)
+
+
+def _check_backward(node: Value, local: Sequence, node_grad: float) -> None:
+    """Under detect_anomaly: raise if ``node`` sends a non-finite gradient to an input."""
+    for child, local_grad in zip(node._inputs, local):
+        if not _isfinite(local_grad * node_grad):
+            raise AnomalyError(
+                f"detect_anomaly: backward pass: operation '{node.op}' "
+                f"({node.label or '<unlabelled>'} = {node.data!r}, inputs {_describe(node._inputs)}) "
+                f"sent a non-finite gradient to input {child.label or '<unlabelled>'}: "
+                f"local derivative {local_grad!r} × grad {node_grad!r}"
+            )
+
+
+__all__ = ["Value", "dot", "sum", "zero_grad"]

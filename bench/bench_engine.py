@@ -1,0 +1,178 @@
+"""Engine benchmark: autograd-tiny against micrograd 0.1.0, measured in the same run.
+
+Workload: micrograd's own demo step. An MLP 2-16-16-1 with ReLU, 100 two-moons points,
+mean hinge loss + 1e-4 L2; one step = forward over all points, zero grads, backward,
+SGD update. Python's garbage collector stays at its defaults, as users run it.
+
+    python bench/bench_engine.py            # needs: pip install micrograd
+
+Prints each figure and its ratio to micrograd's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import random
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+import autograd_tiny as at
+
+try:
+    from micrograd.engine import Value as MicroValue
+except ImportError:  # pragma: no cover - the bench says how to get the peer
+    sys.exit("bench_engine: the peer is missing; install it with: pip install micrograd==0.1.0")
+
+
+def two_moons(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """n points on two interleaved half circles, labels ±1 (as micrograd's demo uses)."""
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(0, np.pi, n)
+    upper = np.arange(n) % 2 == 0
+    x = np.where(upper, np.cos(t), 1 - np.cos(t))
+    y = np.where(upper, np.sin(t), 0.5 - np.sin(t))
+    points = np.stack([x, y], axis=1) + rng.normal(0, 0.1, (n, 2))
+    return points, np.where(upper, -1.0, 1.0)
+
+
+class BinaryMLP:
+    """micrograd's nn.MLP, line for line, over any Value class: binary `*` and `+` nodes."""
+
+    def __init__(self, value_class, sizes: list[int], seed: int = 1337) -> None:
+        rng = random.Random(seed)
+        self.layers = []
+        for i, (nin, nout) in enumerate(itertools.pairwise(sizes)):
+            neurons = [([value_class(rng.uniform(-1, 1)) for _ in range(nin)], value_class(0.0)) for _ in range(nout)]
+            self.layers.append((neurons, i != len(sizes) - 2))
+
+    def __call__(self, x):
+        for neurons, nonlinear in self.layers:
+            outs = [sum((wi * xi for wi, xi in zip(w, x)), b) for w, b in neurons]
+            x = [o.relu() for o in outs] if nonlinear else outs
+        return x[0]
+
+    def parameters(self):
+        return [p for neurons, _ in self.layers for w, b in neurons for p in [*w, b]]
+
+
+class DotMLP(BinaryMLP):
+    """The same network with one `dot` node per neuron and n-ary `sum` nodes."""
+
+    def __call__(self, x):
+        for neurons, nonlinear in self.layers:
+            outs = [at.dot(w, x, b) for w, b in neurons]
+            x = [o.relu() for o in outs] if nonlinear else outs
+        return x[0]
+
+
+def demo_step(model, value_class, X, y, k: int, total=sum):
+    """One micrograd demo step; returns the loss (the root of the step's graph)."""
+    inputs = [[value_class(float(a)) for a in row] for row in X]
+    scores = [model(row) for row in inputs]
+    losses = [(1 + -float(yi) * score).relu() for yi, score in zip(y, scores)]
+    data_loss = total(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * total(p * p for p in model.parameters())
+    loss = data_loss + reg_loss
+    for p in model.parameters():
+        p.grad = 0.0
+    loss.backward()
+    learning_rate = 1.0 - 0.9 * k / 100
+    for p in model.parameters():
+        p.data -= learning_rate * p.grad
+    return loss
+
+
+def count_nodes(root) -> int:
+    seen, stack = {id(root)}, [root]
+    while stack:
+        node = stack.pop()
+        for child in getattr(node, "_inputs", None) or getattr(node, "_prev", ()):
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return len(seen)
+
+
+def steps_per_second(make_step, steps: int) -> tuple[float, int]:
+    nodes = count_nodes(make_step(0))  # warm-up
+    start = time.perf_counter()
+    for k in range(1, steps + 1):
+        make_step(k)
+    return steps / (time.perf_counter() - start), nodes
+
+
+def bytes_per_node(value_class, n: int = 100_000) -> float:
+    """Memory of a chain y = y * w of n multiplications, per node (tracemalloc)."""
+    gc.collect()
+    tracemalloc.start()
+    w = value_class(1.0000001)
+    y = value_class(1.0)
+    before = tracemalloc.get_traced_memory()[0]
+    for _ in range(n):
+        y = y * w
+    used = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    del y
+    return used / n
+
+
+def deep_chain_backward(n: int) -> str:
+    x = at.Value(0.5, "x")
+    y = x
+    for _ in range(n):
+        y = y * 1.0
+    start = time.perf_counter()
+    y.backward()
+    return f"ok in {time.perf_counter() - start:.2f} s (x.grad = {x.grad})"
+
+
+def micrograd_deep_chain(n: int) -> str:
+    y = MicroValue(0.5)
+    for _ in range(n):
+        y = y * 1.0
+    try:
+        y.backward()
+    except RecursionError:
+        return f"RecursionError at {n:,} nodes"
+    return "ok"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--steps", type=int, default=3, help="timed demo steps per engine (default 3)")
+    parser.add_argument("--chain", type=int, default=1_000_000, help="length of the deep chain (default 1,000,000)")
+    args = parser.parse_args()
+
+    X, y = two_moons(100)
+    peer = BinaryMLP(MicroValue, [2, 16, 16, 1])
+    ours_binary = BinaryMLP(at.Value, [2, 16, 16, 1])
+    ours_dot = DotMLP(at.Value, [2, 16, 16, 1])
+
+    peer_rate, peer_nodes = steps_per_second(lambda k: demo_step(peer, MicroValue, X, y, k), args.steps)
+    binary_rate, binary_nodes = steps_per_second(lambda k: demo_step(ours_binary, at.Value, X, y, k), args.steps)
+    dot_rate, dot_nodes = steps_per_second(lambda k: demo_step(ours_dot, at.Value, X, y, k, total=at.sum), args.steps)
+    peer_bytes = bytes_per_node(MicroValue)
+    ours_bytes = bytes_per_node(at.Value)
+
+    print(f"micrograd demo step (MLP 2-16-16-1 ReLU, 100 moons, hinge + L2), gc at defaults, {args.steps} steps each")
+    print(f"{'engine':<34} {'nodes':>8} {'steps/s':>9} {'vs micrograd':>13}")
+    print(f"{'micrograd 0.1.0':<34} {peer_nodes:>8,} {peer_rate:>9.2f} {1.0:>12.1f}x")
+    print(f"{'autograd-tiny, binary ops':<34} {binary_nodes:>8,} {binary_rate:>9.2f} {binary_rate / peer_rate:>12.1f}x")
+    print(f"{'autograd-tiny, dot neurons':<34} {dot_nodes:>8,} {dot_rate:>9.2f} {dot_rate / peer_rate:>12.1f}x")
+    print()
+    print("memory of a chain of 100,000 multiplications y = y * w (tracemalloc)")
+    print(f"{'micrograd 0.1.0':<34} {peer_bytes:>8.0f} bytes/node")
+    print(f"{'autograd-tiny':<34} {ours_bytes:>8.0f} bytes/node ({ours_bytes / peer_bytes:.2f}x micrograd's)")
+    print()
+    print(f"backward on a chain of {args.chain:,} nodes at recursion limit {sys.getrecursionlimit()}")
+    print(f"{'micrograd 0.1.0':<34} {micrograd_deep_chain(args.chain)}")
+    print(f"{'autograd-tiny':<34} {deep_chain_backward(args.chain)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""autograd_tiny.nn: neurons, layers and MLPs built from Values."""

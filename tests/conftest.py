@@ -1,0 +1,31 @@
+"""Shared oracles for the test suite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pytest
+
+from autograd_tiny import Value, no_grad
+
+
+def central_difference(f: Callable[..., Value], point: Sequence[float], index: int, eps: float = 1e-6) -> float:
+    """(f(x + eps·eᵢ) − f(x − eps·eᵢ)) / 2eps, evaluated with the engine under no_grad."""
+
+    def at(shift: float) -> float:
+        args = [Value(x + (shift if i == index else 0.0)) for i, x in enumerate(point)]
+        with no_grad():
+            return f(*args).data
+
+    return (at(eps) - at(-eps)) / (2 * eps)
+
+
+def engine_gradient(f: Callable[..., Value], point: Sequence[float]) -> list[float]:
+    values = [Value(x) for x in point]
+    f(*values).backward()
+    return [v.grad for v in values]
+
+
+@pytest.fixture
+def fd():
+    return central_difference

@@ -1,0 +1,51 @@
+"""Property tests: random expression graphs against finite differences (hypothesis)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from autograd_tiny import Value
+from autograd_tiny.random_graphs import random_expression
+
+from .conftest import central_difference
+
+points = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=3, max_size=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), point=points, n_steps=st.integers(1, 10))
+def test_random_graph_gradients_match_finite_differences(seed, point, n_steps):
+    expression = random_expression(np.random.default_rng(seed), n_inputs=3, n_steps=n_steps)
+    values = [Value(x) for x in point]
+    output = expression(*values)
+    assume(math.isfinite(output.data) and abs(output.data) < 1e4)
+    output.backward()
+    for i, v in enumerate(values):
+        numeric = central_difference(expression, point, i, eps=1e-5)
+        assert math.isclose(v.grad, numeric, rel_tol=1e-4, abs_tol=1e-5), (str(expression), i, v.grad, numeric)
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), point=points)
+def test_backward_twice_doubles_every_gradient(seed, point):
+    expression = random_expression(np.random.default_rng(seed), n_inputs=3, n_steps=6)
+    values = [Value(x) for x in point]
+    output = expression(*values)
+    output.backward()
+    once = [v.grad for v in values]
+    output.backward()
+    assert [v.grad for v in values] == [2 * g for g in once]
+
+
+@settings(max_examples=100, deadline=None)
+@given(a=st.floats(-1e3, 1e3), b=st.floats(-1e3, 1e3))
+def test_forward_values_match_python_floats(a, b):
+    x, y = Value(a), Value(b)
+    assert (x + y).data == a + b
+    assert (x * y).data == a * b
+    assert (x - y).data == a - b
+    assert (x.tanh()).data == math.tanh(a)

@@ -1,0 +1,1 @@
+"""autograd_tiny.viz: computation graphs and network diagrams as SVG."""
