@@ -1,1 +1,44 @@
-"""autograd_tiny.nn: neurons, layers and MLPs built from Values."""
+"""autograd_tiny.nn: neurons, layers and MLPs built from Values, with δ = ∂C/∂z at every
+pre-activation, and the four backprop equations in NumPy to check them against."""
+
+from . import datasets, losses
+from .activations import ACTIVATIONS, Activation, get_activation
+from .backprop import BackpropResult, backprop
+from .check import BackpropCheck, LayerCheck, batch_cost, check_backprop
+from .losses import Loss, get_loss, l2
+from .module import MLP, Layer, Module, Neuron, Trace, initial_weights
+from .optim import SGD, Adam, Optimizer
+from .serialize import ModelFileError, load, save
+from .train import History, fit, predict
+
+__all__ = [
+    "ACTIVATIONS",
+    "MLP",
+    "SGD",
+    "Activation",
+    "Adam",
+    "BackpropCheck",
+    "BackpropResult",
+    "History",
+    "Layer",
+    "LayerCheck",
+    "Loss",
+    "ModelFileError",
+    "Module",
+    "Neuron",
+    "Optimizer",
+    "Trace",
+    "backprop",
+    "batch_cost",
+    "check_backprop",
+    "datasets",
+    "fit",
+    "get_activation",
+    "get_loss",
+    "initial_weights",
+    "l2",
+    "load",
+    "losses",
+    "predict",
+    "save",
+]

@@ -1,0 +1,155 @@
+"""check_backprop: the engine's gradients against the four equations, layer by layer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+import autograd_tiny as at
+
+from .backprop import backprop
+from .losses import Loss, get_loss
+from .module import MLP, Trace
+
+
+@dataclass(frozen=True)
+class Difference:
+    """How far the graph's numbers are from the equations' numbers."""
+
+    max_abs: float  # max |graph − equations|
+    max_rel: float  # max_abs / max |equations| (normwise; 0 when both are 0)
+
+    @classmethod
+    def between(cls, graph: np.ndarray, analytic: np.ndarray) -> Difference:
+        max_abs = float(np.max(np.abs(graph - analytic), initial=0.0))
+        scale = float(np.max(np.abs(analytic), initial=0.0))
+        return cls(max_abs, max_abs / scale if scale > 0 else (0.0 if max_abs == 0 else np.inf))
+
+
+@dataclass(frozen=True)
+class LayerCheck:
+    layer: int  # 1-based, as in the equations
+    delta_graph: np.ndarray  # (n, nˡ): z.grad for every sample
+    delta_equations: np.ndarray  # (n, nˡ): δˡ / n (the batch cost is a mean)
+    delta: Difference
+    weights: Difference
+    biases: Difference
+
+
+@dataclass(frozen=True)
+class BackpropCheck:
+    """Per-layer comparison; truthy when every difference is within the tolerance."""
+
+    layers: tuple[LayerCheck, ...]
+    cost: float
+    rtol: float
+    atol: float
+
+    def passed_layer(self, check: LayerCheck) -> bool:
+        return all(d.max_abs <= self.atol or d.max_rel <= self.rtol for d in (check.delta, check.weights, check.biases))
+
+    def __bool__(self) -> bool:
+        return all(self.passed_layer(check) for check in self.layers)
+
+    def __str__(self) -> str:
+        verdict = "passed" if self else "FAILED"
+        header = (
+            "layer",
+            "δ max abs",
+            "δ max rel",
+            "∂C/∂W max abs",
+            "∂C/∂W max rel",
+            "∂C/∂b max abs",
+            "∂C/∂b max rel",
+            "",
+        )
+        rows = [header]
+        for c in self.layers:
+            cells = [f"{x:.2e}" for d in (c.delta, c.weights, c.biases) for x in (d.max_abs, d.max_rel)]
+            rows.append((str(c.layer), *cells, "ok" if self.passed_layer(c) else "FAIL"))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+        lines = [
+            f"check_backprop {verdict}: graph gradients vs the four equations "
+            f"(tolerance: rel ≤ {self.rtol:g} or abs ≤ {self.atol:g}), cost {self.cost:.6g}"
+        ]
+        lines += [
+            "  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(r, widths))).rstrip()
+            for r in rows
+        ]
+        return "\n".join(lines)
+
+    def delta_table(self, sample: int = 0) -> str:
+        """δ of every neuron for one sample: the graph's z.grad next to the equations' value."""
+        lines = [f"δ = ∂C/∂z for sample {sample}: graph (z.grad) vs equations (BP1/BP2)"]
+        lines.append(f"{'neuron':<10} {'graph':>22} {'equations':>22} {'difference':>11}")
+        for c in self.layers:
+            for j, (g, e) in enumerate(zip(c.delta_graph[sample], c.delta_equations[sample])):
+                lines.append(f"{f'z[{c.layer}][{j}]':<10} {g:>22.15e} {e:>22.15e} {abs(g - e):>11.1e}")
+        return "\n".join(lines)
+
+
+def batch_cost(model: MLP, X: Any, Y: Any, loss: str | Loss) -> tuple[at.Value, list[Trace]]:
+    """C = (1/n) Σ C(xᵢ, yᵢ) as one graph, with the trace of every sample's forward pass."""
+    loss = get_loss(loss)
+    X = _samples(X, model.nin)
+    targets = loss.prepare_targets(Y, len(X), model.sizes[-1])
+    traces = [model.trace(x) for x in X]
+    costs = [loss(trace.output, _per_sample(loss, target)) for trace, target in zip(traces, targets)]
+    return at.sum(costs) * (1.0 / len(costs)), traces
+
+
+def check_backprop(
+    model: MLP, X: Any, Y: Any, loss: str | Loss, *, rtol: float = 1e-10, atol: float = 1e-14
+) -> BackpropCheck:
+    """Run backward on the batch's mean cost and compare, per layer, with ``backprop``:
+    every z.grad with δ/n, every w.grad with mean δ aᵀ, every b.grad with mean δ.
+
+    Zeroes the model's gradients first; afterwards they hold the batch's gradients.
+    In float64 the differences are rounding only: 1e-10 relative is a loose bound.
+    """
+    loss = get_loss(loss)
+    model.zero_grad()
+    cost, traces = batch_cost(model, X, Y, loss)
+    cost.backward()
+    n = len(traces)
+    analytic = backprop(model.to_numpy(), model.activations, _samples(X, model.nin), Y, loss)
+
+    checks = []
+    for l, layer in enumerate(model.layers):  # noqa: E741 - l as in the equations
+        delta_graph = np.array([[z.grad for z in trace.z[l]] for trace in traces])
+        grad_W_graph = np.array([[w.grad for w in neuron.w] for neuron in layer.neurons])
+        grad_b_graph = np.array([neuron.b.grad for neuron in layer.neurons])
+        delta_equations = analytic.delta[l] / n
+        checks.append(
+            LayerCheck(
+                layer=l + 1,
+                delta_graph=delta_graph,
+                delta_equations=delta_equations,
+                delta=Difference.between(delta_graph, delta_equations),
+                weights=Difference.between(grad_W_graph, analytic.grad_W[l].mean(axis=0)),
+                biases=Difference.between(grad_b_graph, analytic.grad_b[l].mean(axis=0)),
+            )
+        )
+    return BackpropCheck(tuple(checks), cost.data, rtol, atol)
+
+
+def _samples(X: Any, nin: int) -> np.ndarray:
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"X must be numbers: {err}") from None
+    if X.ndim == 1 and nin == 1:
+        X = X[:, None]
+    if X.ndim != 2 or X.shape[1] != nin or X.shape[0] == 0:
+        raise ValueError(f"X has shape {X.shape}, expected (n_samples, {nin}) with n_samples ≥ 1")
+    return X
+
+
+def _per_sample(loss: Loss, target: np.ndarray) -> Any:
+    return int(target) if loss.target_kind == "index" else target
+
+
+__all__: Sequence[str] = ["BackpropCheck", "LayerCheck", "batch_cost", "check_backprop"]

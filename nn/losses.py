@@ -1,0 +1,261 @@
+"""Costs C(a, y) for one sample, on Values (for the graph) and their gradient ∇ₐC in NumPy
+(for the four equations). A batch cost is the mean of the per-sample costs.
+
+Each cost is an object you call on a model's outputs and one target::
+
+    cost = losses.quadratic(model(x), y)
+
+and that also knows ∇ₐC (``gradient``), how to check a batch of targets (``prepare_targets``)
+and, for classification, how to score accuracy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+import autograd_tiny as at
+from autograd_tiny import Value
+
+from .activations import get_activation
+
+
+class Loss:
+    """Base class: one cost function. Subclasses state C and ∇ₐC in their docstring."""
+
+    name: str = ""
+    target_kind: str = "real"  # "real", "binary" (0/1), "signed" (±1) or "index" (a class number)
+    cancels_with: str | None = None  # the output activation σ for which δᴸ = a − y (σ′ cancels)
+
+    def __call__(self, outputs: Sequence[Value], target: Any) -> Value:
+        raise NotImplementedError
+
+    def gradient(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """∇ₐC for each sample: ``a`` is (n, k) outputs, ``y`` the prepared targets."""
+        raise NotImplementedError
+
+    def shortcut_delta(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """δᴸ = a − y, valid when the output activation is ``cancels_with``."""
+        return a - y
+
+    def accuracy(self, a: np.ndarray, y: np.ndarray) -> float | None:
+        """Fraction of samples classified right, or None for a regression cost."""
+        return None
+
+    def prepare_targets(self, targets: Any, n_samples: int, n_outputs: int) -> np.ndarray:
+        """The batch's targets as an array, checked against this cost's expectations.
+
+        Real, binary and signed targets become (n, k) floats (a 1-D array is accepted when
+        k = 1); class indices become (n,) ints.
+        """
+        if self.target_kind == "index":
+            y = _as_array(targets, f"{self.name} targets")
+            if y.shape != (n_samples,) or not np.all(np.equal(np.mod(y, 1), 0)):
+                raise ValueError(
+                    f"{self.name} needs one class index per sample: expected shape ({n_samples},) of integers, "
+                    f"got shape {y.shape}"
+                )
+            y = y.astype(int)
+            if np.any((y < 0) | (y >= n_outputs)):
+                raise ValueError(f"{self.name} class indices must be in 0..{n_outputs - 1}, got {sorted(set(y))}")
+            return y
+        y = _as_array(targets, f"{self.name} targets").astype(float)
+        if y.ndim == 1 and n_outputs == 1:
+            y = y[:, None]
+        if y.shape != (n_samples, n_outputs):
+            raise ValueError(
+                f"{self.name} targets have shape {y.shape}, expected ({n_samples}, {n_outputs}) "
+                f"(one target per output for each of the {n_samples} samples)"
+            )
+        _check_target_values(self, y)
+        return y
+
+    def target_for_sample(self, target: Any, n_outputs: int) -> Any:
+        """One sample's target, checked: a class index, or a row of k numbers (a number when k = 1)."""
+        row = target if self.target_kind == "index" or np.ndim(target) > 0 else [target]
+        return self.prepare_targets([row], 1, n_outputs)[0]
+
+    def __repr__(self) -> str:
+        return f"losses.{self.name}"
+
+
+class Quadratic(Loss):
+    """Nielsen's quadratic cost.  C = ½ Σₖ (aₖ − yₖ)²    ∇ₐC = a − y"""
+
+    name = "quadratic"
+
+    def __call__(self, outputs, target):
+        y = self.target_for_sample(target, len(outputs))
+        return 0.5 * at.sum([(a - float(t)) ** 2 for a, t in zip(outputs, y)])
+
+    def gradient(self, a, y):
+        return a - y
+
+
+class MeanSquaredError(Loss):
+    """Mean squared error over the k outputs.  C = (1/k) Σₖ (aₖ − yₖ)²    ∇ₐC = 2(a − y)/k"""
+
+    name = "mse"
+
+    def __call__(self, outputs, target):
+        y = self.target_for_sample(target, len(outputs))
+        return at.sum([(a - float(t)) ** 2 for a, t in zip(outputs, y)]) * (1.0 / len(outputs))
+
+    def gradient(self, a, y):
+        return 2.0 * (a - y) / a.shape[1]
+
+
+class BinaryCrossEntropy(Loss):
+    """Cross-entropy on probabilities a ∈ (0, 1), targets y ∈ {0, 1}.
+
+    C = −Σₖ [yₖ ln aₖ + (1 − yₖ) ln(1 − aₖ)]    ∇ₐC = (a − y) / (a(1 − a))
+    With a sigmoid output layer σ′(z) = a(1 − a) cancels: δᴸ = a − y.
+    """
+
+    name = "binary_cross_entropy"
+    target_kind = "binary"
+    cancels_with = "sigmoid"
+
+    def __call__(self, outputs, target):
+        y = self.target_for_sample(target, len(outputs))
+        return -at.sum([float(t) * a.log() + (1.0 - float(t)) * (1.0 - a).log() for a, t in zip(outputs, y)])
+
+    def gradient(self, a, y):
+        return (a - y) / (a * (1.0 - a))
+
+    def accuracy(self, a, y):
+        return float(np.mean(np.all((a > 0.5) == (y > 0.5), axis=1)))
+
+
+class BinaryCrossEntropyWithLogits(Loss):
+    """Cross-entropy on logits z (a linear output layer), targets y ∈ {0, 1}; numerically stable.
+
+    C = Σₖ [ln(1 + e^{zₖ}) − yₖ zₖ]    ∇_z C = σ(z) − y
+    ln(1 + eᶻ) is computed as z + ln(1 + e⁻ᶻ) for z ≥ 0, so no exponential overflows.
+    """
+
+    name = "binary_cross_entropy_with_logits"
+    target_kind = "binary"
+
+    def __call__(self, outputs, target):
+        y = self.target_for_sample(target, len(outputs))
+        return at.sum([_softplus(z) - float(t) * z for z, t in zip(outputs, y)])
+
+    def gradient(self, a, y):
+        return get_activation("sigmoid").sigma(a) - y
+
+    def accuracy(self, a, y):
+        return float(np.mean(np.all((a > 0.0) == (y > 0.5), axis=1)))
+
+
+class SoftmaxCrossEntropy(Loss):
+    """Cross-entropy of softmax(z) for logits z (a linear output layer) and a class index y.
+
+    C = −ln softmaxᵧ(z) = ln Σⱼ e^{zⱼ} − zᵧ (log-sum-exp, shifted by max z: stable)
+    ∇_z C = softmax(z) − eᵧ: seen as a softmax output layer, the cross-entropy's −eᵧ/p and the
+    softmax Jacobian diag(p) − ppᵀ cancel to δᴸ = p − y.
+    """
+
+    name = "softmax_cross_entropy"
+    target_kind = "index"
+    cancels_with = "linear"  # the logits are the output layer's z; softmax lives in the cost
+
+    def __call__(self, logits, target_index):
+        y = int(self.target_for_sample(target_index, len(logits)))
+        shift = max(z.data for z in logits)
+        log_sum_exp = at.sum([(z - shift).exp() for z in logits]).log() + shift
+        return log_sum_exp - logits[y]
+
+    def gradient(self, a, y):
+        """Through the softmax Jacobian, as the general formula reads: Jᵀ ∇ₚC with ∇ₚC = −eᵧ/p."""
+        p = softmax(a)
+        grad_p = -one_hot(y, a.shape[1]) / p
+        jacobian = np.einsum("ni,ij->nij", p, np.eye(a.shape[1])) - np.einsum("ni,nj->nij", p, p)
+        return np.einsum("nij,ni->nj", jacobian, grad_p)
+
+    def shortcut_delta(self, a, y):
+        """δᴸ = p − y: the cancellation, equal to ``gradient`` up to rounding."""
+        return softmax(a) - one_hot(y, a.shape[1])
+
+    def accuracy(self, a, y):
+        return float(np.mean(np.argmax(a, axis=1) == y))
+
+
+class Hinge(Loss):
+    """micrograd's max-margin loss on a score s, targets y ∈ {−1, +1}.
+
+    C = Σₖ max(0, 1 − yₖ sₖ)    ∇ₛC = −y where 1 − y s > 0, else 0 (0 at the kink)
+    """
+
+    name = "hinge"
+    target_kind = "signed"
+
+    def __call__(self, outputs, target):
+        y = self.target_for_sample(target, len(outputs))
+        return at.sum([(1.0 - float(t) * s).relu() for s, t in zip(outputs, y)])
+
+    def gradient(self, a, y):
+        return np.where(1.0 - y * a > 0.0, -y, 0.0)
+
+    def accuracy(self, a, y):
+        return float(np.mean(np.all((a > 0.0) == (y > 0.0), axis=1)))
+
+
+quadratic = Quadratic()
+mse = MeanSquaredError()
+binary_cross_entropy = BinaryCrossEntropy()
+binary_cross_entropy_with_logits = BinaryCrossEntropyWithLogits()
+softmax_cross_entropy = SoftmaxCrossEntropy()
+hinge = Hinge()
+
+LOSSES: dict[str, Loss] = {
+    loss.name: loss
+    for loss in (quadratic, mse, binary_cross_entropy, binary_cross_entropy_with_logits, softmax_cross_entropy, hinge)
+}
+
+
+def get_loss(loss: str | Loss) -> Loss:
+    """A Loss object from itself or its name; a clear ValueError for an unknown name."""
+    if isinstance(loss, Loss):
+        return loss
+    if isinstance(loss, str) and loss in LOSSES:
+        return LOSSES[loss]
+    raise ValueError(f"unknown loss {loss!r}: expected one of {', '.join(map(repr, LOSSES))}")
+
+
+def l2(params: Sequence[Value], alpha: float) -> Value:
+    """The L2 penalty α Σ p² over ``params`` (add it to a cost); ∂/∂p = 2αp."""
+    return alpha * at.sum([p * p for p in params])
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def one_hot(indices: np.ndarray, k: int) -> np.ndarray:
+    return np.eye(k)[indices]
+
+
+def _softplus(z: Value) -> Value:
+    """ln(1 + eᶻ) without overflow; derivative σ(z) on both branches."""
+    return z + (1.0 + (-z).exp()).log() if z.data >= 0.0 else (1.0 + z.exp()).log()
+
+
+def _as_array(targets: Any, what: str) -> np.ndarray:
+    try:
+        y = np.asarray(targets, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{what} must be numbers (a sequence or an array): {err}") from None
+    if not np.all(np.isfinite(y)):
+        raise ValueError(f"{what} contain nan or inf")
+    return y
+
+
+def _check_target_values(loss: Loss, y: np.ndarray) -> None:
+    allowed = {"binary": {0.0, 1.0}, "signed": {-1.0, 1.0}}.get(loss.target_kind)
+    if allowed is not None and not set(np.unique(y)) <= allowed:
+        found = sorted(set(np.unique(y)) - allowed)[:5]
+        raise ValueError(f"{loss.name} targets must be in {sorted(allowed)}, found {found}")

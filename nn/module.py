@@ -1,0 +1,295 @@
+"""Neurons, layers and MLPs built from Values.
+
+Layers are numbered as in the backprop equations: a⁰ = x is the input, layers l = 1 … L
+have weights. Labels follow that numbering (``w[1][3,0]`` is the weight from input 0 to
+neuron 3 of layer 1; ``z[1][3]``, ``a[1][3]``, ``b[1][3]``). Python lists are 0-based:
+``model.layers[0]`` and ``trace.z[0]`` are layer 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import autograd_tiny as at
+from autograd_tiny import Value
+
+from .activations import get_activation
+
+Seed = int | np.random.Generator | None
+
+
+class Module:
+    """Anything with parameters."""
+
+    def parameters(self) -> list[Value]:
+        return []
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0."""
+        at.zero_grad(self.parameters())
+
+
+def initial_weights(rng: np.random.Generator, nout: int, nin: int, activation: str) -> np.ndarray:
+    """Weights scaled by fan-in, drawn from a normal distribution.
+
+    relu: He, std √(2/nin) (keeps the variance of a through half-zeroed units);
+    tanh, sigmoid, linear: LeCun, std √(1/nin). Biases start at 0.
+    """
+    gain = 2.0 if activation == "relu" else 1.0
+    return rng.normal(0.0, np.sqrt(gain / nin), size=(nout, nin))
+
+
+class Neuron(Module):
+    """a = σ(z), z = w·x + b: one pre-activation node, labelled and marked for viz."""
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "tanh",
+        *,
+        weights: Sequence[float] | None = None,
+        bias: float = 0.0,
+        layer: int = 1,
+        index: int = 0,
+        fused: bool = True,
+        seed: Seed = None,
+    ) -> None:
+        _check_count(nin, "nin")
+        self.activation = get_activation(activation).name
+        self.layer, self.index, self.fused = layer, index, fused
+        if weights is None:
+            weights = initial_weights(np.random.default_rng(seed), 1, nin, activation)[0]
+        if len(weights) != nin:
+            raise ValueError(f"neuron with {nin} inputs needs {nin} weights, got {len(weights)}")
+        self.w = [Value(float(wi), f"w[{layer}][{index},{i}]") for i, wi in enumerate(weights)]
+        self.b = Value(float(bias), f"b[{layer}][{index}]")
+        for i, wi in enumerate(self.w):
+            wi.meta = {"role": "weight", "layer": layer, "neuron": index, "input": i}
+        self.b.meta = {"role": "bias", "layer": layer, "neuron": index}
+
+    def preactivation(self, x: Sequence[Value]) -> Value:
+        """zˡⱼ = Σᵢ wˡⱼᵢ aˡ⁻¹ᵢ + bˡⱼ as one ``dot`` node, or, with ``fused=False``, as binary * and +."""
+        if self.fused:
+            z = at.dot(self.w, x, self.b)
+        else:
+            z = self.b
+            for wi, xi in zip(self.w, x):
+                product = wi * xi
+                product.meta = {"role": "product", "layer": self.layer, "neuron": self.index}
+                z = product + z
+                z.meta = {"role": "partial_sum", "layer": self.layer, "neuron": self.index}
+        z.label = f"z[{self.layer}][{self.index}]"
+        z.meta = {"role": "preactivation", "layer": self.layer, "neuron": self.index}
+        return z
+
+    def activate(self, z: Value) -> Value:
+        """aˡⱼ = σ(zˡⱼ); for a linear neuron a is z itself."""
+        if self.activation == "linear":
+            return z
+        a = get_activation(self.activation).on_value(z)
+        a.label = f"a[{self.layer}][{self.index}]"
+        a.meta = {"role": "activation", "layer": self.layer, "neuron": self.index}
+        return a
+
+    def __call__(self, x: Sequence[Value | float]) -> Value:
+        return self.activate(self.preactivation(_inputs(x, len(self.w))))
+
+    def parameters(self) -> list[Value]:
+        return [*self.w, self.b]
+
+    def __repr__(self) -> str:
+        return f"Neuron({len(self.w)}, {self.activation!r})"
+
+
+class Layer(Module):
+    """nout neurons reading the same nin inputs."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "tanh",
+        *,
+        weights: np.ndarray | None = None,
+        biases: Sequence[float] | None = None,
+        layer: int = 1,
+        fused: bool = True,
+        seed: Seed = None,
+    ) -> None:
+        _check_count(nin, "nin")
+        _check_count(nout, "nout")
+        if weights is None:
+            weights = initial_weights(np.random.default_rng(seed), nout, nin, get_activation(activation).name)
+        weights = np.asarray(weights, dtype=float)
+        if weights.shape != (nout, nin):
+            raise ValueError(f"layer {layer} weights have shape {weights.shape}, expected ({nout}, {nin})")
+        biases = np.zeros(nout) if biases is None else np.asarray(biases, dtype=float)
+        if biases.shape != (nout,):
+            raise ValueError(f"layer {layer} biases have shape {biases.shape}, expected ({nout},)")
+        self.layer = layer
+        self.neurons = [
+            Neuron(nin, activation, weights=weights[j], bias=biases[j], layer=layer, index=j, fused=fused)
+            for j in range(nout)
+        ]
+
+    @property
+    def activation(self) -> str:
+        return self.neurons[0].activation
+
+    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        return [n(x) for n in self.neurons]
+
+    def parameters(self) -> list[Value]:
+        return [p for n in self.neurons for p in n.parameters()]
+
+    def __repr__(self) -> str:
+        return f"Layer({len(self.neurons[0].w)}, {len(self.neurons)}, {self.activation!r})"
+
+
+@dataclass
+class Trace:
+    """One forward pass, recorded: ``z[l][j]`` and ``a[l][j]`` for layer l + 1 (0-based lists)."""
+
+    inputs: list[Value]
+    z: list[list[Value]] = field(default_factory=list)
+    a: list[list[Value]] = field(default_factory=list)
+
+    @property
+    def output(self) -> list[Value]:
+        return self.a[-1]
+
+    def delta(self, layer: int) -> list[float]:
+        """δ of ``trace.z[layer]``: ∂C/∂z for each neuron, read after ``cost.backward()``."""
+        return [z.grad for z in self.z[layer]]
+
+
+class MLP(Module):
+    """A multilayer perceptron: nin inputs, then one Layer per entry of ``nouts``.
+
+    Hidden layers use ``activation``, the last layer ``output_activation``. Weights are drawn
+    with ``initial_weights`` from ``np.random.default_rng(seed)``: the same seed, the same model.
+    ``fused=False`` builds each pre-activation from binary * and + (an op-by-op picture);
+    the gradients are identical.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "tanh",
+        output_activation: str = "linear",
+        seed: Seed = None,
+        *,
+        fused: bool = True,
+    ) -> None:
+        _check_count(nin, "nin")
+        if isinstance(nouts, int) or not nouts:
+            raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        activations = [get_activation(activation).name] * (len(nouts) - 1) + [get_activation(output_activation).name]
+        rng = np.random.default_rng(seed)
+        sizes = [nin, *nouts]
+        self.layers = [
+            Layer(sizes[l], sizes[l + 1], activations[l], layer=l + 1, fused=fused, seed=rng)
+            for l in range(len(nouts))  # noqa: E741 - l is the layer index of the equations
+        ]
+        self.nin, self.fused = nin, fused
+
+    @property
+    def sizes(self) -> list[int]:
+        return [self.nin, *(len(layer.neurons) for layer in self.layers)]
+
+    @property
+    def activations(self) -> list[str]:
+        return [layer.activation for layer in self.layers]
+
+    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        """The outputs aᴸ for one sample, always a list."""
+        return self.trace(x).output
+
+    def trace(self, x: Sequence[Value | float]) -> Trace:
+        """Run the forward pass and record every layer's z and a."""
+        activation = _inputs(x, self.nin)
+        trace = Trace(inputs=activation)
+        for layer in self.layers:
+            zs = [n.preactivation(activation) for n in layer.neurons]
+            activation = [n.activate(z) for n, z in zip(layer.neurons, zs)]
+            trace.z.append(zs)
+            trace.a.append(activation)
+        return trace
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def to_numpy(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """[(W¹, b¹), …, (Wᴸ, bᴸ)]: Wˡ has shape (nˡ, nˡ⁻¹), row j holds neuron j's weights."""
+        return [
+            (
+                np.array([[w.data for w in n.w] for n in layer.neurons]),
+                np.array([n.b.data for n in layer.neurons]),
+            )
+            for layer in self.layers
+        ]
+
+    @classmethod
+    def from_numpy(
+        cls,
+        params: Sequence[tuple[np.ndarray, np.ndarray]],
+        activations: Sequence[str] | None = None,
+        *,
+        activation: str = "tanh",
+        output_activation: str = "linear",
+        fused: bool = True,
+    ) -> MLP:
+        """Build a model from [(W¹, b¹), …]; ``activations`` gives one name per layer."""
+        if not params:
+            raise ValueError("from_numpy needs at least one (W, b) pair")
+        if activations is None:
+            activations = [activation] * (len(params) - 1) + [output_activation]
+        if len(activations) != len(params):
+            raise ValueError(f"from_numpy got {len(params)} layers but {len(activations)} activations")
+        model = cls.__new__(cls)
+        model.fused = fused
+        model.layers = []
+        nin = None
+        for l, ((weights, biases), name) in enumerate(zip(params, activations), start=1):  # noqa: E741
+            weights = np.asarray(weights, dtype=float)
+            if weights.ndim != 2:
+                raise ValueError(f"layer {l} weights must be a 2-D array (nout, nin), got shape {weights.shape}")
+            nout, layer_nin = weights.shape
+            if nin is not None and layer_nin != nin:
+                raise ValueError(f"layer {l} weights have {layer_nin} columns, expected {nin} (layer {l - 1}'s size)")
+            model.layers.append(Layer(layer_nin, nout, name, weights=weights, biases=biases, layer=l, fused=fused))
+            nin = nout
+        model.nin = len(model.layers[0].neurons[0].w)
+        return model
+
+    def __repr__(self) -> str:
+        sizes = "-".join(map(str, self.sizes))
+        return f"MLP({sizes}, activations={self.activations})"
+
+
+def _inputs(x: Sequence[Value | float], expected: int) -> list[Value]:
+    """The sample as Values (numbers become labelled inputs x[i]), checking its length."""
+    try:
+        n = len(x)
+    except TypeError:
+        raise TypeError(f"a sample must be a sequence of {expected} numbers, got {type(x).__name__}") from None
+    if n != expected:
+        raise ValueError(f"expected a sample of length {expected}, got length {n}")
+    values = []
+    for i, xi in enumerate(x):
+        if isinstance(xi, Value):
+            values.append(xi)
+        else:
+            v = Value(xi, f"x[{i}]")
+            v.meta = {"role": "input", "index": i}
+            values.append(v)
+    return values
+
+
+def _check_count(n: object, name: str) -> None:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"{name} must be a positive integer, got {n!r}")

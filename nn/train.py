@@ -1,0 +1,85 @@
+"""fit: mini-batch training with a progress bar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from .check import _samples, batch_cost
+from .losses import Loss, get_loss, l2
+from .module import MLP
+from .optim import Optimizer
+
+
+@dataclass
+class History:
+    """Per epoch: the mean cost and, for classification costs, the training accuracy
+    (both measured on the forward passes of that epoch, before each update)."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float | None] = field(default_factory=list)
+
+
+def fit(
+    model: MLP,
+    X: Any,
+    y: Any,
+    loss: str | Loss,
+    optimizer: Optimizer,
+    epochs: int,
+    batch_size: int | None = None,
+    seed: int | None = 0,
+    *,
+    alpha: float = 0.0,
+    progress: bool = True,
+) -> History:
+    """Train ``model`` on (X, y) for ``epochs`` passes over the data.
+
+    Each epoch shuffles the samples (with ``seed``) into batches of ``batch_size`` (all at
+    once when None); for each batch: zero the gradients, build the mean cost (+ α Σ p² when
+    ``alpha`` > 0), backward, ``optimizer.step()``. ``progress=False`` hides the bar.
+    """
+    loss = get_loss(loss)
+    X = _samples(X, model.nin)
+    targets = loss.prepare_targets(y, len(X), model.sizes[-1])  # fail early on bad targets
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    batch_size = len(X) if batch_size is None else batch_size
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+    rng = np.random.default_rng(seed)
+    params = model.parameters()
+    history = History()
+    bar = tqdm(range(epochs), desc="training", unit="epoch", disable=not progress, leave=True)
+    for _ in bar:
+        order = rng.permutation(len(X))
+        total, outputs = 0.0, np.empty((len(X), model.sizes[-1]))
+        for start in range(0, len(X), batch_size):
+            batch = order[start : start + batch_size]
+            optimizer.zero_grad()
+            cost, traces = batch_cost(model, X[batch], targets[batch], loss)
+            total += cost.data * len(batch)
+            if alpha > 0:
+                cost = cost + l2(params, alpha)
+            cost.backward()
+            optimizer.step()
+            outputs[batch] = [[a.data for a in trace.output] for trace in traces]
+        history.loss.append(total / len(X))
+        history.accuracy.append(loss.accuracy(outputs, targets))
+        postfix = {"loss": f"{history.loss[-1]:.4f}"}
+        if history.accuracy[-1] is not None:
+            postfix["acc"] = f"{history.accuracy[-1]:.1%}"
+        bar.set_postfix(postfix)
+    return history
+
+
+def predict(model: MLP, X: Any) -> np.ndarray:
+    """The model's outputs for every sample, as an (n, k) array (no graph is kept)."""
+    import autograd_tiny as at
+
+    X = _samples(X, model.nin)
+    with at.no_grad():
+        return np.array([[a.data for a in model(x)] for x in X])
