@@ -297,11 +297,10 @@ def dot(
     """
     if len(weights) != len(inputs):
         raise ValueError(f"dot needs as many weights as inputs, got {len(weights)} weights and {len(inputs)} inputs")
-    factors = (*weights, *inputs)
+    factors = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
     if not _all_values(factors):
-        factors = _as_values(weights, "dot weights") + _as_values(inputs, "dot inputs")
-    if bias is not None:
-        factors += (bias if isinstance(bias, Value) else Value(bias),)
+        bias_input = () if bias is None else _as_values([bias], "dot bias")
+        factors = _as_values(weights, "dot weights") + _as_values(inputs, "dot inputs") + bias_input
     return _apply(rules.DOT, factors)
 
 

@@ -70,6 +70,21 @@ class DotMLP(BinaryMLP):
         return x[0]
 
 
+class PackageMLP:
+    """autograd_tiny.nn.MLP (dot neurons, labelled and marked nodes), in micrograd's demo shape."""
+
+    def __init__(self, sizes: list[int], seed: int = 1337) -> None:
+        from autograd_tiny.nn import MLP
+
+        self.model = MLP(sizes[0], sizes[1:], activation="relu", output_activation="linear", seed=seed)
+
+    def __call__(self, x):
+        return self.model(x)[0]
+
+    def parameters(self):
+        return self.model.parameters()
+
+
 def demo_step(model, value_class, X, y, k: int, total=sum):
     """One micrograd demo step; returns the loss (the root of the step's graph)."""
     inputs = [[value_class(float(a)) for a in row] for row in X]
@@ -152,10 +167,12 @@ def main() -> None:
     peer = BinaryMLP(MicroValue, [2, 16, 16, 1])
     ours_binary = BinaryMLP(at.Value, [2, 16, 16, 1])
     ours_dot = DotMLP(at.Value, [2, 16, 16, 1])
+    ours_nn = PackageMLP([2, 16, 16, 1])
 
     peer_rate, peer_nodes = steps_per_second(lambda k: demo_step(peer, MicroValue, X, y, k), args.steps)
     binary_rate, binary_nodes = steps_per_second(lambda k: demo_step(ours_binary, at.Value, X, y, k), args.steps)
     dot_rate, dot_nodes = steps_per_second(lambda k: demo_step(ours_dot, at.Value, X, y, k, total=at.sum), args.steps)
+    nn_rate, nn_nodes = steps_per_second(lambda k: demo_step(ours_nn, at.Value, X, y, k, total=at.sum), args.steps)
     peer_bytes = bytes_per_node(MicroValue)
     ours_bytes = bytes_per_node(at.Value)
 
@@ -164,6 +181,7 @@ def main() -> None:
     print(f"{'micrograd 0.1.0':<34} {peer_nodes:>8,} {peer_rate:>9.2f} {1.0:>12.1f}x")
     print(f"{'autograd-tiny, binary ops':<34} {binary_nodes:>8,} {binary_rate:>9.2f} {binary_rate / peer_rate:>12.1f}x")
     print(f"{'autograd-tiny, dot neurons':<34} {dot_nodes:>8,} {dot_rate:>9.2f} {dot_rate / peer_rate:>12.1f}x")
+    print(f"{'autograd-tiny, nn.MLP':<34} {nn_nodes:>8,} {nn_rate:>9.2f} {nn_rate / peer_rate:>12.1f}x")
     print()
     print("memory of a chain of 100,000 multiplications y = y * w (tracemalloc)")
     print(f"{'micrograd 0.1.0':<34} {peer_bytes:>8.0f} bytes/node")

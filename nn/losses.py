@@ -59,14 +59,16 @@ class Loss:
                 )
             y = y.astype(int)
             if np.any((y < 0) | (y >= n_outputs)):
-                raise ValueError(f"{self.name} class indices must be in 0..{n_outputs - 1}, got {sorted(set(y))}")
+                bad = sorted({int(v) for v in y if not 0 <= v < n_outputs})
+                raise ValueError(f"{self.name} class indices must be in 0..{n_outputs - 1}, got {bad}")
             return y
         y = _as_array(targets, f"{self.name} targets").astype(float)
+        given_shape = y.shape
         if y.ndim == 1 and n_outputs == 1:
             y = y[:, None]
         if y.shape != (n_samples, n_outputs):
             raise ValueError(
-                f"{self.name} targets have shape {y.shape}, expected ({n_samples}, {n_outputs}) "
+                f"{self.name} targets have shape {given_shape}, expected ({n_samples}, {n_outputs}) "
                 f"(one target per output for each of the {n_samples} samples)"
             )
         _check_target_values(self, y)
@@ -256,6 +258,6 @@ def _as_array(targets: Any, what: str) -> np.ndarray:
 
 def _check_target_values(loss: Loss, y: np.ndarray) -> None:
     allowed = {"binary": {0.0, 1.0}, "signed": {-1.0, 1.0}}.get(loss.target_kind)
-    if allowed is not None and not set(np.unique(y)) <= allowed:
-        found = sorted(set(np.unique(y)) - allowed)[:5]
+    if allowed is not None and not {float(v) for v in np.unique(y)} <= allowed:
+        found = sorted({float(v) for v in np.unique(y)} - allowed)[:5]
         raise ValueError(f"{loss.name} targets must be in {sorted(allowed)}, found {found}")

@@ -69,6 +69,13 @@ class Neuron(Module):
         for i, wi in enumerate(self.w):
             wi.meta = {"role": "weight", "layer": layer, "neuron": index, "input": i}
         self.b.meta = {"role": "bias", "layer": layer, "neuron": index}
+        # Labels and marks of the nodes each forward pass creates, made once (treat as read-only).
+        self._z_label, self._a_label = f"z[{layer}][{index}]", f"a[{layer}][{index}]"
+        self._z_meta = {"role": "preactivation", "layer": layer, "neuron": index}
+        self._a_meta = {"role": "activation", "layer": layer, "neuron": index}
+        self._product_meta = {"role": "product", "layer": layer, "neuron": index}
+        self._partial_meta = {"role": "partial_sum", "layer": layer, "neuron": index}
+        self._sigma = get_activation(self.activation).on_value
 
     def preactivation(self, x: Sequence[Value]) -> Value:
         """zˡⱼ = Σᵢ wˡⱼᵢ aˡ⁻¹ᵢ + bˡⱼ as one ``dot`` node, or, with ``fused=False``, as binary * and +."""
@@ -78,20 +85,20 @@ class Neuron(Module):
             z = self.b
             for wi, xi in zip(self.w, x):
                 product = wi * xi
-                product.meta = {"role": "product", "layer": self.layer, "neuron": self.index}
+                product.meta = self._product_meta
                 z = product + z
-                z.meta = {"role": "partial_sum", "layer": self.layer, "neuron": self.index}
-        z.label = f"z[{self.layer}][{self.index}]"
-        z.meta = {"role": "preactivation", "layer": self.layer, "neuron": self.index}
+                z.meta = self._partial_meta
+        z.label = self._z_label
+        z.meta = self._z_meta
         return z
 
     def activate(self, z: Value) -> Value:
         """aˡⱼ = σ(zˡⱼ); for a linear neuron a is z itself."""
         if self.activation == "linear":
             return z
-        a = get_activation(self.activation).on_value(z)
-        a.label = f"a[{self.layer}][{self.index}]"
-        a.meta = {"role": "activation", "layer": self.layer, "neuron": self.index}
+        a = self._sigma(z)
+        a.label = self._a_label
+        a.meta = self._a_meta
         return a
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
@@ -271,6 +278,9 @@ class MLP(Module):
         return f"MLP({sizes}, activations={self.activations})"
 
 
+_INPUT_LABELS = [f"x[{i}]" for i in range(64)]
+
+
 def _inputs(x: Sequence[Value | float], expected: int) -> list[Value]:
     """The sample as Values (numbers become labelled inputs x[i]), checking its length."""
     try:
@@ -284,7 +294,7 @@ def _inputs(x: Sequence[Value | float], expected: int) -> list[Value]:
         if isinstance(xi, Value):
             values.append(xi)
         else:
-            v = Value(xi, f"x[{i}]")
+            v = Value(xi, _INPUT_LABELS[i] if i < 64 else f"x[{i}]")
             v.meta = {"role": "input", "index": i}
             values.append(v)
     return values

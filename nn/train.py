@@ -42,14 +42,14 @@ def fit(
     once when None); for each batch: zero the gradients, build the mean cost (+ α Σ p² when
     ``alpha`` > 0), backward, ``optimizer.step()``. ``progress=False`` hides the bar.
     """
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
     loss = get_loss(loss)
     X = _samples(X, model.nin)
     targets = loss.prepare_targets(y, len(X), model.sizes[-1])  # fail early on bad targets
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
     batch_size = len(X) if batch_size is None else batch_size
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
     rng = np.random.default_rng(seed)
     params = model.parameters()
     history = History()

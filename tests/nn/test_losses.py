@@ -1,0 +1,91 @@
+"""Each cost's value and its ∇ₐC against the graph's gradient, and bad targets."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from autograd_tiny.nn import l2, losses
+
+from autograd_tiny import Value
+
+
+def graph_gradient(loss, a, y):
+    outputs = [Value(v) for v in a]
+    cost = loss(outputs, y)
+    cost.backward()
+    return cost.data, [o.grad for o in outputs]
+
+
+@pytest.mark.parametrize(
+    ("loss", "a", "y", "expected_cost"),
+    [
+        (losses.quadratic, [0.5, 2.0], [1.0, 1.0], 0.5 * (0.25 + 1.0)),
+        (losses.mse, [0.5, 2.0], [1.0, 1.0], (0.25 + 1.0) / 2),
+        (losses.binary_cross_entropy, [0.8], 1.0, -math.log(0.8)),
+        (losses.binary_cross_entropy_with_logits, [1.5], 0.0, math.log(1 + math.exp(1.5))),
+        (
+            losses.softmax_cross_entropy,
+            [1.0, 2.0, 0.5],
+            1,
+            -math.log(math.exp(2) / (math.e + math.exp(2) + math.exp(0.5))),
+        ),
+        (losses.hinge, [0.3], -1.0, 1.3),
+    ],
+)
+def test_cost_value_and_gradient_match_the_documented_formulas(loss, a, y, expected_cost):
+    cost, grad = graph_gradient(loss, a, y)
+    assert cost == pytest.approx(expected_cost, rel=1e-14)
+    prepared = loss.prepare_targets([y], 1, len(a))
+    assert grad == pytest.approx(loss.gradient(np.array([a]), prepared)[0], rel=1e-12)
+
+
+def test_logits_cost_is_stable_for_huge_logits():
+    cost, grad = graph_gradient(losses.binary_cross_entropy_with_logits, [800.0], 0.0)
+    assert (cost, grad) == (800.0, [1.0])
+    cost, grad = graph_gradient(losses.softmax_cross_entropy, [1000.0, -1000.0], 1)
+    assert (cost, grad) == (2000.0, [1.0, -1.0])
+
+
+def test_logits_cost_derivative_at_zero_is_sigma_minus_y():
+    _, grad = graph_gradient(losses.binary_cross_entropy_with_logits, [0.0], 1.0)
+    assert grad == [-0.5]
+
+
+def test_l2_penalty():
+    params = [Value(1.0), Value(-2.0)]
+    penalty = l2(params, 0.1)
+    penalty.backward()
+    assert penalty.data == pytest.approx(0.5) and [p.grad for p in params] == pytest.approx([0.2, -0.4])
+
+
+def test_binary_targets_must_be_zero_or_one():
+    with pytest.raises(ValueError, match=r"binary_cross_entropy targets must be in \[0.0, 1.0\], found \[-1.0\]"):
+        losses.binary_cross_entropy([Value(0.5)], -1.0)
+
+
+def test_hinge_targets_must_be_plus_or_minus_one():
+    with pytest.raises(ValueError, match=r"hinge targets must be in \[-1.0, 1.0\], found \[0.0\]"):
+        losses.hinge([Value(0.5)], 0)
+
+
+def test_class_index_must_be_in_range():
+    with pytest.raises(ValueError, match=r"class indices must be in 0..1, got \[2\]"):
+        losses.softmax_cross_entropy([Value(0.5), Value(1.0)], 2)
+
+
+def test_target_of_wrong_length_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"quadratic targets have shape \(1, 3\), expected \(1, 2\)"):
+        losses.quadratic([Value(0.5), Value(1.0)], [1.0, 2.0, 3.0])
+
+
+def test_non_numeric_targets_are_a_clear_error():
+    with pytest.raises(ValueError, match="mse targets must be numbers"):
+        losses.mse([Value(0.5)], "abc")
+
+
+def test_get_loss_by_name_and_unknown_name():
+    assert losses.get_loss("hinge") is losses.hinge
+    with pytest.raises(ValueError, match="unknown loss 'l1': expected one of 'quadratic', 'mse'"):
+        losses.get_loss("l1")
