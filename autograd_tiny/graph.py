@@ -28,6 +28,9 @@ def topological_order(roots: Value | Iterable[Value]) -> list[Value]:
             for child in inputs:
                 if child not in seen:
                     seen.add(child)
+                    if not child._inputs:
+                        order.append(child)  # a leaf is finished as soon as it is found
+                        continue
                     stack.append((child, iter(child._inputs)))
                     break
             else:

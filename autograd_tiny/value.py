@@ -176,8 +176,10 @@ class Value:
         # This pass's gradients are summed in .grad itself; whatever earlier passes
         # left there is set aside first and added back at the end.
         earlier = [node.grad for node in order]
-        for node in order:
-            node.grad = 0.0
+        set_aside = any(earlier)
+        if set_aside:
+            for node in order:
+                node.grad = 0.0
         self.grad = seed
         anomaly = modes.anomaly
         for node in reversed(order):
@@ -192,9 +194,11 @@ class Value:
                 local = _ieee_local_grads(rule, node)
             if anomaly:
                 _check_backward(node, local, node_grad)
+            if node_grad == 0.0 and all(map(_isfinite, local)):
+                continue  # every contribution would be ±0 (a dead relu, a satisfied hinge)
             for child, local_grad in zip(inputs, local):
                 child.grad += local_grad * node_grad
-        if any(earlier):
+        if set_aside:
             for node, grad_before in zip(order, earlier):
                 node.grad += grad_before
 

@@ -15,6 +15,7 @@ import argparse
 import gc
 import itertools
 import random
+import statistics
 import sys
 import time
 import tracemalloc
@@ -113,12 +114,23 @@ def count_nodes(root) -> int:
     return len(seen)
 
 
-def steps_per_second(make_step, steps: int) -> tuple[float, int]:
-    nodes = count_nodes(make_step(0))  # warm-up
-    start = time.perf_counter()
-    for k in range(1, steps + 1):
-        make_step(k)
-    return steps / (time.perf_counter() - start), nodes
+def interleaved_rates(steps: dict, rounds: int) -> dict[str, list[float]]:
+    """Steps per second of each engine, measured in ``rounds`` rounds that take turns.
+
+    In each round every engine runs for about a second (at least one step), so a burst of
+    machine noise lands on all of them alike; ratios are taken round by round. Each turn
+    ends with a full collection, timed, so no engine is charged for another's garbage.
+    """
+    rates: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(rounds):
+        for name, make_step in steps.items():
+            count, start = 0, time.perf_counter()
+            while time.perf_counter() - start < 1.0:
+                make_step(count + 1)
+                count += 1
+            gc.collect()  # each engine pays for collecting its own garbage, inside its own time
+            rates[name].append(count / (time.perf_counter() - start))
+    return rates
 
 
 def bytes_per_node(value_class, n: int = 100_000) -> float:
@@ -159,7 +171,7 @@ def micrograd_deep_chain(n: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", type=int, default=3, help="timed demo steps per engine (default 3)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of about a second per engine (default 5)")
     parser.add_argument("--chain", type=int, default=1_000_000, help="length of the deep chain (default 1,000,000)")
     args = parser.parse_args()
 
@@ -169,19 +181,23 @@ def main() -> None:
     ours_dot = DotMLP(at.Value, [2, 16, 16, 1])
     ours_nn = PackageMLP([2, 16, 16, 1])
 
-    peer_rate, peer_nodes = steps_per_second(lambda k: demo_step(peer, MicroValue, X, y, k), args.steps)
-    binary_rate, binary_nodes = steps_per_second(lambda k: demo_step(ours_binary, at.Value, X, y, k), args.steps)
-    dot_rate, dot_nodes = steps_per_second(lambda k: demo_step(ours_dot, at.Value, X, y, k, total=at.sum), args.steps)
-    nn_rate, nn_nodes = steps_per_second(lambda k: demo_step(ours_nn, at.Value, X, y, k, total=at.sum), args.steps)
+    steps = {
+        "micrograd 0.1.0": lambda k: demo_step(peer, MicroValue, X, y, k),
+        "autograd-tiny, binary ops": lambda k: demo_step(ours_binary, at.Value, X, y, k),
+        "autograd-tiny, dot neurons": lambda k: demo_step(ours_dot, at.Value, X, y, k, total=at.sum),
+        "autograd-tiny, nn.MLP": lambda k: demo_step(ours_nn, at.Value, X, y, k, total=at.sum),
+    }
+    nodes = {name: count_nodes(make_step(0)) for name, make_step in steps.items()}  # warm-up
+    rates = interleaved_rates(steps, args.rounds)
+    peer = rates["micrograd 0.1.0"]
     peer_bytes = bytes_per_node(MicroValue)
     ours_bytes = bytes_per_node(at.Value)
 
-    print(f"micrograd demo step (MLP 2-16-16-1 ReLU, 100 moons, hinge + L2), gc at defaults, {args.steps} steps each")
-    print(f"{'engine':<34} {'nodes':>8} {'steps/s':>9} {'vs micrograd':>13}")
-    print(f"{'micrograd 0.1.0':<34} {peer_nodes:>8,} {peer_rate:>9.2f} {1.0:>12.1f}x")
-    print(f"{'autograd-tiny, binary ops':<34} {binary_nodes:>8,} {binary_rate:>9.2f} {binary_rate / peer_rate:>12.1f}x")
-    print(f"{'autograd-tiny, dot neurons':<34} {dot_nodes:>8,} {dot_rate:>9.2f} {dot_rate / peer_rate:>12.1f}x")
-    print(f"{'autograd-tiny, nn.MLP':<34} {nn_nodes:>8,} {nn_rate:>9.2f} {nn_rate / peer_rate:>12.1f}x")
+    print(f"micrograd demo step (MLP 2-16-16-1 ReLU, 100 moons, hinge + L2), gc at defaults, {args.rounds} rounds")
+    print(f"{'engine':<34} {'nodes':>8} {'steps/s':>9} {'vs micrograd':>13}  (median over rounds)")
+    for name, engine_rates in rates.items():
+        ratio = statistics.median(r / p for r, p in zip(engine_rates, peer))
+        print(f"{name:<34} {nodes[name]:>8,} {statistics.median(engine_rates):>9.2f} {ratio:>12.1f}x")
     print()
     print("memory of a chain of 100,000 multiplications y = y * w (tracemalloc)")
     print(f"{'micrograd 0.1.0':<34} {peer_bytes:>8.0f} bytes/node")

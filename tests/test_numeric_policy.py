@@ -66,3 +66,16 @@ def test_anomaly_mode_is_off_by_default_and_restored():
     with at.detect_anomaly():
         pass
     assert Value(0.0).log().data == -INF
+
+
+def test_zero_gradient_through_an_infinite_local_derivative_is_nan_as_in_pytorch():
+    x = Value(0.0)
+    y = x.log() * 0.0  # log's local derivative at 0 is inf; the gradient reaching it is 0
+    y.backward()
+    assert math.isnan(x.grad)
+
+
+def test_zero_gradient_with_finite_local_derivatives_gives_zero():
+    x, w = Value(-2.0), Value(3.0)
+    (x * w).relu().backward()  # a dead relu: nothing flows back
+    assert (x.grad, w.grad) == (0.0, 0.0)
