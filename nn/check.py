@@ -20,13 +20,14 @@ class Difference:
     """How far the graph's numbers are from the equations' numbers."""
 
     max_abs: float  # max |graph − equations|
-    max_rel: float  # max_abs / max |equations| (normwise; 0 when both are 0)
+    max_rel: float  # max_abs / scale (normwise; 0 when both are 0)
+    scale: float  # max |equations|
 
     @classmethod
     def between(cls, graph: np.ndarray, analytic: np.ndarray) -> Difference:
         max_abs = float(np.max(np.abs(graph - analytic), initial=0.0))
         scale = float(np.max(np.abs(analytic), initial=0.0))
-        return cls(max_abs, max_abs / scale if scale > 0 else (0.0 if max_abs == 0 else np.inf))
+        return cls(max_abs, max_abs / scale if scale > 0 else (0.0 if max_abs == 0 else np.inf), scale)
 
 
 @dataclass(frozen=True)

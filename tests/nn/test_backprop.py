@@ -7,9 +7,10 @@ import math
 
 import numpy as np
 import pytest
-from autograd_tiny.nn import MLP, activations, backprop, check_backprop, losses
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from autograd_tiny.nn import MLP, activations, backprop, check_backprop, losses
 
 # Each cost with an output activation it is used with and a target maker.
 COSTS = {

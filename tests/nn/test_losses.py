@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 import pytest
-from autograd_tiny.nn import l2, losses
 
 from autograd_tiny import Value
+from autograd_tiny.nn import l2, losses
 
 
 def graph_gradient(loss, a, y):

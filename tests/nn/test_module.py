@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from autograd_tiny.nn import MLP, Layer, Neuron, initial_weights, losses
 
 from autograd_tiny import Value
+from autograd_tiny.nn import MLP, Layer, Neuron, initial_weights, losses
 
 
 def test_weights_biases_and_nodes_are_labelled_by_layer_and_neuron():

@@ -6,6 +6,7 @@ import json
 import os
 
 import pytest
+
 from autograd_tiny.nn import MLP, ModelFileError, load, save
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from autograd_tiny.nn import MLP, SGD, Adam, datasets, fit, predict
 
 from autograd_tiny import Value
+from autograd_tiny.nn import MLP, SGD, Adam, datasets, fit, predict
 
 
 def test_fit_reaches_95_percent_on_two_moons():

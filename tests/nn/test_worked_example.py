@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 import pytest
+
 from autograd_tiny.nn import MLP, losses
 
 

@@ -1,0 +1,134 @@
+"""The built-in gradient-check suite behind ``autograd-tiny gradcheck``.
+
+Three kinds of check: every engine operation at several points against finite
+differences (``gradcheck``), random expression graphs against finite differences, and
+``check_backprop`` on MLPs with every activation and cost against the four equations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from .gradcheck import gradcheck
+from .random_graphs import random_expression
+
+NOISE_SCALE = 1e-12  # expected gradients below this are zero up to rounding
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    max_abs: float
+    max_rel: float
+    passed: bool
+
+
+# name -> (function of Values, points at which to check it)
+OPERATIONS: dict[str, tuple[Callable, list[tuple[float, ...]]]] = {
+    "a + b": (lambda a, b: a + b, [(1.5, -2.0), (0.0, 3.0)]),
+    "a - b": (lambda a, b: a - b, [(1.5, -2.0), (0.0, 3.0)]),
+    "a * b": (lambda a, b: a * b, [(1.5, -2.0), (0.3, 0.7)]),
+    "a / b": (lambda a, b: a / b, [(1.5, -2.0), (0.3, 0.7)]),
+    "a ** 3": (lambda a: a**3, [(-1.5,), (0.5,), (2.0,)]),
+    "a ** -2": (lambda a: a**-2, [(-1.5,), (0.5,)]),
+    "a ** b": (lambda a, b: a**b, [(1.5, 2.5), (0.3, -0.7)]),
+    "2 ** a": (lambda a: 2.0**a, [(-1.0,), (1.5,)]),
+    "-a": (lambda a: -a, [(1.5,), (-0.2,)]),
+    "exp(a)": (lambda a: a.exp(), [(-2.0,), (0.0,), (1.5,)]),
+    "log(a)": (lambda a: a.log(), [(0.1,), (1.0,), (4.0,)]),
+    "tanh(a)": (lambda a: a.tanh(), [(-2.0,), (0.0,), (0.7,)]),
+    "sigmoid(a)": (lambda a: a.sigmoid(), [(-3.0,), (0.0,), (2.0,)]),
+    "relu(a)": (lambda a: a.relu(), [(-1.0,), (0.5,), (2.0,)]),
+    "sum(a, b, c)": (lambda a, b, c: _engine().sum([a, b, c]), [(1.0, -2.0, 0.5)]),
+    "dot([a, b], [c, d], e)": (lambda a, b, c, d, e: _engine().dot([a, b], [c, d], e), [(1.0, -2.0, 0.5, 3.0, 0.1)]),
+}
+
+
+def _engine():
+    import autograd_tiny
+
+    return autograd_tiny
+
+
+def operation_checks() -> Iterator[CheckResult]:
+    for name, (f, points) in OPERATIONS.items():
+        results = [gradcheck(f, list(point)) for point in points]
+        yield CheckResult(
+            f"op {name}",
+            max(r.max_abs_error for r in results),
+            max(r.max_rel_error for r in results),
+            all(results),
+        )
+
+
+def random_graph_checks(count: int, seed: int = 0) -> Iterator[CheckResult]:
+    rng = np.random.default_rng(seed)
+    results = []
+    while len(results) < count:
+        expression = random_expression(rng, n_inputs=3, n_steps=int(rng.integers(2, 10)))
+        point = list(rng.uniform(-2.0, 2.0, 3))
+        value = expression(*[_engine().Value(x) for x in point]).data
+        if not np.isfinite(value) or abs(value) > 1e4:
+            continue  # a fair oracle needs moderate values
+        results.append(gradcheck(expression, point, eps=1e-5, atol=1e-5, rtol=1e-4))
+    yield CheckResult(
+        f"random graphs ({count})",
+        max(r.max_abs_error for r in results),
+        max(r.max_rel_error for r in results),
+        all(results),
+    )
+
+
+def backprop_checks(sizes_list: list[list[int]], seed: int = 0) -> Iterator[CheckResult]:
+    from .nn import MLP, check_backprop  # the application layer: the engine itself does not know nn
+
+    costs = {
+        "quadratic": ("sigmoid", lambda rng, n, k: rng.uniform(0, 1, (n, k))),
+        "mse": ("linear", lambda rng, n, k: rng.normal(0, 1, (n, k))),
+        "binary_cross_entropy": ("sigmoid", lambda rng, n, k: rng.integers(0, 2, (n, k))),
+        "binary_cross_entropy_with_logits": ("linear", lambda rng, n, k: rng.integers(0, 2, (n, k))),
+        "softmax_cross_entropy": ("linear", lambda rng, n, k: rng.integers(0, k, n)),
+        "hinge": ("linear", lambda rng, n, k: rng.choice([-1.0, 1.0], (n, k))),
+    }
+    rng = np.random.default_rng(seed)
+    for activation in ("tanh", "sigmoid", "relu", "linear"):
+        for cost, (output_activation, make_targets) in costs.items():
+            reports = []
+            for sizes in sizes_list:
+                model = MLP(sizes[0], sizes[1:], activation, output_activation, seed=int(rng.integers(2**31)))
+                X = rng.normal(0, 1, (4, sizes[0]))
+                reports.append(check_backprop(model, X, make_targets(rng, 4, sizes[-1]), cost))
+            deltas = [d for r in reports for c in r.layers for d in (c.delta, c.weights, c.biases)]
+            # A quantity whose expected value is itself rounding noise has no meaningful relative error.
+            meaningful = [d.max_rel for d in deltas if d.scale > NOISE_SCALE]
+            yield CheckResult(
+                f"check_backprop {activation} + {cost}",
+                max(d.max_abs for d in deltas),
+                max(meaningful, default=0.0),
+                all(reports),
+            )
+
+
+def run(quick: bool = False) -> list[CheckResult]:
+    """Every check; ``quick`` uses fewer random graphs and smaller networks."""
+    sizes = [[2, 3, 2]] if quick else [[2, 3, 2], [3, 5, 4, 3], [1, 8, 8, 8, 2], [4, 16, 16, 3]]
+    return [*operation_checks(), *random_graph_checks(20 if quick else 3000), *backprop_checks(sizes)]
+
+
+def table(results: list[CheckResult]) -> str:
+    rows = [("check", "max abs error", "max rel error", "result")]
+    rows += [(r.name, f"{r.max_abs:.2e}", f"{r.max_rel:.2e}", "pass" if r.passed else "FAIL") for r in results]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [
+        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))) for row in rows
+    ]
+    failed = sum(not r.passed for r in results)
+    lines.append(
+        f"(rel error is normwise: max |error| / max |expected|; expected gradients below {NOISE_SCALE:g} "
+        "are rounding noise and are judged by the absolute error alone)"
+    )
+    lines.append(f"{len(results) - failed} passed, {failed} failed")
+    return "\n".join(lines)

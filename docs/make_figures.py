@@ -1,0 +1,48 @@
+"""Render the README's figures with the library itself: python docs/make_figures.py"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from autograd_tiny import Value
+from autograd_tiny.nn import MLP, Adam, datasets, fit, losses
+from autograd_tiny.viz import draw_graph, draw_network, save_svg
+
+DOCS = Path(__file__).resolve().parent
+
+
+def neuron() -> None:
+    """A single neuron a = tanh(w·x + b), with the local derivatives on the edges."""
+    w, x, b = Value(-3.0, "w"), Value(2.0, "x"), Value(6.8813735870195432, "b")
+    z = w * x + b
+    z.label, z.meta = "z", {"role": "preactivation"}
+    a = z.tanh()
+    a.label = "a"
+    a.backward()
+    print(save_svg(draw_graph(a, show_local_grads=True), DOCS / "neuron.svg"))
+
+
+def network_graph() -> None:
+    """One sample's cost through a 2-2-1 tanh network: δ at every pre-activation."""
+    model = MLP(2, [2, 1], activation="tanh", seed=0)
+    trace = model.trace([0.5, -1.0])
+    cost = losses.quadratic(trace.output, 1.0)
+    cost.label = "C"
+    cost.backward()
+    print(save_svg(draw_graph(cost), DOCS / "network-graph.svg"))
+
+
+def network_diagram() -> None:
+    """A 2-16-16-1 network trained on two moons, δ for one sample."""
+    X, y = datasets.two_moons(100, seed=0)
+    model = MLP(2, [16, 16, 1], seed=0)
+    fit(model, X, y, "binary_cross_entropy_with_logits", Adam(model.parameters(), lr=0.05), epochs=30, progress=False)
+    trace = model.trace(X[0])
+    losses.binary_cross_entropy_with_logits(trace.output, y[0]).backward()
+    print(save_svg(draw_network(model, trace), DOCS / "network-diagram.svg"))
+
+
+if __name__ == "__main__":
+    neuron()
+    network_graph()
+    network_diagram()

@@ -1,0 +1,115 @@
+"""End to end through the installed console script (subprocess)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+EXE = shutil.which("autograd-tiny", path=str(Path(sys.executable).parent))
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    assert EXE, "the console script autograd-tiny is not installed next to this Python"
+    return subprocess.run([EXE, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_demo_writes_every_promised_file_and_prints_the_delta_table(tmp_path):
+    out = tmp_path / "out"
+    result = run("demo", "--epochs", "3", "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "check_backprop passed" in result.stdout
+    assert "graph (z.grad) vs equations" in result.stdout and "z[3][0]" in result.stdout
+    for name in ("graph.svg", "network.svg"):
+        path = out / name
+        assert f"wrote {path}" in result.stdout
+        ET.parse(path)  # valid XML
+        assert path.read_text().count("δ") >= 1
+    for name in ("loss.png", "decision_boundary.png"):
+        data = (out / name).read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
+        assert f"wrote {out / name}" in result.stdout
+
+
+def test_demo_refuses_an_output_path_that_is_a_file(tmp_path):
+    target = tmp_path / "file"
+    target.write_text("keep me")
+    result = run("demo", "--epochs", "1", "--out", str(target))
+    assert result.returncode == 2
+    assert "is not a folder" in result.stderr and "Traceback" not in result.stderr
+    assert target.read_text() == "keep me"
+
+
+def test_draw_prints_gradients_and_writes_an_svg_that_contains_them(tmp_path):
+    svg = tmp_path / "f.svg"
+    result = run(
+        "draw", "tanh(w*x + b)", "--var", "w=-3", "--var", "x=2", "--var", "b=6.8813735870195432", "-o", str(svg)
+    )
+    assert result.returncode == 0, result.stderr
+    lines = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.split()}
+    assert lines["w"][1:] == ["-3", "1"] and lines["x"][1:] == ["2", "-1.5"]
+    assert float(lines["b"][2]) == pytest.approx(0.5, rel=1e-9)
+    text = " ".join(ET.parse(svg).getroot().itertext())
+    for grad in ("grad 1", "grad -1.5", "grad 0.5"):
+        assert grad in text
+
+
+def test_draw_with_local_gradients(tmp_path):
+    svg = tmp_path / "f.svg"
+    result = run("draw", "log(1 + exp(-y*(w1*x1 + w2*x2)))", "--var", "y=1", "--var", "w1=0.5", "--var", "x1=2",
+                 "--var", "w2=-1", "--var", "x2=0.25", "--local-grads", "-o", str(svg))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "∂=" in svg.read_text()
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("x.__class__", "attribute access (.__class__) is not allowed at column 1"),
+        ("__import__('os').system('echo hi')", "calling attribute access (.system) is not allowed"),
+        ("__import__('os')", "calling __import__ is not allowed"),
+        ("x[0]", "subscripting is not allowed"),
+        ("(lambda: 1)()", "calling a lambda is not allowed"),
+        ("'abc'", "the constant 'abc' is not allowed"),
+        ("sin(x)", "calling sin is not allowed at column 1: only exp, log, tanh, sigmoid, relu"),
+        ("x + y", "undefined variable y: give each a value with --var NAME=VALUE (the formula uses: x, y)"),
+        ("x" + " + x" * 1200, "the limit is 2,000"),
+        ("x +", "syntax error"),
+    ],
+)
+def test_forbidden_expressions_exit_2_with_one_line_and_no_traceback(expression, message, tmp_path):
+    result = run("draw", expression, "--var", "x=1", "-o", str(tmp_path / "f.svg"))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "f.svg").exists()
+
+
+def test_bad_var_is_a_usage_error(tmp_path):
+    result = run("draw", "x", "--var", "x=abc", "-o", str(tmp_path / "f.svg"))
+    assert result.returncode == 2 and "'abc' is not a number" in result.stderr
+
+
+def test_gradcheck_quick_passes_and_prints_the_table():
+    result = run("gradcheck", "--quick")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:2] == ["check", "max"]
+    assert any(line.startswith("op tanh(a)") and line.endswith("pass") for line in lines)
+    assert any(line.startswith("check_backprop relu + softmax_cross_entropy") for line in lines)
+    assert lines[-1].endswith("0 failed")
+
+
+def test_every_command_has_help_with_an_example():
+    for command in ("demo", "draw", "gradcheck"):
+        result = run(command, "--help")
+        assert result.returncode == 0 and "example: autograd-tiny " + command in result.stdout
+
+
+def test_unknown_command_is_a_usage_error():
+    result = run("fly")
+    assert result.returncode == 2 and "invalid choice: 'fly'" in result.stderr

@@ -1,0 +1,114 @@
+"""draw_graph, checked on the rendered SVG."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograd_tiny import Value, topological_order
+from autograd_tiny.nn import MLP, losses
+from autograd_tiny.viz import GraphTooLargeError, draw_graph, to_svg
+
+from .svg import edge_count, groups, parse
+
+
+@pytest.fixture
+def network_cost():
+    model = MLP(2, [2, 1], activation="tanh", seed=0)
+    trace = model.trace([0.5, -1.0])
+    cost = losses.quadratic(trace.output, 1.0)
+    cost.backward()
+    return cost, trace
+
+
+def test_every_preactivation_shows_its_delta(network_cost):
+    cost, trace = network_cost
+    nodes = groups(parse(to_svg(draw_graph(cost))), "node")
+    texts = {" ".join(lines) for lines in nodes.values()}
+    for z in [z for layer in trace.z for z in layer]:
+        assert any(z.label in t and f"δ = {z.grad:.4g}" in t for t in texts), z.label
+
+
+def test_every_value_appears_exactly_once(network_cost):
+    cost, _ = network_cost
+    nodes = groups(parse(to_svg(draw_graph(cost))), "node")
+    value_titles = [title for title in nodes if title.startswith("v")]
+    assert len(value_titles) == len(set(value_titles)) == len(topological_order(cost))
+
+
+def test_edge_count_matches_the_graph(network_cost):
+    cost, _ = network_cost
+    expected = sum(len(node.inputs) + 1 for node in topological_order(cost) if node.inputs)
+    assert edge_count(parse(to_svg(draw_graph(cost)))) == expected
+
+
+def test_legend_is_present_and_explains_delta(network_cost):
+    cost, _ = network_cost
+    legend = " ".join(groups(parse(to_svg(draw_graph(cost))), "node")["legend"])
+    assert "Legend" in legend and "δ = ∂C/∂z" in legend
+
+
+def test_nn_graphs_are_clustered_by_layer_and_neuron(network_cost):
+    cost, _ = network_cost
+    clusters = groups(parse(to_svg(draw_graph(cost))), "cluster")
+    assert {
+        "cluster_layer_1",
+        "cluster_layer_1_neuron_0",
+        "cluster_layer_1_neuron_1",
+        "cluster_layer_2",
+        "cluster_inputs",
+    } <= set(clusters)
+
+
+def test_nodes_show_label_data_and_grad_with_four_significant_digits():
+    x = Value(1.23456789, "x")
+    y = x * 3.0
+    y.backward()
+    lines = groups(parse(to_svg(draw_graph(y))), "node")["v0"]
+    assert lines == ["x", "data 1.235", "grad 3"]
+
+
+def test_local_gradients_label_the_edges():
+    w, x = Value(-3.0, "w"), Value(2.0, "x")
+    y = w * x
+    y.backward()
+    edges = groups(parse(to_svg(draw_graph(y, show_local_grads=True))), "edge")
+    labels = sorted(" ".join(lines) for lines in edges.values() if lines)
+    assert labels == ["∂=-3", "∂=2"]
+
+
+@pytest.mark.parametrize("label", ['a<b>"c"', "{x|y}", "&amp; 5 > 3", "\\n <<>>"])
+def test_special_characters_in_labels_render_literally(label):
+    v = Value(1.0, label)
+    out = v * 2.0
+    out.backward()
+    svg = to_svg(draw_graph(out))
+    lines = groups(parse(svg), "node")["v0"]  # parse succeeds: the SVG is valid XML
+    assert lines[0] == label
+
+
+def test_max_nodes_is_enforced_with_a_helpful_message():
+    x = Value(1.0)
+    y = x
+    for _ in range(100):
+        y = y * 1.0
+    with pytest.raises(GraphTooLargeError, match=r"201 nodes, more than max_nodes=50: .*draw_network"):
+        draw_graph(y, max_nodes=50)
+
+
+def test_drawing_never_changes_the_graph(network_cost):
+    cost, _ = network_cost
+    before = [(v.data, v.grad, v.label, v.meta) for v in topological_order(cost)]
+    to_svg(draw_graph(cost, show_local_grads=True))
+    assert [(v.data, v.grad, v.label, v.meta) for v in topological_order(cost)] == before
+
+
+def test_digraph_displays_inline_in_jupyter():
+    bundle = draw_graph(Value(1.0, "x") * 2.0)._repr_mimebundle_()
+    assert "image/svg+xml" in bundle and "<svg" in bundle["image/svg+xml"]
+
+
+def test_bad_arguments():
+    with pytest.raises(TypeError, match="draw_graph needs a Value, got float"):
+        draw_graph(1.0)
+    with pytest.raises(ValueError, match="rankdir must be one of"):
+        draw_graph(Value(1.0), rankdir="XY")

@@ -1,0 +1,76 @@
+"""draw_network on the rendered SVG, and save_svg / the missing-Graphviz error."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from autograd_tiny.nn import MLP, losses
+from autograd_tiny.viz import GraphvizMissingError, draw_graph, draw_network, save_svg, to_svg
+
+from .svg import edge_count, groups, parse
+
+
+@pytest.fixture
+def network():
+    model = MLP(2, [16, 16, 1], seed=0)
+    trace = model.trace([0.3, -0.8])
+    losses.quadratic(trace.output, 1.0).backward()
+    return model, trace
+
+
+def test_one_node_per_input_and_neuron_and_one_edge_per_weight(network):
+    model, trace = network
+    root = parse(to_svg(draw_network(model, trace)))
+    nodes = groups(root, "node")
+    assert sum(title.startswith("n") for title in nodes) == 33
+    assert sum(title.startswith("x") for title in nodes) == 2
+    assert edge_count(root) == 2 * 16 + 16 * 16 + 16
+
+
+def test_each_neuron_shows_z_a_and_delta(network):
+    model, trace = network
+    nodes = groups(parse(to_svg(draw_network(model, trace))), "node")
+    z, a = trace.z[1][5], trace.a[1][5]
+    assert nodes["n2_5"] == [f"z {z.data:.4g}", f"a {a.data:.4g}", f"δ {z.grad:.4g}"]
+
+
+def test_weight_gradients_on_edges_when_asked(network):
+    model, trace = network
+    edges = groups(parse(to_svg(draw_network(model, trace, show_weight_grads=True))), "edge")
+    w = model.layers[2].neurons[0].w[3]
+    assert edges["n2_3->n3_0"] == [f"{w.grad:.4g}"]
+
+
+def test_without_a_trace_neurons_show_their_bias():
+    model = MLP(2, [3, 1], seed=0)
+    nodes = groups(parse(to_svg(draw_network(model))), "node")
+    assert nodes["n1_0"] == ["[1][0]", "b 0"]
+
+
+def test_a_trace_of_another_model_is_rejected(network):
+    _, trace = network
+    with pytest.raises(ValueError, match="trace does not belong to this model"):
+        draw_network(MLP(2, [3, 1], seed=0), trace)
+    with pytest.raises(TypeError, match=r"needs an MLP from autograd_tiny\.nn, got list"):
+        draw_network([1, 2])
+
+
+def test_save_svg_writes_atomically_with_normal_permissions(network, tmp_path):
+    model, trace = network
+    path = save_svg(draw_network(model, trace), tmp_path / "network.svg")
+    assert path.read_text().lstrip().startswith("<?xml") and "</svg>" in path.read_text()
+    assert stat.S_IMODE(path.stat().st_mode) & 0o044  # readable by others, as a normal file
+    assert [p.name for p in tmp_path.iterdir()] == ["network.svg"]
+
+
+def test_missing_dot_gives_one_clear_error_with_the_install_hint(monkeypatch, tmp_path):
+    from autograd_tiny import Value
+
+    monkeypatch.setenv("PATH", "")
+    digraph = draw_graph(Value(1.0, "x") * 2.0)
+    with pytest.raises(GraphvizMissingError, match=r"apt-get install graphviz.*brew install graphviz"):
+        save_svg(digraph, tmp_path / "g.svg")
+    assert "digraph" in digraph.source  # the DOT source is still there
+    assert not (tmp_path / "g.svg").exists()

@@ -1,0 +1,161 @@
+"""draw_graph: the computation graph the engine recorded, with value, gradient and δ.
+
+It only reads the graph (``topological_order``, ``data``, ``grad``, ``label``, ``op``,
+``inputs``, ``local_grads()``, ``meta``); it never changes it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import graphviz
+
+from autograd_tiny import Value, topological_order
+
+from .style import FONT, escape, gradient_colour, largest_magnitude, legend_html, number
+
+
+class GraphTooLargeError(ValueError):
+    """The graph has more nodes than ``max_nodes``."""
+
+
+def draw_graph(
+    root: Value, *, rankdir: str = "LR", show_local_grads: bool = False, max_nodes: int = 2000
+) -> graphviz.Digraph:
+    """Draw every Value below ``root`` (inclusive) once, each showing label, data and grad.
+
+    An operation is a small circle between its inputs and its output. Pre-activation nodes
+    (marked by ``autograd_tiny.nn``) have a double border and the line ``δ = ∂C/∂z``. The fill
+    encodes the gradient (see the legend). With ``show_local_grads`` each input edge carries
+    the local derivative ∂out/∂in, so grad(in) += local × grad(out) can be read off. Graphs
+    built by ``nn`` are grouped into a cluster per layer and neuron.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_graph needs a Value, got {type(root).__name__}")
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"rankdir must be one of 'LR', 'RL', 'TB', 'BT', got {rankdir!r}")
+    nodes = topological_order(root)
+    if len(nodes) > max_nodes:
+        raise GraphTooLargeError(
+            f"the graph has {len(nodes):,} nodes, more than max_nodes={max_nodes:,}: draw the network instead "
+            f"with draw_network(model, trace), or pass a larger max_nodes (Graphviz gets slow past a few thousand)"
+        )
+    ids = {node: f"v{i}" for i, node in enumerate(nodes)}
+    # Constants (unlabelled leaves, from plain numbers) do not set the colour scale: a target's
+    # large gradient would otherwise bleach every δ.
+    scale = largest_magnitude(node.grad for node in nodes if node.label or not node.is_leaf)
+
+    dot = graphviz.Digraph("computation_graph")
+    dot.attr(rankdir=rankdir, fontname=FONT, newrank="true", nodesep="0.15", ranksep="0.3")
+    dot.attr("node", fontname=FONT, fontsize="10")
+    dot.attr("edge", fontname=FONT, fontsize="9", color="#555555", arrowsize="0.6")
+
+    groups: dict[tuple, list[tuple[str, str, dict]]] = defaultdict(list)
+    for node in nodes:
+        group = _group_of(node)
+        groups[group].append((ids[node], _value_label(node), _value_style(node, scale)))
+        if not node.is_leaf:
+            groups[group].append((f"op_{ids[node]}", escape(node.op), _OP_STYLE))
+    _emit_groups(dot, groups)
+
+    for node in nodes:
+        if node.is_leaf:
+            continue
+        op_id = f"op_{ids[node]}"
+        local = node.local_grads() if show_local_grads else [None] * len(node.inputs)
+        for child, local_grad in zip(node.inputs, local):
+            attrs = {}
+            if local_grad is not None:
+                attrs = {
+                    "label": f"∂={number(local_grad)}",
+                    "tooltip": f"∂{_name(node)}/∂{_name(child)} = {local_grad!r}",
+                }
+            dot.edge(ids[child], op_id, **attrs)
+        dot.edge(op_id, ids[node])
+
+    rows = [
+        "fill: the gradient ∂C/∂v (purple < 0 < orange), by |grad| / largest |grad| of non-constants",
+        "double border: a pre-activation z, where grad is δ = ∂C/∂z",
+        "circle: the operation that made the value it points to",
+    ]
+    if show_local_grads:
+        rows.append("edge label ∂: local derivative ∂out/∂in; grad(in) += ∂ × grad(out)")
+    with dot.subgraph(name="cluster_legend") as legend:
+        legend.attr(style="invis")
+        legend.node("legend", legend_html(scale, rows), shape="plaintext")
+    return dot
+
+
+_OP_STYLE = {
+    "shape": "circle",
+    "style": "filled",
+    "fillcolor": "#eeeeee",
+    "width": "0.3",
+    "fontsize": "9",
+    "margin": "0",
+}
+
+
+def _name(node: Value) -> str:
+    return node.label or "v"
+
+
+def _is_preactivation(node: Value) -> bool:
+    return bool(node.meta) and node.meta.get("role") == "preactivation"
+
+
+def _value_label(node: Value) -> str:
+    rows = []
+    if node.label:
+        rows.append(f"<B>{escape(node.label)}</B>")
+    rows.append(f"data {escape(number(node.data))}")
+    rows.append(
+        f"<B>δ = {escape(number(node.grad))}</B>" if _is_preactivation(node) else f"grad {escape(number(node.grad))}"
+    )
+    cells = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>>'
+
+
+def _value_style(node: Value, scale: float) -> dict:
+    style = {
+        "shape": "box",
+        "style": "rounded,filled",
+        "fillcolor": gradient_colour(node.grad, scale),
+        "tooltip": f"{node.label or node.op or 'value'}: data = {node.data!r}, grad = {node.grad!r}",
+    }
+    if _is_preactivation(node):
+        style.update(style="filled", peripheries="2", penwidth="1.5")
+    return style
+
+
+def _group_of(node: Value) -> tuple:
+    """(layer, neuron) for nodes nn marked, ("inputs",) for its inputs, () for the rest."""
+    meta = node.meta or {}
+    if "layer" in meta and "neuron" in meta:
+        return (meta["layer"], meta["neuron"])
+    if meta.get("role") == "input":
+        return ("inputs",)
+    return ()
+
+
+def _emit_groups(dot: graphviz.Digraph, groups: dict[tuple, list[tuple[str, str, dict]]]) -> None:
+    """Nodes of each neuron in a cluster, neuron clusters inside a cluster per layer."""
+    for node_id, label, attrs in groups.pop((), []):
+        dot.node(node_id, label, **attrs)
+    inputs = groups.pop(("inputs",), [])
+    if inputs:
+        with dot.subgraph(name="cluster_inputs") as cluster:
+            cluster.attr(label="inputs", style="rounded,dashed", color="#999999")
+            for node_id, label, attrs in inputs:
+                cluster.node(node_id, label, **attrs)
+    layers = sorted({layer for layer, _ in groups})
+    for layer in layers:
+        with dot.subgraph(name=f"cluster_layer_{layer}") as layer_cluster:
+            layer_cluster.attr(label=f"layer {layer}", style="rounded", color="#777777")
+            for (group_layer, neuron), members in sorted(groups.items()):
+                if group_layer != layer:
+                    continue
+                with layer_cluster.subgraph(name=f"cluster_layer_{layer}_neuron_{neuron}") as cluster:
+                    cluster.attr(label=f"neuron {neuron}", style="rounded,dotted", color="#999999")
+                    for node_id, label, attrs in members:
+                        cluster.node(node_id, label, **attrs)
