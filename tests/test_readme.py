@@ -24,3 +24,19 @@ def test_readme_python_blocks_run(tmp_path, monkeypatch, capsys):
     printed = capsys.readouterr().out
     assert "gradcheck passed" in printed
     assert "operation 'log' gave -inf" in printed
+
+
+def test_readme_command_line_examples_run(tmp_path):
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+
+    exe = shutil.which("autograd-tiny", path=str(Path(sys.executable).parent))
+    shell_blocks = re.findall(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL)
+    commands = [line for block in shell_blocks for line in block.splitlines() if line.startswith("autograd-tiny ")]
+    assert commands, "the README shows no autograd-tiny command"
+    for line in commands:
+        args = shlex.split(line)
+        result = subprocess.run([exe, *args[1:]], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, (line, result.stderr)
