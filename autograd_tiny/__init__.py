@@ -10,10 +10,11 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradcheck
+from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradcheck, gradgradcheck
 from .graph import topological_order
+from .hessian import hessian, hvp
 from .modes import AnomalyError, detect_anomaly, no_grad
-from .value import Value, dot, sum, zero_grad
+from .value import Value, dot, grad, sum, zero_grad
 
 try:
     __version__ = version("autograd-tiny")
@@ -29,7 +30,11 @@ __all__ = [
     "__version__",
     "detect_anomaly",
     "dot",
+    "grad",
     "gradcheck",
+    "gradgradcheck",
+    "hessian",
+    "hvp",
     "no_grad",
     "sum",
     "topological_order",

@@ -129,3 +129,45 @@ def _evaluate(f: Callable[..., Value], points: list[float], index: int, shift: f
     shifted[index] += shift
     with no_grad():
         return _call(f, [Value(x) for x in shifted]).data
+
+
+def gradgradcheck(
+    f: Callable[..., Value],
+    inputs: Sequence[Number] | Mapping[str, Number],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    *,
+    raise_on_failure: bool = False,
+) -> GradcheckResult:
+    """Second derivatives from the engine (``hessian``) against central finite differences
+    of the engine's own first derivatives: ∂²f/∂xᵢ∂xⱼ ≈ (∂f/∂xᵢ(x + eps·eⱼ) − ∂f/∂xᵢ(x − eps·eⱼ)) / 2eps.
+
+    Same result object and table as ``gradcheck``, one row per pair (i, j).
+    """
+    from .hessian import hessian
+
+    labels, points = _labelled_points(inputs)
+    analytic = hessian(f, points)
+
+    def first_derivatives(at: list[float]) -> list[float]:
+        values = [Value(x) for x in at]
+        _call(f, values).backward()
+        return [v.grad for v in values]
+
+    entries = []
+    for j in range(len(points)):
+        plus, minus = list(points), list(points)
+        plus[j] += eps
+        minus[j] -= eps
+        column = [(a - b) / (2 * eps) for a, b in zip(first_derivatives(plus), first_derivatives(minus))]
+        for i, numeric in enumerate(column):
+            abs_error = abs(analytic[i, j] - numeric)
+            ok = abs_error <= atol + rtol * abs(numeric)
+            label = f"∂²/∂{labels[i]}∂{labels[j]}"
+            entries.append(GradcheckEntry(label, float(analytic[i, j]), numeric, abs_error,
+                                          abs_error / max(abs(numeric), 1e-300), ok))  # fmt: skip
+    result = GradcheckResult(tuple(entries), atol, rtol, title="gradgradcheck")
+    if raise_on_failure and not result:
+        raise GradcheckError(str(result))
+    return result

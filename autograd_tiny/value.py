@@ -170,7 +170,9 @@ class Value:
         """
         seed = _to_float(grad)
         if create_graph:
-            _backward_with_graph(self, Value(seed))
+            for node, node_grad in _gradients(self, Value(seed), create_graph=True).items():
+                node.grad += node_grad.data
+                node.grad_value = node_grad if node.grad_value is None else node.grad_value + node_grad
             return
         order = topological_order(self)
         # This pass's gradients are summed in .grad itself; whatever earlier passes
@@ -330,24 +332,58 @@ def _ieee_local_grads(rule: Rule, node: Value) -> tuple[float, ...]:
     return tuple(float(g) for g in local)
 
 
-def _backward_with_graph(root: Value, seed: Value) -> None:
-    """Backward in which every gradient is a Value: the same rules, run on Values."""
-    pending: dict[Value, Value] = {root: seed}
+def _gradients(root: Value, seed: Any, *, create_graph: bool) -> dict[Value, Any]:
+    """∂root/∂node for every node below root, in a dict; no ``.grad`` is touched.
+
+    With ``create_graph`` the rules run on Values, so every gradient is a Value with a
+    graph of its own; otherwise they run on floats.
+    """
+    pending: dict[Value, Any] = {root: seed}
+    found: dict[Value, Any] = {}
     for node in reversed(topological_order(root)):
         node_grad = pending.pop(node, None)
         if node_grad is None:
             continue
-        node.grad += node_grad.data
-        node.grad_value = node_grad if node.grad_value is None else node.grad_value + node_grad
-        if node._rule is None:
+        found[node] = node_grad
+        rule = node._rule
+        if rule is None:
             continue
-        local = node._rule.local_grads(node, *node._inputs)
+        if create_graph:
+            local = rule.local_grads(node, *node._inputs)
+        else:
+            try:
+                local = rule.local_grads(node.data, *[v.data for v in node._inputs])
+            except ArithmeticError:
+                local = _ieee_local_grads(rule, node)
         if modes.anomaly:
-            _check_backward(node, [float(g) for g in local], node_grad.data)
+            grad_number = node_grad.data if create_graph else node_grad
+            _check_backward(node, [float(g) for g in local], grad_number)
         for child, local_grad in zip(node._inputs, local):
             contribution = local_grad * node_grad
             previous = pending.get(child)
             pending[child] = contribution if previous is None else previous + contribution
+    return found
+
+
+def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Value]:
+    """∂output/∂input for each of ``inputs``, without touching any ``.grad`` (like
+    ``torch.autograd.grad``).
+
+    An input that ``output`` does not depend on gets 0. With ``create_graph=True`` each
+    gradient is a Value with its own graph, so it can be differentiated again (Hessians);
+    otherwise each is a leaf Value holding the number.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad needs a Value output, got {type(output).__name__}")
+    inputs = list(inputs) if not isinstance(inputs, Value) else [inputs]
+    for i, v in enumerate(inputs):
+        if not isinstance(v, Value):
+            raise TypeError(f"grad inputs[{i}] is a {type(v).__name__}, expected a Value")
+    if create_graph:
+        found = _gradients(output, Value(1.0), create_graph=True)
+        return [found[v] if v in found else Value(0.0) for v in inputs]
+    found = _gradients(output, 1.0, create_graph=False)
+    return [Value(found.get(v, 0.0)) for v in inputs]
 
 
 # --- detect_anomaly messages ------------------------------------------------------------
@@ -367,4 +403,4 @@ def _check_backward(node: Value, local: Sequence, node_grad: float) -> None:
             )
 
 
-__all__ = ["Value", "dot", "sum", "zero_grad"]
+__all__ = ["Value", "dot", "grad", "sum", "zero_grad"]

@@ -1,0 +1,18 @@
+"""The examples run and say what the README says they show."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_newton_converges_far_faster_than_gradient_descent():
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "newton.py")], capture_output=True, text=True, check=True
+    ).stdout
+    rows = {int(line.split()[0]): line.split()[1:] for line in out.splitlines()[2:]}
+    assert float(rows[9][0]) < 1e-20  # Newton, 10 steps: at the minimum to rounding
+    assert float(rows[199][-2]) > 1e-3  # gradient descent, 200 steps: still on its way
