@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench graphviz clean
+.PHONY: demo test lint bench graphviz chromium figures
 
 demo: $(STAMP) graphviz
 	$(BIN)/autograd-tiny demo
 
-test: $(STAMP) graphviz
+test: $(STAMP) graphviz chromium
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -20,6 +20,9 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'micrograd==0.1.0'
 	$(BIN)/python bench/bench_engine.py
 
+figures: $(STAMP) graphviz chromium
+	$(BIN)/python docs/make_figures.py
+
 # The virtualenv with the package installed editable, with its demo and test extras.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +30,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[demo,test]'
 	touch $(STAMP)
 
-# Graphviz's `dot` renders the SVGs: install it when missing (as root), else say how.
+# Graphviz's `dot` renders the SVGs; the explorer's browser tests need Chromium. Each is
+# installed with apt-get when missing (as root); otherwise make says the command to run.
 graphviz:
 	@bash scripts/ensure-system-packages dot graphviz
+
+chromium:
+	@bash scripts/ensure-system-packages chromium chromium

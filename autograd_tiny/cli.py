@@ -15,7 +15,7 @@ from . import __version__
 
 EXAMPLES = {
     "demo": "example: autograd-tiny demo --dataset moons --epochs 100 --out demo-out",
-    "draw": 'example: autograd-tiny draw "tanh(w*x + b)" --var w=-3 --var x=2 --var b=6.88 -o neuron.svg',
+    "draw": 'example: autograd-tiny draw "tanh(w*x + b)" --var w=-3 --var x=2 --var b=6.88 -o n.svg --html n.html',
     "gradcheck": "example: autograd-tiny gradcheck --quick",
 }
 
@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         help="train a small MLP, check δ against the backprop equations, write the figures",
         description="Train an MLP on a toy data set, check every layer's δ against the four backprop "
-        "equations, and write the computation graph, network diagram, loss curve and decision boundary.",
+        "equations, and write the computation graph, network diagram, loss curve, decision boundary and "
+        "two step-by-step explorers of the backward pass (HTML).",
         epilog=EXAMPLES["demo"],
     )
     demo.add_argument("--dataset", choices=["moons", "xor", "circles"], default="moons", help="default: moons")
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     draw.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="a variable's value")
     draw.add_argument("-o", "--output", type=Path, default=Path("expression.svg"), help="default: expression.svg")
     draw.add_argument("--local-grads", action="store_true", help="label edges with local derivatives ∂out/∂in")
+    draw.add_argument("--html", type=Path, metavar="FILE", help="also write the step-by-step backward explorer")
     draw.set_defaults(run=run_draw)
 
     check = commands.add_parser(
@@ -110,7 +112,7 @@ def run_demo(args: argparse.Namespace) -> int:
     print(_indent(report.delta_table(sample=0)))
 
     print(f"\n3. Figures, in {out}")
-    written = [_write_graph_figure(out, X, y, args, loss), _write_network_figure(out, model, X, y, loss)]
+    written = [*_write_graph_figures(out, X, y, args, loss), *_write_network_figures(out, model, X, y, loss)]
     written += _write_plots(out, model, X, y, history)
     for path in written:
         print(f"   wrote {path}")
@@ -139,27 +141,31 @@ def _output_folder(path: Path) -> Path:
     return path
 
 
-def _write_graph_figure(out: Path, X, y, args, loss) -> Path:
-    """One sample's cost through a small 2-3-1 network: every node readable, δ at each z."""
+def _write_graph_figures(out: Path, X, y, args, loss) -> list[Path]:
+    """One sample's cost through a small 2-3-1 network, every node readable, δ at each z:
+    the static graph and the step-by-step explorer of its backward pass."""
     from .nn import MLP, Adam, fit
-    from .viz import draw_graph, save_svg
+    from .viz import backward_explorer, draw_graph, save_svg
 
     small = MLP(2, [3, 1], activation="tanh", seed=args.seed)
     fit(small, X, y, loss, Adam(small.parameters(), lr=0.05), epochs=min(args.epochs, 50), progress=False)
     trace = small.trace(X[0])
     cost = loss(trace.output, y[0])
     cost.label = "C"
+    explorer = backward_explorer(cost, out / "backward.html")  # before backward: it replays the pass itself
     cost.backward()
-    return save_svg(draw_graph(cost), out / "graph.svg")
+    return [save_svg(draw_graph(cost), out / "graph.svg"), explorer]
 
 
-def _write_network_figure(out: Path, model, X, y, loss) -> Path:
-    from .viz import draw_network, save_svg
+def _write_network_figures(out: Path, model, X, y, loss) -> list[Path]:
+    from .viz import backward_explorer, draw_network, save_svg
 
     model.zero_grad()
     trace = model.trace(X[0])
-    loss(trace.output, y[0]).backward()
-    return save_svg(draw_network(model, trace), out / "network.svg")
+    cost = loss(trace.output, y[0])
+    explorer = backward_explorer(cost, out / "backward-layers.html", model=model, trace=trace)
+    cost.backward()
+    return [save_svg(draw_network(model, trace), out / "network.svg"), explorer]
 
 
 def _write_plots(out: Path, model, X, y, history) -> list[Path]:
@@ -221,12 +227,18 @@ def run_draw(args: argparse.Namespace) -> int:
     if unused:
         print(f"note: --var {', '.join(unused)} not used by the formula", file=sys.stderr)
     result.label = result.label or "f"
+    if args.html is not None:
+        from .viz import backward_explorer
+
+        explorer = backward_explorer(result, args.html)
     result.backward()
     print(f"f = {args.expression} = {result.data:.10g}")
     print(f"{'variable':<10} {'value':>14} {'∂f/∂variable':>16}")
     for name in names:
         print(f"{name:<10} {variables[name].data:>14.10g} {variables[name].grad:>16.10g}")
     print(f"wrote {save_svg(draw_graph(result, show_local_grads=args.local_grads), args.output)}")
+    if args.html is not None:
+        print(f"wrote {explorer}")
     return 0
 
 

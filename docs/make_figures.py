@@ -42,7 +42,38 @@ def network_diagram() -> None:
     print(save_svg(draw_network(model, trace), DOCS / "network-diagram.svg"))
 
 
+def explorer_screenshot() -> None:
+    """The backward explorer on a single neuron, three steps in, as seen in headless Chromium."""
+    import shutil
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from autograd_tiny.viz import backward_explorer
+
+    w, x, b = Value(-3.0, "w"), Value(2.0, "x"), Value(6.8813735870195432, "b")
+    z = w * x + b
+    z.label, z.meta = "z", {"role": "preactivation"}
+    a = z.tanh()
+    a.label = "a"
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        page_path = backward_explorer(
+            a, Path(folder) / "neuron.html", title="Backpropagation, node by node: a = tanh(w·x + b)"
+        )
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 520})
+        page.goto(page_path.as_uri())
+        for _ in range(4):
+            page.click("#next")
+        page.screenshot(path=str(DOCS / "explorer.png"))
+        browser.close()
+    print(DOCS / "explorer.png")
+
+
 if __name__ == "__main__":
     neuron()
     network_graph()
     network_diagram()
+    explorer_screenshot()

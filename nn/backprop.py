@@ -72,7 +72,7 @@ def backprop(
         deltas[-1] = loss.shortcut_delta(a_out, y)  # δᴸ = a − y
     else:
         deltas[-1] = loss.gradient(a_out, y) * sigmas[-1].sigma_prime(zs[-1])  # BP1
-    for l in range(len(weights) - 2, -1, -1):  # noqa: E741 - l as in the equations
+    for l in range(len(weights) - 2, -1, -1):
         W_next = weights[l + 1][0]
         deltas[l] = (deltas[l + 1] @ W_next) * sigmas[l].sigma_prime(zs[l])  # BP2
 

@@ -119,7 +119,7 @@ def check_backprop(
     analytic = backprop(model.to_numpy(), model.activations, _samples(X, model.nin), Y, loss)
 
     checks = []
-    for l, layer in enumerate(model.layers):  # noqa: E741 - l as in the equations
+    for l, layer in enumerate(model.layers):
         delta_graph = np.array([[z.grad for z in trace.z[l]] for trace in traces])
         grad_W_graph = np.array([[w.grad for w in neuron.w] for neuron in layer.neurons])
         grad_b_graph = np.array([neuron.b.grad for neuron in layer.neurons])

@@ -199,8 +199,7 @@ class MLP(Module):
         rng = np.random.default_rng(seed)
         sizes = [nin, *nouts]
         self.layers = [
-            Layer(sizes[l], sizes[l + 1], activations[l], layer=l + 1, fused=fused, seed=rng)
-            for l in range(len(nouts))  # noqa: E741 - l is the layer index of the equations
+            Layer(sizes[l], sizes[l + 1], activations[l], layer=l + 1, fused=fused, seed=rng) for l in range(len(nouts))
         ]
         self.nin, self.fused = nin, fused
 
@@ -261,7 +260,7 @@ class MLP(Module):
         model.fused = fused
         model.layers = []
         nin = None
-        for l, ((weights, biases), name) in enumerate(zip(params, activations), start=1):  # noqa: E741
+        for l, ((weights, biases), name) in enumerate(zip(params, activations), start=1):
             weights = np.asarray(weights, dtype=float)
             if weights.ndim != 2:
                 raise ValueError(f"layer {l} weights must be a 2-D array (nout, nin), got shape {weights.shape}")

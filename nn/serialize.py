@@ -86,7 +86,7 @@ def _model_from_document(document: Any, path: Path) -> MLP:
             f"'layers' must hold {len(sizes) - 1} layers, got {len(layers) if isinstance(layers, list) else layers!r}"
         )
     params = []
-    for l, layer in enumerate(layers, start=1):  # noqa: E741
+    for l, layer in enumerate(layers, start=1):
         try:
             W = np.array(layer["weights"], dtype=float)
             b = np.array(layer["biases"], dtype=float)

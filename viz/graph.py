@@ -7,6 +7,7 @@ It only reads the graph (``topological_order``, ``data``, ``grad``, ``label``, `
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 import graphviz
 
@@ -20,7 +21,12 @@ class GraphTooLargeError(ValueError):
 
 
 def draw_graph(
-    root: Value, *, rankdir: str = "LR", show_local_grads: bool = False, max_nodes: int = 2000
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    show_local_grads: bool = False,
+    max_nodes: int = 2000,
+    grads: Mapping[Value, float] | None = None,
 ) -> graphviz.Digraph:
     """Draw every Value below ``root`` (inclusive) once, each showing label, data and grad.
 
@@ -28,7 +34,8 @@ def draw_graph(
     (marked by ``autograd_tiny.nn``) have a double border and the line ``δ = ∂C/∂z``. The fill
     encodes the gradient (see the legend). With ``show_local_grads`` each input edge carries
     the local derivative ∂out/∂in, so grad(in) += local × grad(out) can be read off. Graphs
-    built by ``nn`` are grouped into a cluster per layer and neuron.
+    built by ``nn`` are grouped into a cluster per layer and neuron. ``grads`` overrides the
+    gradient shown for the nodes it holds (default: each node's ``.grad``).
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph needs a Value, got {type(root).__name__}")
@@ -41,9 +48,10 @@ def draw_graph(
             f"with draw_network(model, trace), or pass a larger max_nodes (Graphviz gets slow past a few thousand)"
         )
     ids = {node: f"v{i}" for i, node in enumerate(nodes)}
+    grad_of = {node: grads.get(node, node.grad) if grads is not None else node.grad for node in nodes}
     # Constants (unlabelled leaves, from plain numbers) do not set the colour scale: a target's
     # large gradient would otherwise bleach every δ.
-    scale = largest_magnitude(node.grad for node in nodes if node.label or not node.is_leaf)
+    scale = largest_magnitude(grad_of[node] for node in nodes if node.label or not node.is_leaf)
 
     dot = graphviz.Digraph("computation_graph")
     dot.attr(rankdir=rankdir, fontname=FONT, newrank="true", nodesep="0.15", ranksep="0.3")
@@ -53,9 +61,15 @@ def draw_graph(
     groups: dict[tuple, list[tuple[str, str, dict]]] = defaultdict(list)
     for node in nodes:
         group = _group_of(node)
-        groups[group].append((ids[node], _value_label(node), _value_style(node, scale)))
+        groups[group].append(
+            (
+                ids[node],
+                _value_label(node, grad_of[node]),
+                {**_value_style(node, grad_of[node], scale), "id": f"node_{ids[node]}"},
+            )
+        )
         if not node.is_leaf:
-            groups[group].append((f"op_{ids[node]}", escape(node.op), _OP_STYLE))
+            groups[group].append((f"op_{ids[node]}", escape(node.op), {**_OP_STYLE, "id": f"node_op_{ids[node]}"}))
     _emit_groups(dot, groups)
 
     for node in nodes:
@@ -63,15 +77,13 @@ def draw_graph(
             continue
         op_id = f"op_{ids[node]}"
         local = node.local_grads() if show_local_grads else [None] * len(node.inputs)
-        for child, local_grad in zip(node.inputs, local):
-            attrs = {}
+        for k, (child, local_grad) in enumerate(zip(node.inputs, local)):
+            attrs = {"id": f"edge_{ids[node]}_{k}"}  # the k-th input of the node: a stable hook for scripts
             if local_grad is not None:
-                attrs = {
-                    "label": f"∂={number(local_grad)}",
-                    "tooltip": f"∂{_name(node)}/∂{_name(child)} = {local_grad!r}",
-                }
+                attrs["label"] = f"∂={number(local_grad)}"
+                attrs["tooltip"] = f"∂{_name(node)}/∂{_name(child)} = {local_grad!r}"
             dot.edge(ids[child], op_id, **attrs)
-        dot.edge(op_id, ids[node])
+        dot.edge(op_id, ids[node], id=f"edge_{ids[node]}_out")
 
     rows = [
         "fill: the gradient ∂C/∂v (purple < 0 < orange), by |grad| / largest |grad| of non-constants",
@@ -104,7 +116,7 @@ def _is_preactivation(node: Value) -> bool:
     return bool(node.meta) and node.meta.get("role") == "preactivation"
 
 
-def _value_label(node: Value) -> str:
+def _value_label(node: Value, grad: float) -> str:
     rows = []
     if node.label:
         rows.append(f"<B>{escape(node.label)}</B>")
@@ -116,12 +128,12 @@ def _value_label(node: Value) -> str:
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>>'
 
 
-def _value_style(node: Value, scale: float) -> dict:
+def _value_style(node: Value, grad: float, scale: float) -> dict:
     style = {
         "shape": "box",
         "style": "rounded,filled",
-        "fillcolor": gradient_colour(node.grad, scale),
-        "tooltip": f"{node.label or node.op or 'value'}: data = {node.data!r}, grad = {node.grad!r}",
+        "fillcolor": gradient_colour(grad, scale),
+        "tooltip": f"{node.label or node.op or 'value'}: data = {node.data!r}, grad = {grad!r}",
     }
     if _is_preactivation(node):
         style.update(style="filled", peripheries="2", penwidth="1.5")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import graphviz
@@ -9,21 +10,25 @@ import graphviz
 from .style import FONT, escape, gradient_colour, largest_magnitude, legend_html, number, sign_colour
 
 
-def draw_network(model: Any, trace: Any = None, *, show_weight_grads: bool = False) -> graphviz.Digraph:
+def draw_network(
+    model: Any, trace: Any = None, *, show_weight_grads: bool = False, grads: Mapping[Any, float] | None = None
+) -> graphviz.Digraph:
     """Inputs on the left, one circle per neuron, layers in columns.
 
     With a ``trace`` (``model.trace(x)``, after ``cost.backward()``) each neuron shows its z,
     a and δ = ∂C/∂z, filled by δ; without one, the neurons show their bias only. Edges carry
     the weights: width by |w|, colour by sign (purple < 0 < orange). ``show_weight_grads``
-    labels each edge with ∂C/∂w (= δ · a of the neuron it comes from, BP4).
+    labels each edge with ∂C/∂w (= δ · a of the neuron it comes from, BP4). ``grads`` overrides
+    the gradients shown for the Values it holds (default: their ``.grad``).
     """
+    grads = grads or {}
     layers = getattr(model, "layers", None)
     if not layers or not all(hasattr(layer, "neurons") for layer in layers):
         raise TypeError(f"draw_network needs an MLP from autograd_tiny.nn, got {type(model).__name__}")
     if trace is not None and (len(getattr(trace, "z", [])) != len(layers) or not getattr(trace, "inputs", None)):
         raise ValueError("trace does not belong to this model: call model.trace(x) with the same model")
     nin = len(layers[0].neurons[0].w)
-    deltas = [z.grad for layer in trace.z for z in layer] if trace is not None else []
+    deltas = [grads.get(z, z.grad) for layer in trace.z for z in layer] if trace is not None else []
     scale = largest_magnitude(deltas)
     weight_scale = largest_magnitude(w.data for layer in layers for n in layer.neurons for w in n.w) or 1.0
 
@@ -31,32 +36,34 @@ def draw_network(model: Any, trace: Any = None, *, show_weight_grads: bool = Fal
     dot.attr(rankdir="LR", fontname=FONT, splines="line", nodesep="0.1", ranksep="1.8", newrank="true")
     dot.attr(outputorder="edgesfirst")  # neurons on top of the edges, so their numbers stay readable
     dot.attr("node", fontname=FONT, fontsize="8", shape="circle", style="filled", fixedsize="true", width="1.15")
-    dot.attr("edge", arrowhead="none")
+    dot.attr("edge", arrowhead="none", fontname=FONT)
 
     with dot.subgraph(name="cluster_inputs") as cluster:
         cluster.attr(label="inputs", style="rounded,dashed", color="#999999", fontname=FONT)
         for i in range(nin):
             value = trace.inputs[i].data if trace is not None else None
             lines = [f"<B>x[{i}]</B>"] + ([escape(number(value))] if value is not None else [])
-            cluster.node(f"x{i}", _lines(lines), fillcolor="#f0f0f0", tooltip=f"input {i}")
+            cluster.node(f"x{i}", _lines(lines), fillcolor="#f0f0f0", tooltip=f"input {i}", id=f"input_{i}")
 
-    for l, layer in enumerate(layers):  # noqa: E741 - l as in the equations
+    for l, layer in enumerate(layers):
         with dot.subgraph(name=f"cluster_layer_{l + 1}") as cluster:
             cluster.attr(label=f"layer {l + 1} ({escape(layer.activation)})", style="rounded", color="#777777")
             for j, neuron in enumerate(layer.neurons):
-                cluster.node(_neuron_id(l + 1, j), **_neuron_style(l, j, neuron, trace, scale))
+                style = _neuron_style(l, j, neuron, trace, scale, grads)
+                cluster.node(_neuron_id(l + 1, j), id=f"neuron_{l + 1}_{j}", **style)
 
-    for l, layer in enumerate(layers):  # noqa: E741
+    for l, layer in enumerate(layers):
         for j, neuron in enumerate(layer.neurons):
             for i, w in enumerate(neuron.w):
                 source = f"x{i}" if l == 0 else _neuron_id(l, i)
                 attrs = {
+                    "id": f"weight_{l + 1}_{j}_{i}",
                     "penwidth": f"{0.4 + 3.6 * min(abs(w.data) / weight_scale, 1.0):.2f}",
                     "color": sign_colour(w.data) + "99",
-                    "tooltip": f"{w.label}: w = {w.data!r}, ∂C/∂w = {w.grad!r}",
+                    "tooltip": f"{w.label}: w = {w.data!r}, ∂C/∂w = {grads.get(w, w.grad)!r}",
                 }
                 if show_weight_grads:
-                    attrs["label"] = number(w.grad)
+                    attrs["label"] = number(grads.get(w, w.grad))
                     attrs["fontsize"] = "7"
                 dot.edge(source, _neuron_id(l + 1, j), **attrs)
 
@@ -80,19 +87,20 @@ def _lines(lines: list[str]) -> str:
     return "<" + "<BR/>".join(lines) + ">"
 
 
-def _neuron_style(l: int, j: int, neuron: Any, trace: Any, scale: float) -> dict:  # noqa: E741
+def _neuron_style(l: int, j: int, neuron: Any, trace: Any, scale: float, grads: Mapping) -> dict:
     name = f"{l + 1}][{j}"
     if trace is None:
         lines = [f"<B>[{escape(name)}]</B>", f"b {escape(number(neuron.b.data))}"]
         return {"label": _lines(lines), "fillcolor": "#ffffff", "tooltip": f"neuron {j} of layer {l + 1}"}
     z, a = trace.z[l][j], trace.a[l][j]
+    delta = grads.get(z, z.grad)
     lines = [
         f"z {escape(number(z.data))}",
         f"a {escape(number(a.data))}",
-        f"<B>δ {escape(number(z.grad))}</B>",
+        f"<B>δ {escape(number(delta))}</B>",
     ]
     return {
         "label": _lines(lines),
-        "fillcolor": gradient_colour(z.grad, scale),
-        "tooltip": f"z[{name}] = {z.data!r}, a[{name}] = {a.data!r}, δ = ∂C/∂z = {z.grad!r}",
+        "fillcolor": gradient_colour(delta, scale),
+        "tooltip": f"z[{name}] = {z.data!r}, a[{name}] = {a.data!r}, δ = ∂C/∂z = {delta!r}",
     }

@@ -1,0 +1,188 @@
+"""backward_explorer in a real browser: headless Chromium from Debian's packages, driven by
+Playwright (no browser download). Skipped with the reason when Chromium or Playwright is
+missing on a developer's machine; under CI (CI=true) that is a failure, never a skip."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograd_tiny import topological_order
+from autograd_tiny.nn import MLP, losses
+from autograd_tiny.viz import backward_explorer
+
+from .explorer_page import embedded_data
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests cannot run under CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed: pip install playwright (make test installs it)")
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        _unavailable("Chromium is not installed: sudo apt-get install chromium (make test installs it as root)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def explorer(tmp_path):
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    trace = model.trace([0.5, -1.0])
+    cost = losses.quadratic(trace.output, 1.0)
+    cost.label = "C"
+    path = backward_explorer(cost, tmp_path / "explorer.html")
+    cost.backward()  # the engine's own gradients, to compare with what the page shows
+    return path, cost
+
+
+@pytest.fixture
+def page(browser, explorer):
+    page = browser.new_page(viewport={"width": 1500, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(explorer[0].as_uri())
+    yield page, errors
+    page.close()
+
+
+def grad_text(page, node_id: str) -> str:
+    return page.locator(f"#node_{node_id} text").last.text_content()
+
+
+def current_node(page) -> str:
+    return page.locator("g.node.current").get_attribute("id")
+
+
+def test_opens_from_disk_without_console_errors_with_every_gradient_blank(page, explorer):
+    page, errors = page
+    _, cost = explorer
+    assert errors == []
+    assert page.text_content("#frame") == f"step 0 of {len(topological_order(cost))}"
+    for i in range(len(topological_order(cost))):
+        assert grad_text(page, f"v{i}").endswith("?")
+    assert page.locator("g.node.current").count() == 0
+
+
+def test_stepping_forward_highlights_the_engines_node_and_shows_its_gradient(page, explorer):
+    page, errors = page
+    _path, cost = explorer
+    order = topological_order(cost)
+    backward_order = list(reversed(order))
+    ids = {node: f"v{i}" for i, node in enumerate(order)}
+    for k in range(1, 8):
+        page.click("#next")
+        node = backward_order[k - 1]
+        assert current_node(page) == f"node_{ids[node]}"
+        prefix = "δ = " if node.meta and node.meta.get("role") == "preactivation" else "grad "
+        assert grad_text(page, ids[node]) == f"{prefix}{node.grad + 0.0:.4g}"
+    assert page.text_content("#frame") == f"step 7 of {len(order)}"
+    assert errors == []
+
+
+def test_the_last_frame_shows_the_engines_gradients_everywhere(page, explorer):
+    page, _ = page
+    _, cost = explorer
+    page.keyboard.press("End")
+    for i, node in enumerate(topological_order(cost)):
+        assert grad_text(page, f"v{i}").split()[-1] == f"{node.grad + 0.0:.4g}"
+
+
+def test_slider_and_keyboard_move_between_frames(page, explorer):
+    page, _ = page
+    _, _cost = explorer
+    page.locator("#slider").fill("5")
+    assert page.text_content("#frame").startswith("step 5 of")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    assert page.text_content("#frame").startswith("step 6 of")
+    assert page.locator("#slider").input_value() == "6"
+    page.keyboard.press("Home")
+    assert page.text_content("#frame").startswith("step 0 of")
+
+
+def test_play_advances_by_itself_and_pause_stops(page):
+    page, _ = page
+    page.click("#play")
+    page.wait_for_function("document.getElementById('frame').textContent.startsWith('step 3 ')", timeout=10_000)
+    page.click("#play")
+    stopped = page.text_content("#frame")
+    page.wait_for_timeout(1500)
+    assert page.text_content("#frame") == stopped
+
+
+def test_clicking_a_node_shows_its_value_gradient_and_local_derivatives(page, explorer):
+    page, _ = page
+    _, cost = explorer
+    order = topological_order(cost)
+    z = next(node for node in order if node.label == "z[1][1]")
+    page.keyboard.press("End")
+    page.click(f"#node_v{order.index(z)}")
+    details = page.text_content("#details")
+    assert details.startswith("z[1][1]\noperation: dot")
+    assert f"δ = ∂C/∂z: {z.grad:.4g} (final)" in details
+    assert f"∂z[1][1]/∂w[1][1,0] = {z.local_grads()[0]:.4g}" in details
+
+
+def test_the_panel_explains_the_current_step(page, explorer):
+    page, _ = page
+    path, _ = explorer
+    page.click("#next")
+    assert page.text_content("#explanation") == embedded_data(path)["steps"][0]["text"]
+
+
+def test_screenshot(page):
+    page, _ = page
+    for _ in range(12):
+        page.click("#next")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "explorer.png"))
+    assert (ARTIFACTS / "explorer.png").stat().st_size > 10_000
+
+
+def test_layer_mode_reveals_delta_layer_by_layer(browser, tmp_path):
+    model = MLP(2, [4, 3, 1], activation="tanh", seed=1)
+    trace = model.trace([0.2, 0.9])
+    cost = losses.quadratic(trace.output, -1.0)
+    path = backward_explorer(cost, tmp_path / "layers.html", model=model, trace=trace)
+    cost.backward()
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(path.as_uri())
+    assert page.locator("#neuron_3_0 text").last.text_content() == "δ ?"
+    page.keyboard.press("ArrowRight")
+    assert page.locator("#neuron_3_0 text").last.text_content() == f"δ {trace.delta(2)[0]:.4g}"
+    assert page.locator("#neuron_2_1 text").last.text_content() == "δ ?"
+    assert page.locator("#weight_3_0_1 text").evaluate("t => t.style.visibility") == "visible"
+    assert page.locator("#weight_2_1_0 text").evaluate("t => t.style.visibility") == "hidden"
+    page.keyboard.press("ArrowRight")
+    assert page.locator("#neuron_2_1 text").last.text_content() == f"δ {trace.delta(1)[1]:.4g}"
+    assert page.text_content("#explanation").startswith("Layer 2 of 3: BP2")
+    assert errors == []
+    page.close()

@@ -1,0 +1,264 @@
+"""backward_explorer: one self-contained HTML page that plays the backward pass step by step.
+
+Frame 0 shows the forward values with every gradient blank. Each step processes one node in
+the engine's own reverse topological order: the node is highlighted, its gradient becomes
+final, and what it sends to its inputs (local derivative × its gradient) appears on the edges
+and in the inputs' running sums. The last frame shows the same numbers as ``draw_graph`` after
+``backward``. A network-level mode plays an ``nn`` model layer by layer: δᴸ first (BP1), then
+each δˡ from δˡ⁺¹ (BP2), with the weights' gradients (BP4) appearing as each layer completes.
+
+No network, no CDN, no server: inline SVG (from Graphviz), CSS and a small plain script.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from autograd_tiny import Value, topological_order
+from autograd_tiny.atomic import write_atomic
+
+from .graph import GraphTooLargeError, _is_preactivation, draw_graph
+from .network import draw_network
+from .output import to_svg
+from .replay import Step, replay
+from .style import gradient_colour, largest_magnitude, number
+
+ASSETS = Path(__file__).resolve().parent
+
+
+def backward_explorer(
+    root: Value,
+    path: str | os.PathLike,
+    *,
+    model: Any = None,
+    trace: Any = None,
+    max_nodes: int = 400,
+    title: str | None = None,
+    interval_ms: int = 700,
+) -> Path:
+    """Write the explorer for the backward pass from ``root`` to ``path`` (atomically).
+
+    Node by node by default. With ``model`` and ``trace`` (the forward pass that ``root``,
+    a cost, was built from) it plays the network layer by layer instead. The graph is only
+    read: nothing in it changes.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"backward_explorer needs a Value, got {type(root).__name__}")
+    steps = replay(root)
+    if model is None:
+        if len(steps) > max_nodes:
+            raise GraphTooLargeError(
+                f"the graph has {len(steps):,} nodes, more than max_nodes={max_nodes:,}: a step-by-step "
+                f"replay of that many is hard to follow; use a smaller network, pass model= and trace= "
+                f"for the layer-by-layer mode, or raise max_nodes"
+            )
+        data = _graph_data(root, steps)
+        finals = {step.node: step.grad for step in steps}
+        svg = to_svg(draw_graph(root, show_local_grads=True, max_nodes=max_nodes, grads=finals))
+        heading = title or "Backpropagation, node by node"
+    else:
+        if trace is None:
+            raise ValueError(
+                "the layer-by-layer mode needs the trace too: backward_explorer(cost, path, model=m, trace=t)"
+            )
+        data = _network_data(model, trace, steps)
+        finals = {step.node: step.grad for step in steps}
+        svg = to_svg(draw_network(model, trace, show_weight_grads=True, grads=finals))
+        heading = title or "Backpropagation, layer by layer"
+    data["interval"] = int(interval_ms)
+    return write_atomic(path, _page(heading, svg, data))
+
+
+def _name(node: Value) -> str:
+    """A label, or a short formula for an unlabelled node: (w * x), tanh(z), constant 2."""
+    if node.label:
+        return node.label
+    if not node.op:
+        return f"constant {number(node.data)}"
+    names = [child.label or ("…" if child.op else number(child.data)) for child in node.inputs]
+    if len(names) == 2 and node.op in "+-*/**":
+        return f"({names[0]} {node.op} {names[1]})"
+    return f"{node.op}({', '.join(names) if len(names) <= 3 else names[0] + ', …'})"
+
+
+def _graph_data(root: Value, steps: list[Step]) -> dict:
+    order = topological_order(root)
+    ids = {node: f"v{i}" for i, node in enumerate(order)}  # the same ids as draw_graph
+    finals = {step.node: step.grad for step in steps}
+    scale = largest_magnitude(finals[node] for node in order if node.label or not node.is_leaf)
+    nodes = {}
+    for node in order:
+        nodes[ids[node]] = {
+            "name": _name(node),
+            "short": _name(node),
+            "op": node.op,
+            "data": number(node.data),
+            "preactivation": _is_preactivation(node),
+            "locals": [
+                {"input": _name(child), "value": number(local)} for child, local in zip(node.inputs, node.local_grads())
+            ],
+        }
+    step_data = []
+    for k, step in enumerate(steps, start=1):
+        step_data.append({
+            "node": ids[step.node],
+            "grad": number(step.grad),
+            "exact": step.grad,
+            "fill": gradient_colour(step.grad, scale),
+            "text": f"Step {k} of {len(steps)}\n\n" + _explain(step, root),
+            "sends": [
+                {
+                    "edge": f"edge_{ids[c.source]}_{c.position}",
+                    "target": ids[c.target],
+                    "label": f"{number(c.local)} × {number(c.grad)} = {number(c.amount)}",
+                    "running": number(c.running),
+                }
+                for c in step.sent
+            ],
+        })  # fmt: skip
+    intro = (
+        "The forward pass is done: every node shows its value; no gradient is known yet.\n\n"
+        "backward() now visits the nodes in reverse topological order, starting at the output. "
+        "At each node the gradient is complete (all its consumers have sent their share), and the "
+        "node sends local derivative × gradient to each of its inputs.\n\n"
+        "Press → (or Next) to take the first step."
+    )
+    return {"mode": "graph", "nodes": nodes, "steps": step_data, "intro": intro}
+
+
+def _explain(step: Step, root: Value) -> str:
+    node, name = step.node, _name(step.node)
+    what = "δ = ∂C/∂z" if _is_preactivation(node) else f"∂{_name(root)}/∂{name}"
+    if node is root:
+        lines = [f"{name} is the output: backward starts here with {what} = {number(step.grad)}."]
+    elif not step.received:
+        lines = [f"{name}: nothing depends on it on the way to the output, so its gradient is 0."]
+    else:
+        lines = [f"{name} is complete: {what} is the sum of what its consumers sent:"]
+        lines += [
+            f"  from {_name(c.source)}: ∂{_name(c.source)}/∂{name} × grad = {number(c.local)} × {number(c.grad)}"
+            f" = {number(c.amount)}"
+            for c in step.received
+        ]
+        lines.append(f"  total: {number(step.grad)}")
+        if _is_preactivation(node) and len(step.received) == 1 and step.received[0].source.op:
+            c = step.received[0]
+            lines.append(
+                f"\n{name}: δ = ∂C/∂a · σ′(z) = {number(c.grad)} × {number(c.local)} = {number(step.grad)}"
+                f"  ({_name(c.source)} = {c.source.op}({name}))"
+            )
+    if node.is_leaf:
+        lines.append("\nA leaf (an input, a weight, a bias or a constant): nothing to send on.")
+    else:
+        lines.append(f"\n{name} sends local derivative × {number(step.grad)} to each of its inputs:")
+        lines += [
+            f"  {_name(c.target)} += {number(c.local)} × {number(c.grad)} = {number(c.amount)}"
+            f"  (running sum {number(c.running)})"
+            for c in step.sent
+        ]
+    return "\n".join(lines)
+
+
+def _network_data(model: Any, trace: Any, steps: list[Step]) -> dict:
+    finals = {step.node: step.grad for step in steps}
+    missing = [z for layer in trace.z for z in layer if z not in finals]
+    if missing:
+        raise ValueError(f"the trace is not part of the cost's graph ({missing[0].label} is not reached from it)")
+    deltas = {(l, j): finals[z] for l, layer in enumerate(trace.z) for j, z in enumerate(layer)}
+    scale = largest_magnitude(deltas.values())
+    n_layers = len(model.layers)
+    neurons = {
+        f"neuron_{l + 1}_{j}": {"layer": l + 1, "delta": number(d), "exact": d, "fill": gradient_colour(d, scale)}
+        for (l, j), d in deltas.items()
+    }
+    weights = {
+        f"weight_{l + 1}_{j}_{i}": {"layer": l + 1, "grad": number(finals.get(w, 0.0)), "exact": finals.get(w, 0.0)}
+        for l, layer in enumerate(model.layers)
+        for j, neuron in enumerate(layer.neurons)
+        for i, w in enumerate(neuron.w)
+    }
+    frames = [{"layer": None, "text": (
+        "The forward pass is done: each neuron shows z = w·a + b and a = σ(z). No δ is known yet.\n\n"
+        "Backpropagation now computes δ = ∂C/∂z layer by layer, from the output back to the input:\n"
+        "  BP1  δᴸ = ∇ₐC ⊙ σ′(zᴸ)\n  BP2  δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ)\n"
+        "  BP3  ∂C/∂bˡ = δˡ\n  BP4  ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ\n\nPress → (or Next) for the output layer."
+    )}]  # fmt: skip
+    for l in range(n_layers - 1, -1, -1):
+        frames.append({"layer": l + 1, "text": _explain_layer(model, trace, finals, deltas, l, n_layers)})
+    return {"mode": "network", "neurons": neurons, "weights": weights, "frames": frames}
+
+
+def _explain_layer(model: Any, trace: Any, finals: dict, deltas: dict, l: int, n_layers: int) -> str:
+    layer_number = l + 1
+    lines = []
+    for j, z in enumerate(trace.z[l]):
+        a = trace.a[l][j]
+        sigma_prime = a.local_grads()[0] if a is not z else 1.0
+        if l == n_layers - 1:
+            grad_a = finals.get(a, 0.0) if a is not z else deltas[(l, j)]
+            terms = f"{number(grad_a)} × {number(sigma_prime)} = {number(deltas[(l, j)])}"
+            lines.append(f"  δ[{layer_number}][{j}] = ∂C/∂a · σ′(z) = {terms}")
+        else:
+            upstream = sum(n.w[j].data * deltas[(l + 1, k)] for k, n in enumerate(model.layers[l + 1].neurons))
+            terms = f"{number(upstream)} × {number(sigma_prime)} = {number(deltas[(l, j)])}"
+            lines.append(f"  δ[{layer_number}][{j}] = (Σₖ wₖⱼ δₖ) · σ′(z) = {terms}")
+    here, above = _superscript(layer_number), _superscript(layer_number + 1)
+    equation = "BP1  δᴸ = ∇ₐC ⊙ σ′(zᴸ)" if l == n_layers - 1 else f"BP2  δ{here} = ((W{above})ᵀ δ{above}) ⊙ σ′(z{here})"
+    count = sum(len(n.w) for n in model.layers[l].neurons)
+    return "\n".join([
+        f"Layer {layer_number} of {n_layers}: {equation}", "", *lines, "",
+        f"BP3 and BP4: with δ known, the layer's {len(trace.z[l])} bias gradients (∂C/∂b = δ) and "
+        f"{count} weight gradients (∂C/∂w = δ · a of the neuron the edge comes from) are known: "
+        "they appear on the edges.",
+    ])  # fmt: skip
+
+
+def _superscript(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def _page(heading: str, svg: str, data: dict) -> str:
+    svg_body = svg[svg.index("<svg") :]  # drop the XML prologue and doctype: the SVG sits inside HTML
+    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # cannot close the <script>
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{html.escape(heading)}</title>
+<style>
+{(ASSETS / "explorer.css").read_text(encoding="utf-8")}
+</style>
+</head>
+<body>
+<div id="main">
+<header>
+<h1>{html.escape(heading)}</h1>
+<button id="prev" title="previous step (←)">◀ Prev</button>
+<button id="play" title="play / pause (space)">Play</button>
+<button id="next" title="next step (→)">Next ▶</button>
+<input id="slider" type="range" min="0" max="0" value="0" aria-label="step">
+<span id="frame">step 0</span>
+<button id="zoom" title="fit the drawing to the window, or show it at full size">1:1</button>
+</header>
+<div id="drawing">
+{svg_body}
+</div>
+</div>
+<aside>
+<h2>This step</h2>
+<div id="explanation"></div>
+<h2>Selected node</h2>
+<div id="details">Click a node to see its value, gradient, operation and local derivatives.</div>
+<p id="keys">Keys: → next, ← previous, space play/pause, Home/End first/last.</p>
+</aside>
+<script type="application/json" id="explorer-data">{payload}</script>
+<script>
+{(ASSETS / "explorer.js").read_text(encoding="utf-8")}
+</script>
+</body>
+</html>
+"""
