@@ -83,24 +83,16 @@ def random_graph_checks(count: int, seed: int = 0) -> Iterator[CheckResult]:
 
 
 def backprop_checks(sizes_list: list[list[int]], seed: int = 0) -> Iterator[CheckResult]:
-    from .nn import MLP, check_backprop  # the application layer: the engine itself does not know nn
+    from .nn import MLP, check_backprop, losses  # the application layer: the engine itself does not know nn
 
-    costs = {
-        "quadratic": ("sigmoid", lambda rng, n, k: rng.uniform(0, 1, (n, k))),
-        "mse": ("linear", lambda rng, n, k: rng.normal(0, 1, (n, k))),
-        "binary_cross_entropy": ("sigmoid", lambda rng, n, k: rng.integers(0, 2, (n, k))),
-        "binary_cross_entropy_with_logits": ("linear", lambda rng, n, k: rng.integers(0, 2, (n, k))),
-        "softmax_cross_entropy": ("linear", lambda rng, n, k: rng.integers(0, k, n)),
-        "hinge": ("linear", lambda rng, n, k: rng.choice([-1.0, 1.0], (n, k))),
-    }
     rng = np.random.default_rng(seed)
     for activation in ("tanh", "sigmoid", "relu", "linear"):
-        for cost, (output_activation, make_targets) in costs.items():
+        for cost, loss in losses.LOSSES.items():
             reports = []
             for sizes in sizes_list:
-                model = MLP(sizes[0], sizes[1:], activation, output_activation, seed=int(rng.integers(2**31)))
+                model = MLP(sizes[0], sizes[1:], activation, loss.output_activation, seed=int(rng.integers(2**31)))
                 X = rng.normal(0, 1, (4, sizes[0]))
-                reports.append(check_backprop(model, X, make_targets(rng, 4, sizes[-1]), cost))
+                reports.append(check_backprop(model, X, loss.random_targets(rng, 4, sizes[-1]), loss))
             deltas = [d for r in reports for c in r.layers for d in (c.delta, c.weights, c.biases)]
             # A quantity whose expected value is itself rounding noise has no meaningful relative error.
             meaningful = [d.max_rel for d in deltas if d.scale > NOISE_SCALE]

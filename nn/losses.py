@@ -28,6 +28,7 @@ class Loss:
     name: str = ""
     target_kind: str = "real"  # "real", "binary" (0/1), "signed" (±1) or "index" (a class number)
     cancels_with: str | None = None  # the output activation σ for which δᴸ = a − y (σ′ cancels)
+    output_activation: str = "linear"  # the output layer this cost is usually paired with
 
     def __call__(self, outputs: Sequence[Value], target: Any) -> Value:
         raise NotImplementedError
@@ -35,6 +36,16 @@ class Loss:
     def gradient(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         """∇ₐC for each sample: ``a`` is (n, k) outputs, ``y`` the prepared targets."""
         raise NotImplementedError
+
+    def random_targets(self, rng: np.random.Generator, n_samples: int, n_outputs: int) -> np.ndarray:
+        """Valid targets for ``n_samples`` samples, for tests and checks."""
+        if self.target_kind == "index":
+            return rng.integers(0, n_outputs, n_samples)
+        if self.target_kind == "binary":
+            return rng.integers(0, 2, (n_samples, n_outputs)).astype(float)
+        if self.target_kind == "signed":
+            return rng.choice([-1.0, 1.0], (n_samples, n_outputs))
+        return rng.uniform(0.0, 1.0, (n_samples, n_outputs))
 
     def shortcut_delta(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         """δᴸ = a − y, valid when the output activation is ``cancels_with``."""
@@ -87,6 +98,7 @@ class Quadratic(Loss):
     """Nielsen's quadratic cost.  C = ½ Σₖ (aₖ − yₖ)²    ∇ₐC = a − y"""
 
     name = "quadratic"
+    output_activation = "sigmoid"
 
     def __call__(self, outputs, target):
         y = self.target_for_sample(target, len(outputs))
@@ -119,6 +131,7 @@ class BinaryCrossEntropy(Loss):
     name = "binary_cross_entropy"
     target_kind = "binary"
     cancels_with = "sigmoid"
+    output_activation = "sigmoid"
 
     def __call__(self, outputs, target):
         y = self.target_for_sample(target, len(outputs))

@@ -13,7 +13,7 @@ import graphviz
 
 from autograd_tiny import Value, topological_order
 
-from .style import FONT, escape, gradient_colour, largest_magnitude, legend_html, number
+from .style import FONT, add_legend, escape, gradient_colour, largest_magnitude, number
 
 
 class GraphTooLargeError(ValueError):
@@ -92,9 +92,7 @@ def draw_graph(
     ]
     if show_local_grads:
         rows.append("edge label ∂: local derivative ∂out/∂in; grad(in) += ∂ × grad(out)")
-    with dot.subgraph(name="cluster_legend") as legend:
-        legend.attr(style="invis")
-        legend.node("legend", legend_html(scale, rows), shape="plaintext")
+    add_legend(dot, scale, rows)
     return dot
 
 

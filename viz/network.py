@@ -7,7 +7,7 @@ from typing import Any
 
 import graphviz
 
-from .style import FONT, escape, gradient_colour, largest_magnitude, legend_html, number, sign_colour
+from .style import FONT, add_legend, escape, gradient_colour, largest_magnitude, number, sign_colour
 
 
 def draw_network(
@@ -73,9 +73,7 @@ def draw_network(
     ]
     if show_weight_grads:
         rows.append("edge label: ∂C/∂w = δ · a (BP4)")
-    with dot.subgraph(name="cluster_legend") as legend:
-        legend.attr(style="invis")
-        legend.node("legend", legend_html(scale, rows), shape="plaintext", fixedsize="false", style="")
+    add_legend(dot, scale, rows, fixedsize="false", style="")
     return dot
 
 

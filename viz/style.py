@@ -66,3 +66,10 @@ def legend_html(scale: float, rows: list[str]) -> str:
         '<TR><TD COLSPAN="5"><B>Legend</B></TD></TR>'
         f"<TR>{cells}</TR>{text_rows}</TABLE>>"
     )
+
+
+def add_legend(dot, scale: float, rows: list[str], **node_attrs: str) -> None:
+    """The legend, in an invisible cluster of its own so it sits apart from the drawing."""
+    with dot.subgraph(name="cluster_legend") as legend:
+        legend.attr(style="invis")
+        legend.node("legend", legend_html(scale, rows), shape="plaintext", **node_attrs)

@@ -12,32 +12,22 @@ from hypothesis import strategies as st
 
 from autograd_tiny.nn import MLP, activations, backprop, check_backprop, losses
 
-# Each cost with an output activation it is used with and a target maker.
-COSTS = {
-    "quadratic": ("sigmoid", lambda rng, n, k: rng.uniform(0, 1, (n, k))),
-    "mse": ("linear", lambda rng, n, k: rng.normal(0, 1, (n, k))),
-    "binary_cross_entropy": ("sigmoid", lambda rng, n, k: rng.integers(0, 2, (n, k))),
-    "binary_cross_entropy_with_logits": ("linear", lambda rng, n, k: rng.integers(0, 2, (n, k))),
-    "softmax_cross_entropy": ("linear", lambda rng, n, k: rng.integers(0, k, n)),
-    "hinge": ("linear", lambda rng, n, k: rng.choice([-1.0, 1.0], (n, k))),
-}
-
 
 @settings(max_examples=60, deadline=None)
 @given(
     widths=st.lists(st.integers(1, 8), min_size=1, max_size=4),
     activation=st.sampled_from(["tanh", "sigmoid", "relu", "linear"]),
-    cost=st.sampled_from(sorted(COSTS)),
+    cost=st.sampled_from(sorted(losses.LOSSES)),
     n_samples=st.sampled_from([1, 3]),
     seed=st.integers(0, 2**16),
 )
 def test_check_backprop_passes_for_random_mlps(widths, activation, cost, n_samples, seed):
-    output_activation, make_targets = COSTS[cost]
+    loss = losses.get_loss(cost)
     rng = np.random.default_rng(seed)
     nin = int(rng.integers(1, 5))
-    model = MLP(nin, widths, activation=activation, output_activation=output_activation, seed=seed)
+    model = MLP(nin, widths, activation=activation, output_activation=loss.output_activation, seed=seed)
     X = rng.normal(0, 1, (n_samples, nin))
-    report = check_backprop(model, X, make_targets(rng, n_samples, widths[-1]), cost)
+    report = check_backprop(model, X, loss.random_targets(rng, n_samples, widths[-1]), cost)
     assert report, str(report)
 
 
