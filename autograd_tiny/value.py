@@ -304,10 +304,12 @@ def dot(
     if len(weights) != len(inputs):
         raise ValueError(f"dot needs as many weights as inputs, got {len(weights)} weights and {len(inputs)} inputs")
     factors = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
-    if not _all_values(factors):
+    args = [v.data for v in factors if v.__class__ is Value]  # gathers the numbers, checks the types
+    if len(args) != len(factors):
         bias_input = () if bias is None else _as_values([bias], "dot bias")
         factors = _as_values(weights, "dot weights") + _as_values(inputs, "dot inputs") + bias_input
-    return _apply(rules.DOT, factors)
+        args = [v.data for v in factors]
+    return _node(rules.DOT, rules.DOT.forward(*args), factors)
 
 
 def zero_grad(values: Value | Iterable[Value]) -> None:
