@@ -41,14 +41,23 @@ def two_moons(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
     return points, np.where(upper, -1.0, 1.0)
 
 
+def micrograd_weights(sizes: list[int], seed: int = 1337) -> list[tuple[np.ndarray, np.ndarray]]:
+    """[(W, b), …] drawn as micrograd's Neuron draws them: uniform(−1, 1) weights, zero biases.
+    Every engine in the bench starts from these, so every engine computes the same numbers."""
+    rng = random.Random(seed)
+    return [
+        (np.array([[rng.uniform(-1, 1) for _ in range(nin)] for _ in range(nout)]), np.zeros(nout))
+        for nin, nout in itertools.pairwise(sizes)
+    ]
+
+
 class BinaryMLP:
     """micrograd's nn.MLP, line for line, over any Value class: binary `*` and `+` nodes."""
 
     def __init__(self, value_class, sizes: list[int], seed: int = 1337) -> None:
-        rng = random.Random(seed)
         self.layers = []
-        for i, (nin, nout) in enumerate(itertools.pairwise(sizes)):
-            neurons = [([value_class(rng.uniform(-1, 1)) for _ in range(nin)], value_class(0.0)) for _ in range(nout)]
+        for i, (W, b) in enumerate(micrograd_weights(sizes, seed)):
+            neurons = [([value_class(float(w)) for w in row], value_class(float(bias))) for row, bias in zip(W, b)]
             self.layers.append((neurons, i != len(sizes) - 2))
 
     def __call__(self, x):
@@ -77,7 +86,8 @@ class PackageMLP:
     def __init__(self, sizes: list[int], seed: int = 1337) -> None:
         from autograd_tiny.nn import MLP
 
-        self.model = MLP(sizes[0], sizes[1:], activation="relu", output_activation="linear", seed=seed)
+        activations = ["relu"] * (len(sizes) - 2) + ["linear"]
+        self.model = MLP.from_numpy(micrograd_weights(sizes, seed), activations)
 
     def __call__(self, x):
         return self.model(x)[0]
@@ -90,11 +100,8 @@ class NumpyStep:
     """The same step with the four backprop equations in NumPy (autograd_tiny.nn.backprop), batched."""
 
     def __init__(self, sizes: list[int], X, y, seed: int = 1337) -> None:
-        from autograd_tiny.nn import MLP
-
-        model = MLP(sizes[0], sizes[1:], activation="relu", output_activation="linear", seed=seed)
-        self.params = [(W.copy(), b.copy()) for W, b in model.to_numpy()]
-        self.activations = model.activations
+        self.params = micrograd_weights(sizes, seed)
+        self.activations = ["relu"] * (len(sizes) - 2) + ["linear"]
         self.X, self.y = X, y
 
     def __call__(self, k: int) -> None:
@@ -208,7 +215,16 @@ def main() -> None:
         "autograd-tiny, dot neurons": lambda k: demo_step(ours_dot, at.Value, X, y, k, total=at.sum),
         "autograd-tiny, nn.MLP": lambda k: demo_step(ours_nn, at.Value, X, y, k, total=at.sum),
     }
-    nodes = {name: count_nodes(make_step(0)) for name, make_step in steps.items()}  # warm-up
+    nodes, first_loss = {}, {}
+    for name, make_step in steps.items():  # warm-up; keep numbers only, so no graph stays alive
+        loss = make_step(0)
+        nodes[name], first_loss[name] = count_nodes(loss), loss.data
+        del loss
+    reference = first_loss["micrograd 0.1.0"]
+    for name, value in first_loss.items():  # the same weights, so the same first loss everywhere
+        if abs(value - reference) > 1e-9 * abs(reference):
+            sys.exit(f"bench_engine: {name} computed loss {value!r}, micrograd {reference!r}: not the same work")
+    gc.collect()
     steps["NumPy, the four equations (batched)"] = NumpyStep([2, 16, 16, 1], X, y)
     nodes["NumPy, the four equations (batched)"] = 0
     rates = interleaved_rates(steps, args.rounds)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import autograd_tiny as at
-from autograd_tiny import Value
+from autograd_tiny import Value, dot
 
 from .activations import get_activation
 
@@ -75,12 +75,12 @@ class Neuron(Module):
         self._a_meta = {"role": "activation", "layer": layer, "neuron": index}
         self._product_meta = {"role": "product", "layer": layer, "neuron": index}
         self._partial_meta = {"role": "partial_sum", "layer": layer, "neuron": index}
-        self._sigma = get_activation(self.activation).on_value
+        self._sigma = None if self.activation == "linear" else get_activation(self.activation).on_value
 
     def preactivation(self, x: Sequence[Value]) -> Value:
         """zˡⱼ = Σᵢ wˡⱼᵢ aˡ⁻¹ᵢ + bˡⱼ as one ``dot`` node, or, with ``fused=False``, as binary * and +."""
         if self.fused:
-            z = at.dot(self.w, x, self.b)
+            z = dot(self.w, x, self.b)
         else:
             z = self.b
             for wi, xi in zip(self.w, x):
@@ -94,15 +94,30 @@ class Neuron(Module):
 
     def activate(self, z: Value) -> Value:
         """aˡⱼ = σ(zˡⱼ); for a linear neuron a is z itself."""
-        if self.activation == "linear":
+        if self._sigma is None:  # linear
             return z
         a = self._sigma(z)
         a.label = self._a_label
         a.meta = self._a_meta
         return a
 
+    def forward(self, x: Sequence[Value]) -> tuple[Value, Value]:
+        """(zˡⱼ, aˡⱼ) for inputs ``x`` (Values, already checked), in one call."""
+        if self.fused:
+            z = dot(self.w, x, self.b)
+            z.label = self._z_label
+            z.meta = self._z_meta
+        else:
+            z = self.preactivation(x)
+        if self._sigma is None:  # linear
+            return z, z
+        a = self._sigma(z)
+        a.label = self._a_label
+        a.meta = self._a_meta
+        return z, a
+
     def __call__(self, x: Sequence[Value | float]) -> Value:
-        return self.activate(self.preactivation(_inputs(x, len(self.w))))
+        return self.forward(_inputs(x, len(self.w)))[1]
 
     def parameters(self) -> list[Value]:
         return [*self.w, self.b]
@@ -220,10 +235,14 @@ class MLP(Module):
         activation = _inputs(x, self.nin)
         trace = Trace(inputs=activation)
         for layer in self.layers:
-            zs = [n.preactivation(activation) for n in layer.neurons]
-            activation = [n.activate(z) for n, z in zip(layer.neurons, zs)]
+            zs, activations = [], []
+            for neuron in layer.neurons:
+                z, a = neuron.forward(activation)
+                zs.append(z)
+                activations.append(a)
             trace.z.append(zs)
-            trace.a.append(activation)
+            trace.a.append(activations)
+            activation = activations
         return trace
 
     def parameters(self) -> list[Value]:
