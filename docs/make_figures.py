@@ -11,13 +11,19 @@ from autograd_tiny.viz import draw_graph, draw_network, save_svg
 DOCS = Path(__file__).resolve().parent
 
 
-def neuron() -> None:
-    """A single neuron a = tanh(w·x + b), with the local derivatives on the edges."""
+def single_neuron() -> Value:
+    """a = tanh(w·x + b), with z marked as the pre-activation (as nn marks it)."""
     w, x, b = Value(-3.0, "w"), Value(2.0, "x"), Value(6.8813735870195432, "b")
     z = w * x + b
     z.label, z.meta = "z", {"role": "preactivation"}
     a = z.tanh()
     a.label = "a"
+    return a
+
+
+def neuron() -> None:
+    """A single neuron, with the local derivatives on the edges."""
+    a = single_neuron()
     a.backward()
     print(save_svg(draw_graph(a, show_local_grads=True), DOCS / "neuron.svg"))
 
@@ -51,11 +57,7 @@ def explorer_screenshot() -> None:
 
     from autograd_tiny.viz import backward_explorer
 
-    w, x, b = Value(-3.0, "w"), Value(2.0, "x"), Value(6.8813735870195432, "b")
-    z = w * x + b
-    z.label, z.meta = "z", {"role": "preactivation"}
-    a = z.tanh()
-    a.label = "a"
+    a = single_neuron()
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         page_path = backward_explorer(
             a, Path(folder) / "neuron.html", title="Backpropagation, node by node: a = tanh(w·x + b)"
