@@ -86,7 +86,9 @@
       group.classList.toggle("current", neuron.layer === current);
     });
     Object.entries(data.weights).forEach(([id, weight]) => {
-      const label = byId(id).querySelector("text");
+      const edge = byId(id);
+      edge.classList.toggle("known", revealed.has(weight.layer));
+      const label = edge.querySelector("text");
       if (label) {
         label.textContent = weight.grad;
         label.style.visibility = revealed.has(weight.layer) ? "visible" : "hidden";

@@ -28,6 +28,7 @@ from .replay import Step, replay
 from .style import gradient_colour, largest_magnitude, number
 
 ASSETS = Path(__file__).resolve().parent
+MAX_EDGE_LABELS = 60  # the layer-by-layer page labels edges with ∂C/∂w only up to this many weights
 
 
 def backward_explorer(
@@ -67,7 +68,9 @@ def backward_explorer(
             )
         data = _network_data(model, trace, steps)
         finals = {step.node: step.grad for step in steps}
-        svg = to_svg(draw_network(model, trace, show_weight_grads=True, grads=finals))
+        n_weights = sum(len(n.w) for layer in model.layers for n in layer.neurons)
+        labels = n_weights <= MAX_EDGE_LABELS  # more labels than this swamp the drawing
+        svg = to_svg(draw_network(model, trace, show_weight_grads=labels, grads=finals))
         heading = title or "Backpropagation, layer by layer"
     data["interval"] = int(interval_ms)
     return write_atomic(path, _page(heading, svg, data))
@@ -208,12 +211,15 @@ def _explain_layer(model: Any, trace: Any, finals: dict, deltas: dict, l: int, n
             lines.append(f"  δ[{layer_number}][{j}] = (Σₖ wₖⱼ δₖ) · σ′(z) = {terms}")
     here, above = _superscript(layer_number), _superscript(layer_number + 1)
     equation = "BP1  δᴸ = ∇ₐC ⊙ σ′(zᴸ)" if l == n_layers - 1 else f"BP2  δ{here} = ((W{above})ᵀ δ{above}) ⊙ σ′(z{here})"
-    count = sum(len(n.w) for n in model.layers[l].neurons)
+    weights = [w for n in model.layers[l].neurons for w in n.w]
+    largest = sorted(weights, key=lambda w: -abs(finals.get(w, 0.0)))[:6]
+    where = "on the edges" if len(weights) <= 6 else "on the edges (hover one for its value); the largest"
     return "\n".join([
         f"Layer {layer_number} of {n_layers}: {equation}", "", *lines, "",
         f"BP3 and BP4: with δ known, the layer's {len(trace.z[l])} bias gradients (∂C/∂b = δ) and "
-        f"{count} weight gradients (∂C/∂w = δ · a of the neuron the edge comes from) are known: "
-        "they appear on the edges.",
+        f"{len(weights)} weight gradients (∂C/∂w = δ · a of the neuron the edge comes from) are known, "
+        f"{where}:",
+        *[f"  ∂C/∂{w.label} = {number(finals.get(w, 0.0))}" for w in largest],
     ])  # fmt: skip
 
 
@@ -233,7 +239,7 @@ def _page(heading: str, svg: str, data: dict) -> str:
 {(ASSETS / "explorer.css").read_text(encoding="utf-8")}
 </style>
 </head>
-<body>
+<body class="{html.escape(data["mode"])}">
 <div id="main">
 <header>
 <h1>{html.escape(heading)}</h1>

@@ -112,3 +112,18 @@ def test_layer_mode_needs_the_trace_of_that_cost(small_cost, tmp_path):
     other = model.trace([1.0, 1.0])
     with pytest.raises(ValueError, match=r"the trace is not part of the cost's graph \(z\[1\]\[0\]"):
         backward_explorer(cost, tmp_path / "e.html", model=model, trace=other)
+
+
+def test_layer_mode_for_a_large_network_lists_weight_gradients_instead_of_labelling_every_edge(tmp_path):
+    model = MLP(2, [16, 16, 1], seed=0)
+    trace = model.trace([0.3, -0.8])
+    cost = losses.quadratic(trace.output, 1.0)
+    path = backward_explorer(cost, tmp_path / "layers.html", model=model, trace=trace)
+    cost.backward()
+    page = path.read_text()
+    weight_edges = page.split('id="weight_')[1:]
+    assert len(weight_edges) == 2 * 16 + 16 * 16 + 16
+    assert all("<text" not in edge.split("</g>")[0] for edge in weight_edges)  # no edge labels to swamp it
+    text = embedded_data(path)["frames"][2]["text"]
+    largest = max(model.layers[1].parameters(), key=lambda p: abs(p.grad) if p.label.startswith("w") else 0)
+    assert f"∂C/∂{largest.label} = {largest.grad:.4g}" in text.split("the largest:")[1].splitlines()[1]
