@@ -98,7 +98,7 @@ def batch_cost(model: MLP, X: Any, Y: Any, loss: str | Loss) -> tuple[at.Value, 
     X = _samples(X, model.nin)
     targets = loss.prepare_targets(Y, len(X), model.sizes[-1])
     traces = [model.trace(x) for x in X]
-    costs = [loss(trace.output, _per_sample(loss, target)) for trace, target in zip(traces, targets)]
+    costs = [loss.cost(trace.output, target) for trace, target in zip(traces, targets)]  # targets checked above
     return at.sum(costs) * (1.0 / len(costs)), traces
 
 
@@ -147,10 +147,6 @@ def _samples(X: Any, nin: int) -> np.ndarray:
     if X.ndim != 2 or X.shape[1] != nin or X.shape[0] == 0:
         raise ValueError(f"X has shape {X.shape}, expected (n_samples, {nin}) with n_samples ≥ 1")
     return X
-
-
-def _per_sample(loss: Loss, target: np.ndarray) -> Any:
-    return int(target) if loss.target_kind == "index" else target
 
 
 __all__: Sequence[str] = ["BackpropCheck", "LayerCheck", "batch_cost", "check_backprop"]

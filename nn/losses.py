@@ -31,6 +31,11 @@ class Loss:
     output_activation: str = "linear"  # the output layer this cost is usually paired with
 
     def __call__(self, outputs: Sequence[Value], target: Any) -> Value:
+        """C for one sample: checks the target, then computes ``cost``."""
+        return self.cost(outputs, self.target_for_sample(target, len(outputs)))
+
+    def cost(self, outputs: Sequence[Value], y: Any) -> Value:
+        """C for one sample whose target ``y`` is already checked (a row of numbers, or a class index)."""
         raise NotImplementedError
 
     def gradient(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -100,8 +105,7 @@ class Quadratic(Loss):
     name = "quadratic"
     output_activation = "sigmoid"
 
-    def __call__(self, outputs, target):
-        y = self.target_for_sample(target, len(outputs))
+    def cost(self, outputs, y):
         return 0.5 * at.sum([(a - float(t)) ** 2 for a, t in zip(outputs, y)])
 
     def gradient(self, a, y):
@@ -113,8 +117,7 @@ class MeanSquaredError(Loss):
 
     name = "mse"
 
-    def __call__(self, outputs, target):
-        y = self.target_for_sample(target, len(outputs))
+    def cost(self, outputs, y):
         return at.sum([(a - float(t)) ** 2 for a, t in zip(outputs, y)]) * (1.0 / len(outputs))
 
     def gradient(self, a, y):
@@ -133,8 +136,7 @@ class BinaryCrossEntropy(Loss):
     cancels_with = "sigmoid"
     output_activation = "sigmoid"
 
-    def __call__(self, outputs, target):
-        y = self.target_for_sample(target, len(outputs))
+    def cost(self, outputs, y):
         return -at.sum([float(t) * a.log() + (1.0 - float(t)) * (1.0 - a).log() for a, t in zip(outputs, y)])
 
     def gradient(self, a, y):
@@ -154,8 +156,7 @@ class BinaryCrossEntropyWithLogits(Loss):
     name = "binary_cross_entropy_with_logits"
     target_kind = "binary"
 
-    def __call__(self, outputs, target):
-        y = self.target_for_sample(target, len(outputs))
+    def cost(self, outputs, y):
         return at.sum([_softplus(z) - float(t) * z for z, t in zip(outputs, y)])
 
     def gradient(self, a, y):
@@ -177,8 +178,8 @@ class SoftmaxCrossEntropy(Loss):
     target_kind = "index"
     cancels_with = "linear"  # the logits are the output layer's z; softmax lives in the cost
 
-    def __call__(self, logits, target_index):
-        y = int(self.target_for_sample(target_index, len(logits)))
+    def cost(self, logits, y):
+        y = int(y)
         shift = max(z.data for z in logits)
         log_sum_exp = at.sum([(z - shift).exp() for z in logits]).log() + shift
         return log_sum_exp - logits[y]
@@ -207,8 +208,7 @@ class Hinge(Loss):
     name = "hinge"
     target_kind = "signed"
 
-    def __call__(self, outputs, target):
-        y = self.target_for_sample(target, len(outputs))
+    def cost(self, outputs, y):
         return at.sum([(1.0 - float(t) * s).relu() for s, t in zip(outputs, y)])
 
     def gradient(self, a, y):
