@@ -90,11 +90,21 @@ def gradcheck(
     entries = []
     for i, (label, value) in enumerate(zip(labels, values)):
         numeric = (_evaluate(f, points, i, eps) - _evaluate(f, points, i, -eps)) / (2 * eps)
-        abs_error = abs(value.grad - numeric)
-        rel_error = abs_error / max(abs(numeric), 1e-300)
-        ok = abs_error <= atol + rtol * abs(numeric)
-        entries.append(GradcheckEntry(label, value.grad, numeric, abs_error, rel_error, ok))
-    result = GradcheckResult(tuple(entries), atol, rtol)
+        entries.append(_compare(label, value.grad, numeric, atol, rtol))
+    return _result(entries, atol, rtol, "gradcheck", raise_on_failure)
+
+
+def _compare(label: str, analytic: float, numeric: float, atol: float, rtol: float) -> GradcheckEntry:
+    """One comparison: it passes when |analytic − numeric| ≤ atol + rtol·|numeric|."""
+    abs_error = abs(analytic - numeric)
+    rel_error = abs_error / max(abs(numeric), 1e-300)
+    return GradcheckEntry(label, analytic, numeric, abs_error, rel_error, abs_error <= atol + rtol * abs(numeric))
+
+
+def _result(
+    entries: list[GradcheckEntry], atol: float, rtol: float, title: str, raise_on_failure: bool
+) -> GradcheckResult:
+    result = GradcheckResult(tuple(entries), atol, rtol, title)
     if raise_on_failure and not result:
         raise GradcheckError(str(result))
     return result
@@ -162,12 +172,5 @@ def gradgradcheck(
         minus[j] -= eps
         column = [(a - b) / (2 * eps) for a, b in zip(first_derivatives(plus), first_derivatives(minus))]
         for i, numeric in enumerate(column):
-            abs_error = abs(analytic[i, j] - numeric)
-            ok = abs_error <= atol + rtol * abs(numeric)
-            label = f"∂²/∂{labels[i]}∂{labels[j]}"
-            entries.append(GradcheckEntry(label, float(analytic[i, j]), numeric, abs_error,
-                                          abs_error / max(abs(numeric), 1e-300), ok))  # fmt: skip
-    result = GradcheckResult(tuple(entries), atol, rtol, title="gradgradcheck")
-    if raise_on_failure and not result:
-        raise GradcheckError(str(result))
-    return result
+            entries.append(_compare(f"∂²/∂{labels[i]}∂{labels[j]}", float(analytic[i, j]), numeric, atol, rtol))
+    return _result(entries, atol, rtol, "gradgradcheck", raise_on_failure)
