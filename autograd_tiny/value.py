@@ -69,12 +69,7 @@ class Value:
 
     def local_grads(self) -> tuple[float, ...]:
         """∂self/∂input for each of ``self.inputs``, in order (empty for a leaf)."""
-        if self._rule is None:
-            return ()
-        try:
-            return tuple(self._rule.local_grads(self.data, *[v.data for v in self._inputs]))
-        except ArithmeticError:
-            return _ieee_local_grads(self._rule, self)
+        return () if self._rule is None else tuple(_float_local_grads(self._rule, self))
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -190,7 +185,7 @@ class Value:
                 continue
             node_grad = node.grad  # ∂self/∂node, complete: all its consumers came first
             inputs = node._inputs
-            try:
+            try:  # _float_local_grads, inlined: this loop is the hot path
                 local = rule.local_grads(node.data, *[v.data for v in inputs])
             except ArithmeticError:  # e.g. 1/x at x = 0 in log's derivative
                 local = _ieee_local_grads(rule, node)
@@ -327,6 +322,14 @@ def zero_grad(values: Value | Iterable[Value]) -> None:
 
 
 # --- local derivatives and the higher-order backward ---------------------------------
+def _float_local_grads(rule: Rule, node: Value):
+    """``rule.local_grads`` on the numbers, with IEEE results where Python floats would raise."""
+    try:
+        return rule.local_grads(node.data, *[v.data for v in node._inputs])
+    except ArithmeticError:
+        return _ieee_local_grads(rule, node)
+
+
 def _ieee_local_grads(rule: Rule, node: Value) -> tuple[float, ...]:
     """``rule.local_grads`` in NumPy float64, which gives inf/nan where Python floats raise."""
     with np.errstate(all="ignore"):
@@ -353,10 +356,7 @@ def _gradients(root: Value, seed: Any, *, create_graph: bool) -> dict[Value, Any
         if create_graph:
             local = rule.local_grads(node, *node._inputs)
         else:
-            try:
-                local = rule.local_grads(node.data, *[v.data for v in node._inputs])
-            except ArithmeticError:
-                local = _ieee_local_grads(rule, node)
+            local = _float_local_grads(rule, node)
         if modes.anomaly:
             grad_number = node_grad.data if create_graph else node_grad
             _check_backward(node, [float(g) for g in local], grad_number)
