@@ -131,7 +131,7 @@
         (state[id].status === "final" ? state[id].text + " (final)"
           : state[id].status === "partial" ? state[id].text + " (running sum, not final yet)" : "not reached yet"),
     ];
-    node.locals.forEach((local) => lines.push("∂" + node.short + "/∂" + local.input + " = " + local.value));
+    node.locals.forEach((local) => lines.push("∂" + node.name + "/∂" + local.input + " = " + local.value));
     details.textContent = lines.join("\n");
   }
 

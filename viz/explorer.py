@@ -18,10 +18,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from autograd_tiny import Value, topological_order
+from autograd_tiny import Value
 from autograd_tiny.atomic import write_atomic
 
-from .graph import GraphTooLargeError, _is_preactivation, draw_graph
+from .graph import GraphTooLargeError, _is_preactivation, colour_scale, draw_graph
 from .network import draw_network
 from .output import to_svg
 from .replay import Step, replay
@@ -50,6 +50,7 @@ def backward_explorer(
     if not isinstance(root, Value):
         raise TypeError(f"backward_explorer needs a Value, got {type(root).__name__}")
     steps = replay(root)
+    finals = {step.node: step.grad for step in steps}  # what backward would leave in .grad
     if model is None:
         if len(steps) > max_nodes:
             raise GraphTooLargeError(
@@ -57,8 +58,7 @@ def backward_explorer(
                 f"replay of that many is hard to follow; use a smaller network, pass model= and trace= "
                 f"for the layer-by-layer mode, or raise max_nodes"
             )
-        data = _graph_data(root, steps)
-        finals = {step.node: step.grad for step in steps}
+        data = _graph_data(root, steps, finals)
         svg = to_svg(draw_graph(root, show_local_grads=True, max_nodes=max_nodes, grads=finals))
         heading = title or "Backpropagation, node by node"
     else:
@@ -66,8 +66,7 @@ def backward_explorer(
             raise ValueError(
                 "the layer-by-layer mode needs the trace too: backward_explorer(cost, path, model=m, trace=t)"
             )
-        data = _network_data(model, trace, steps)
-        finals = {step.node: step.grad for step in steps}
+        data = _network_data(model, trace, finals)
         n_weights = sum(len(n.w) for layer in model.layers for n in layer.neurons)
         labels = n_weights <= MAX_EDGE_LABELS  # more labels than this swamp the drawing
         svg = to_svg(draw_network(model, trace, show_weight_grads=labels, grads=finals))
@@ -88,16 +87,14 @@ def _name(node: Value) -> str:
     return f"{node.op}({', '.join(names) if len(names) <= 3 else names[0] + ', …'})"
 
 
-def _graph_data(root: Value, steps: list[Step]) -> dict:
-    order = topological_order(root)
+def _graph_data(root: Value, steps: list[Step], finals: dict[Value, float]) -> dict:
+    order = [step.node for step in reversed(steps)]  # the engine's topological order
     ids = {node: f"v{i}" for i, node in enumerate(order)}  # the same ids as draw_graph
-    finals = {step.node: step.grad for step in steps}
-    scale = largest_magnitude(finals[node] for node in order if node.label or not node.is_leaf)
+    scale = colour_scale(order, finals)  # the same scale as draw_graph, so the last frame matches it
     nodes = {}
     for node in order:
         nodes[ids[node]] = {
             "name": _name(node),
-            "short": _name(node),
             "op": node.op,
             "data": number(node.data),
             "preactivation": _is_preactivation(node),
@@ -166,8 +163,7 @@ def _explain(step: Step, root: Value) -> str:
     return "\n".join(lines)
 
 
-def _network_data(model: Any, trace: Any, steps: list[Step]) -> dict:
-    finals = {step.node: step.grad for step in steps}
+def _network_data(model: Any, trace: Any, finals: dict[Value, float]) -> dict:
     missing = [z for layer in trace.z for z in layer if z not in finals]
     if missing:
         raise ValueError(f"the trace is not part of the cost's graph ({missing[0].label} is not reached from it)")

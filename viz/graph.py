@@ -49,9 +49,7 @@ def draw_graph(
         )
     ids = {node: f"v{i}" for i, node in enumerate(nodes)}
     grad_of = {node: grads.get(node, node.grad) if grads is not None else node.grad for node in nodes}
-    # Constants (unlabelled leaves, from plain numbers) do not set the colour scale: a target's
-    # large gradient would otherwise bleach every δ.
-    scale = largest_magnitude(grad_of[node] for node in nodes if node.label or not node.is_leaf)
+    scale = colour_scale(nodes, grad_of)
 
     dot = graphviz.Digraph("computation_graph")
     dot.attr(rankdir=rankdir, fontname=FONT, newrank="true", nodesep="0.15", ranksep="0.3")
@@ -94,6 +92,12 @@ def draw_graph(
         rows.append("edge label ∂: local derivative ∂out/∂in; grad(in) += ∂ × grad(out)")
     add_legend(dot, scale, rows)
     return dot
+
+
+def colour_scale(nodes: list[Value], grad_of: Mapping[Value, float]) -> float:
+    """The largest |gradient| that sets the fill scale. Constants (unlabelled leaves, from plain
+    numbers) do not count: a target's large gradient would otherwise bleach every δ."""
+    return largest_magnitude(grad_of[node] for node in nodes if node.label or not node.is_leaf)
 
 
 _OP_STYLE = {
