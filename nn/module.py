@@ -92,24 +92,15 @@ class Neuron(Module):
         z.meta = self._z_meta
         return z
 
-    def activate(self, z: Value) -> Value:
-        """aˡⱼ = σ(zˡⱼ); for a linear neuron a is z itself."""
-        if self._sigma is None:  # linear
-            return z
-        a = self._sigma(z)
-        a.label = self._a_label
-        a.meta = self._a_meta
-        return a
-
     def forward(self, x: Sequence[Value]) -> tuple[Value, Value]:
-        """(zˡⱼ, aˡⱼ) for inputs ``x`` (Values, already checked), in one call."""
-        if self.fused:
+        """(zˡⱼ, aˡⱼ = σ(zˡⱼ)) for inputs ``x`` (Values, already checked); for a linear neuron a is z."""
+        if self.fused:  # preactivation(x), inlined: this is the forward pass's hot path
             z = dot(self.w, x, self.b)
             z.label = self._z_label
             z.meta = self._z_meta
         else:
             z = self.preactivation(x)
-        if self._sigma is None:  # linear
+        if self._sigma is None:  # linear: a is z itself
             return z, z
         a = self._sigma(z)
         a.label = self._a_label
