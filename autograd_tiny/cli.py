@@ -159,13 +159,12 @@ def _write_graph_figures(out: Path, X, y, args, loss) -> list[Path]:
 
 def _write_network_figures(out: Path, model, X, y, loss) -> list[Path]:
     """The trained network on its hardest sample (the largest cost), where δ is largest."""
-    import numpy as np
-
-    from .nn import predict
+    from .modes import no_grad
     from .viz import backward_explorer, draw_network, save_svg
 
-    scores = predict(model, X)[:, 0]
-    hardest = int(np.argmax(np.logaddexp(0.0, scores) - y * scores))  # the cost ln(1 + eᶻ) − y z per sample
+    with no_grad():
+        costs = [loss(model(x), target).data for x, target in zip(X, y)]
+    hardest = costs.index(max(costs))
     model.zero_grad()
     trace = model.trace(X[hardest])
     cost = loss(trace.output, y[hardest])
