@@ -9,6 +9,7 @@ raises ``ExpressionError`` saying what is not allowed and where.
 from __future__ import annotations
 
 import ast
+import operator
 from collections.abc import Mapping
 
 from .value import Value
@@ -16,7 +17,8 @@ from .value import Value
 MAX_LENGTH = 2_000  # characters
 MAX_NODES = 1_000  # syntax-tree nodes
 FUNCTIONS = ("exp", "log", "tanh", "sigmoid", "relu")
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+           ast.Pow: operator.pow}  # fmt: skip
 
 
 class ExpressionError(ValueError):
@@ -120,16 +122,7 @@ class _Builder(ast.NodeVisitor):
         left, right = self.visit(node.left), self.visit(node.right)
         if not isinstance(left, Value) and not isinstance(right, Value):
             left = Value(left)  # keep constant sub-expressions in the graph, IEEE included
-        op = _BINARY[type(node.op)]
-        if op == "+":
-            return left + right
-        if op == "-":
-            return left - right
-        if op == "*":
-            return left * right
-        if op == "/":
-            return left / right
-        return left**right
+        return _BINARY[type(node.op)](left, right)
 
     def visit_Call(self, node: ast.Call) -> Value:
         argument = self.visit(node.args[0])
