@@ -75,3 +75,32 @@ def sigmoid(a: float) -> float:
 def relu(a: float) -> float:
     """max(0, a); nan stays nan."""
     return a if a > 0.0 or a != a else 0.0
+
+
+def sin(a: float) -> float:
+    """sin(a); ``sin(±inf)`` is nan."""
+    return math.sin(a) if math.isfinite(a) else nan
+
+
+def cos(a: float) -> float:
+    """cos(a); ``cos(±inf)`` is nan."""
+    return math.cos(a) if math.isfinite(a) else nan
+
+
+def sqrt(a: float) -> float:
+    """√a; ``sqrt`` of a negative number is nan, ``sqrt(-0.0)`` is -0.0 as IEEE says."""
+    if a >= 0.0:  # true for -0.0 too
+        return math.sqrt(a)
+    return nan  # a < 0, or a is nan
+
+
+# The same functions on NumPy arrays, for the batched replay; the rest map to NumPy ufuncs directly.
+def sigmoid_array(a: np.ndarray) -> np.ndarray:
+    """σ(a) elementwise, without overflow: e^(−|a|) is never above 1."""
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def relu_array(a: np.ndarray) -> np.ndarray:
+    """max(0, a) elementwise; nan stays nan."""
+    return np.where(a > 0.0, a, np.where(np.isnan(a), a, 0.0))

@@ -3,22 +3,30 @@
 A rule's ``forward`` takes the inputs' numbers and returns the output's number.
 Its ``local_grads`` takes ``(out, *inputs)`` and returns ∂out/∂input for each input,
 in the same order. The chain rule then does the rest: during backward, each input
-receives ``local_grad × grad(out)``.
+receives ``local_grad × grad(out)``; in forward mode, the output's tangent is
+``Σ local_grad × tangent(input)``.
 
-The local derivatives are written with ordinary arithmetic and the helpers below,
-so the same rule runs on floats (first-order gradients) and on Values (gradients
-that are graphs themselves, for ``create_graph`` and Hessians).
+The local derivatives are written with ordinary arithmetic and the helpers below, so the
+same rule runs on floats (first-order gradients and forward-mode tangents), on Values
+(gradients that are graphs themselves, for ``create_graph`` and Hessians) and on NumPy
+arrays (one rule applied to a whole batch at once). ``forward`` is written for floats;
+where that code cannot take an array (``math.exp``), ``array_forward`` gives the NumPy form.
 
-Adding an operation is one entry here plus a method on ``Value`` that applies it.
+Adding an operation is one entry here plus a method on ``Value`` that applies it; every
+other list of operations (formula functions, self-checks, random graphs) is derived from
+``RULES``.
 """
 
 from __future__ import annotations
 
 import builtins
+import inspect
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from . import numeric
 
@@ -30,22 +38,100 @@ class Rule:
     name: str
     forward: Callable[..., float]
     local_grads: Callable[..., tuple]
+    array_forward: Callable[..., np.ndarray] | None = None  # None: ``forward`` itself takes arrays
+
+    @property
+    def arity(self) -> int | None:
+        """How many inputs the operation takes; None for n-ary ones (``sum``, ``dot``)."""
+        parameters = list(inspect.signature(self.local_grads).parameters.values())[1:]  # after `out`
+        if any(p.kind is p.VAR_POSITIONAL for p in parameters):
+            return None
+        return len(parameters)
 
     def __repr__(self) -> str:
         return f"Rule({self.name!r})"
 
 
-# Helpers that work on a float (first order) and on a Value (higher order) alike.
-# (Comparisons such as `a > 0.0` already do: a Value compares by its number.)
+# Helpers that work on a float, a Value (higher order) and a NumPy array (batches) alike.
+# (Comparisons such as `a > 0.0` already do on floats and Values: a Value compares by its number.)
+def number(x: Any) -> Any:
+    """The number(s) behind x: a float or an array as it is, a Value's ``data``."""
+    return x if isinstance(x, float | np.ndarray) else x.data
+
+
 def log(x: Any) -> Any:
-    return numeric.log(x) if isinstance(x, float) else x.log()
+    if isinstance(x, float):
+        return numeric.log(x)
+    return np.log(x) if isinstance(x, np.ndarray) else x.log()
 
 
 def power(x: Any, y: Any) -> Any:
-    return numeric.power(x, y) if isinstance(x, float) and isinstance(y, float) else x**y
+    if isinstance(x, float) and isinstance(y, float):
+        return numeric.power(x, y)
+    return x**y
 
 
-def _dot_forward(*factors: float) -> float:
+def sin(x: Any) -> Any:
+    if isinstance(x, float):
+        return numeric.sin(x)
+    return np.sin(x) if isinstance(x, np.ndarray) else x.sin()
+
+
+def cos(x: Any) -> Any:
+    if isinstance(x, float):
+        return numeric.cos(x)
+    return np.cos(x) if isinstance(x, np.ndarray) else x.cos()
+
+
+def step(x: Any) -> Any:
+    """1 where x > 0, else 0 (the derivative of relu, 0 at the kink). A constant: on a Value, a float."""
+    x = number(x)
+    return (x > 0.0).astype(float) if isinstance(x, np.ndarray) else (1.0 if x > 0.0 else 0.0)
+
+
+def sign(x: Any) -> Any:
+    """−1, 0 or 1 (the derivative of |x|, 0 at x = 0 as PyTorch's); nan stays nan. A constant on a Value."""
+    x = number(x)
+    if isinstance(x, np.ndarray):
+        return np.sign(x)
+    if x != x:
+        return x  # nan
+    return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
+
+
+def zero_where(constant: Any, derivative: Callable[[], Any]) -> Any:
+    """0 where the function is locally constant (``constant`` is true), else ``derivative()``.
+
+    x⁰ is 1 and 0ʸ is 0 (y > 0) whatever the other input, so their derivatives are exactly
+    0, where the general formula would give 0 · ∞ = nan. On a number or a Value the formula
+    is not evaluated at all where it is not needed (so no inf node enters a derivative's
+    graph); on arrays it is evaluated and masked.
+    """
+    if isinstance(constant, np.ndarray):
+        with np.errstate(all="ignore"):
+            return np.where(constant, 0.0, derivative())
+    return 0.0 if constant else derivative()
+
+
+def _pow_local_grads(out: Any, a: Any, b: Any) -> tuple:
+    """∂(aᵇ)/∂a = b·aᵇ⁻¹ (0 where b = 0); ∂(aᵇ)/∂b = aᵇ·ln a (0 where a = 0 and b ≥ 0)."""
+    base, exponent = number(a), number(b)
+    return (
+        zero_where(exponent == 0.0, lambda: b * power(a, b - 1.0)),
+        zero_where((base == 0.0) & (exponent >= 0.0), lambda: out * log(a)),
+    )
+
+
+def _pow_const_local_grads(out: Any, a: Any, n: Any) -> tuple:
+    """∂(aⁿ)/∂a = n·aⁿ⁻¹ (0 where n = 0) for a constant n, which itself receives no gradient.
+
+    ``n`` is used as a number, so on Values the derivative's graph keeps a constant exponent.
+    """
+    n = number(n)
+    return (zero_where(n == 0.0, lambda: n * power(a, n - 1.0)), 0.0)
+
+
+def _dot_forward(*factors: Any) -> Any:
     """w₁x₁ + … + wₙxₙ (+ b): inputs are the n weights, the n inputs, then the optional bias."""
     n = len(factors) // 2
     total = builtins.sum(map(operator.mul, factors[:n], factors[n : 2 * n]), 0.0)
@@ -59,19 +145,26 @@ def _dot_local_grads(out: Any, *factors: Any) -> tuple:
     return inputs + weights + ((1.0,) if len(factors) % 2 else ())
 
 
-#               name       forward                     local derivatives ∂out/∂input, given (out, *inputs)
+#          name       forward          local derivatives ∂out/∂input, given (out, *inputs)   forward on arrays
 ADD = Rule("+", lambda a, b: a + b, lambda out, a, b: (1.0, 1.0))
 SUB = Rule("-", lambda a, b: a - b, lambda out, a, b: (1.0, -1.0))
 MUL = Rule("*", lambda a, b: a * b, lambda out, a, b: (b, a))
-DIV = Rule("/", numeric.divide, lambda out, a, b: (1.0 / b, -out / b))
+DIV = Rule("/", numeric.divide, lambda out, a, b: (1.0 / b, -out / b), np.divide)
 NEG = Rule("neg", lambda a: -a, lambda out, a: (-1.0,))
-POW = Rule("**", numeric.power, lambda out, a, b: (b * power(a, b - 1.0), out * log(a)))
+POW = Rule("**", numeric.power, _pow_local_grads, np.power)
 # A constant exponent (x ** 2): the exponent is an input, but no gradient flows to it.
-POW_CONST = Rule("**", numeric.power, lambda out, a, n: (n * power(a, n - 1.0), 0.0))
-EXP = Rule("exp", numeric.exp, lambda out, a: (out,))
-LOG = Rule("log", numeric.log, lambda out, a: (1.0 / a,))
-TANH = Rule("tanh", numeric.tanh, lambda out, a: (1.0 - out * out,))
-SIGMOID = Rule("sigmoid", numeric.sigmoid, lambda out, a: (out * (1.0 - out),))
-RELU = Rule("relu", numeric.relu, lambda out, a: (1.0 if a > 0.0 else 0.0,))  # 0 at the kink
+POW_CONST = Rule("**", numeric.power, _pow_const_local_grads, np.power)
+EXP = Rule("exp", numeric.exp, lambda out, a: (out,), np.exp)
+LOG = Rule("log", numeric.log, lambda out, a: (1.0 / a,), np.log)
+SIN = Rule("sin", numeric.sin, lambda out, a: (cos(a),), np.sin)
+COS = Rule("cos", numeric.cos, lambda out, a: (-sin(a),), np.cos)
+SQRT = Rule("sqrt", numeric.sqrt, lambda out, a: (0.5 / out,), np.sqrt)  # sqrt′(0) = 1/0 = inf
+ABS = Rule("abs", abs, lambda out, a: (sign(a),), np.abs)  # abs′(0) = 0, as PyTorch's sign(0)
+TANH = Rule("tanh", numeric.tanh, lambda out, a: (1.0 - out * out,), np.tanh)
+SIGMOID = Rule("sigmoid", numeric.sigmoid, lambda out, a: (out * (1.0 - out),), numeric.sigmoid_array)
+RELU = Rule("relu", numeric.relu, lambda out, a: (step(a),), numeric.relu_array)  # 0 at the kink
 SUM = Rule("sum", lambda *xs: builtins.sum(xs, 0.0), lambda out, *xs: (1.0,) * len(xs))
 DOT = Rule("dot", _dot_forward, _dot_local_grads)
+
+RULES: tuple[Rule, ...] = tuple(value for value in list(globals().values()) if isinstance(value, Rule))
+"""Every rule above, in table order: the one list of operations the rest of the project derives from."""

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import rules
+from .backward import accumulate_grads, describe, float_local_grads, reverse_pass
 from .graph import topological_order
 from .modes import AnomalyError, modes
 from .rules import Rule
@@ -69,7 +70,7 @@ class Value:
 
     def local_grads(self) -> tuple[float, ...]:
         """∂self/∂input for each of ``self.inputs``, in order (empty for a leaf)."""
-        return () if self._rule is None else tuple(_float_local_grads(self._rule, self))
+        return () if self._rule is None else tuple(float_local_grads(self))
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -139,6 +140,24 @@ class Value:
         """Natural logarithm; local derivative 1/x."""
         return _unary(rules.LOG, self)
 
+    def sin(self) -> Value:
+        """sin(x); local derivative cos(x)."""
+        return _unary(rules.SIN, self)
+
+    def cos(self) -> Value:
+        """cos(x); local derivative −sin(x)."""
+        return _unary(rules.COS, self)
+
+    def sqrt(self) -> Value:
+        """√x; local derivative 1/(2√x) (inf at 0; nan for x < 0, where √x is nan)."""
+        return _unary(rules.SQRT, self)
+
+    def abs(self) -> Value:
+        """|x|; local derivative sign(x) (0 at x = 0, as PyTorch). ``abs(v)`` calls it too."""
+        return _unary(rules.ABS, self)
+
+    __abs__ = abs
+
     def tanh(self) -> Value:
         """tanh(x); local derivative 1 − tanh²(x)."""
         return _unary(rules.TANH, self)
@@ -164,40 +183,12 @@ class Value:
         ``v.grad_value``, so it can be differentiated again.
         """
         seed = _to_float(grad)
-        if create_graph:
-            for node, node_grad in _gradients(self, Value(seed), create_graph=True).items():
-                node.grad += node_grad.data
-                node.grad_value = node_grad if node.grad_value is None else node.grad_value + node_grad
+        if not create_graph:
+            accumulate_grads(self, seed)
             return
-        order = topological_order(self)
-        # This pass's gradients are summed in .grad itself; whatever earlier passes
-        # left there is set aside first and added back at the end.
-        earlier = [node.grad for node in order]
-        set_aside = any(earlier)
-        if set_aside:
-            for node in order:
-                node.grad = 0.0
-        self.grad = seed
-        anomaly = modes.anomaly
-        for node in reversed(order):
-            rule = node._rule
-            if rule is None:
-                continue
-            node_grad = node.grad  # ∂self/∂node, complete: all its consumers came first
-            inputs = node._inputs
-            try:  # _float_local_grads, inlined: this loop is the hot path
-                local = rule.local_grads(node.data, *[v.data for v in inputs])
-            except ArithmeticError:  # e.g. 1/x at x = 0 in log's derivative
-                local = _ieee_local_grads(rule, node)
-            if anomaly:
-                _check_backward(node, local, node_grad)
-            if node_grad == 0.0 and all(map(_isfinite, local)):
-                continue  # every contribution would be ±0 (a dead relu, a satisfied hinge)
-            for child, local_grad in zip(inputs, local):
-                child.grad += local_grad * node_grad
-        if set_aside:
-            for node, grad_before in zip(order, earlier):
-                node.grad += grad_before
+        for node, node_grad in reverse_pass({self: Value(seed)}, create_graph=True).items():
+            node.grad += node_grad.data
+            node.grad_value = node_grad if node.grad_value is None else node.grad_value + node_grad
 
 
 # --- building nodes ----------------------------------------------------------------
@@ -221,7 +212,7 @@ def _node(rule: Rule, data: float, inputs: tuple[Value, ...]) -> Value:
     """The output node of ``rule`` applied to ``inputs`` (a leaf under no_grad)."""
     if modes.anomaly and not _isfinite(data):
         raise AnomalyError(
-            f"detect_anomaly: forward pass: operation '{rule.name}' gave {data!r} from inputs {_describe(inputs)}"
+            f"detect_anomaly: forward pass: operation '{rule.name}' gave {data!r} from inputs {describe(inputs)}"
         )
     out = _new_value(Value)
     out.data = data
@@ -321,52 +312,7 @@ def zero_grad(values: Value | Iterable[Value]) -> None:
         node.grad_value = None
 
 
-# --- local derivatives and the higher-order backward ---------------------------------
-def _float_local_grads(rule: Rule, node: Value):
-    """``rule.local_grads`` on the numbers, with IEEE results where Python floats would raise."""
-    try:
-        return rule.local_grads(node.data, *[v.data for v in node._inputs])
-    except ArithmeticError:
-        return _ieee_local_grads(rule, node)
-
-
-def _ieee_local_grads(rule: Rule, node: Value) -> tuple[float, ...]:
-    """``rule.local_grads`` in NumPy float64, which gives inf/nan where Python floats raise."""
-    with np.errstate(all="ignore"):
-        local = rule.local_grads(np.float64(node.data), *[np.float64(v.data) for v in node._inputs])
-    return tuple(float(g) for g in local)
-
-
-def _gradients(root: Value, seed: Any, *, create_graph: bool) -> dict[Value, Any]:
-    """∂root/∂node for every node below root, in a dict; no ``.grad`` is touched.
-
-    With ``create_graph`` the rules run on Values, so every gradient is a Value with a
-    graph of its own; otherwise they run on floats.
-    """
-    pending: dict[Value, Any] = {root: seed}
-    found: dict[Value, Any] = {}
-    for node in reversed(topological_order(root)):
-        node_grad = pending.pop(node, None)
-        if node_grad is None:
-            continue
-        found[node] = node_grad
-        rule = node._rule
-        if rule is None:
-            continue
-        if create_graph:
-            local = rule.local_grads(node, *node._inputs)
-        else:
-            local = _float_local_grads(rule, node)
-        if modes.anomaly:
-            grad_number = node_grad.data if create_graph else node_grad
-            _check_backward(node, [float(g) for g in local], grad_number)
-        for child, local_grad in zip(node._inputs, local):
-            contribution = local_grad * node_grad
-            previous = pending.get(child)
-            pending[child] = contribution if previous is None else previous + contribution
-    return found
-
-
+# --- gradients without .grad ------------------------------------------------------------
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Value]:
     """∂output/∂input for each of ``inputs``, without touching any ``.grad`` (like
     ``torch.autograd.grad``).
@@ -382,27 +328,10 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
         if not isinstance(v, Value):
             raise TypeError(f"grad inputs[{i}] is a {type(v).__name__}, expected a Value")
     if create_graph:
-        found = _gradients(output, Value(1.0), create_graph=True)
+        found = reverse_pass({output: Value(1.0)}, create_graph=True, wrt=inputs)
         return [found[v] if v in found else Value(0.0) for v in inputs]
-    found = _gradients(output, 1.0, create_graph=False)
+    found = reverse_pass({output: 1.0}, wrt=inputs)
     return [Value(found.get(v, 0.0)) for v in inputs]
-
-
-# --- detect_anomaly messages ------------------------------------------------------------
-def _describe(values: Iterable[Value]) -> str:
-    return ", ".join(f"{v.label or '<unlabelled>'} = {v.data!r}" for v in values)
-
-
-def _check_backward(node: Value, local: Sequence, node_grad: float) -> None:
-    """Under detect_anomaly: raise if ``node`` sends a non-finite gradient to an input."""
-    for child, local_grad in zip(node._inputs, local):
-        if not _isfinite(local_grad * node_grad):
-            raise AnomalyError(
-                f"detect_anomaly: backward pass: operation '{node.op}' "
-                f"({node.label or '<unlabelled>'} = {node.data!r}, inputs {_describe(node._inputs)}) "
-                f"sent a non-finite gradient to input {child.label or '<unlabelled>'}: "
-                f"local derivative {local_grad!r} × grad {node_grad!r}"
-            )
 
 
 __all__ = ["Value", "dot", "grad", "sum", "zero_grad"]

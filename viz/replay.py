@@ -1,17 +1,17 @@
-"""A recorded replay of ``backward``: the engine's own order and numbers, step by step.
+"""A recorded replay of ``backward``: the engine's own pass, step by step.
 
-``backward`` walks ``reversed(topological_order(root))``; at each node the gradient is
-complete, and it sends local derivative × gradient to each input. This module repeats that
-walk with the engine's ``topological_order`` and ``local_grads()`` and records every step,
-without touching the graph. The explorer embeds the record; its last step holds exactly the
-gradients ``backward`` computes.
+``replay`` runs the engine's one reverse pass (``autograd_tiny.backward.reverse_pass``) and
+records what it does at every node: the complete gradient it reached and the share it sent
+to each input. The explorer embeds the record, so its last step holds the gradients
+``backward`` computes by construction, not by a second implementation of the chain rule.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from autograd_tiny import Value, topological_order
+from autograd_tiny import Value
+from autograd_tiny.backward import reverse_pass
 
 
 @dataclass
@@ -35,16 +35,16 @@ class Step:
 
 def replay(root: Value, seed: float = 1.0) -> list[Step]:
     """Every step of ``root.backward(seed)``, in the engine's order, on a fresh pass."""
-    running: dict[Value, float] = {root: float(seed)}
+    steps: list[Step] = []
     received: dict[Value, list[Contribution]] = {}
-    steps = []
-    for node in reversed(topological_order(root)):
-        step = Step(node, running.get(node, 0.0), received.pop(node, []))
-        for position, (child, local) in enumerate(zip(node.inputs, node.local_grads())):
-            amount = local * step.grad
-            running[child] = running.get(child, 0.0) + amount
-            contribution = Contribution(node, child, position, local, step.grad, amount, running[child])
+
+    def record(node: Value, node_grad: float, sent: list) -> None:
+        step = Step(node, node_grad, received.pop(node, []))
+        for child, position, local, amount, running in sent:
+            contribution = Contribution(node, child, position, float(local), node_grad, amount, running)
             step.sent.append(contribution)
             received.setdefault(child, []).append(contribution)
         steps.append(step)
+
+    reverse_pass({root: float(seed)}, on_step=record)
     return steps
