@@ -114,10 +114,15 @@ def zero_where(constant: Any, derivative: Callable[[], Any]) -> Any:
 
 
 def _pow_local_grads(out: Any, a: Any, b: Any) -> tuple:
-    """∂(aᵇ)/∂a = b·aᵇ⁻¹ (0 where b = 0); ∂(aᵇ)/∂b = aᵇ·ln a (0 where a = 0 and b ≥ 0)."""
+    """∂(aᵇ)/∂a = b·aᵇ⁻¹ and ∂(aᵇ)/∂b = aᵇ·ln a, except where these read 0·∞:
+
+    at b = 0 with aᵇ⁻¹ = 1/a not finite (a⁰ is 1 for every a: ∂/∂a = 0), and at a = 0 with
+    b ≥ 0 (0ᵇ is 0 for every b > 0: ∂/∂b = 0, as PyTorch gives). Elsewhere the formula
+    stays, so a mixed derivative such as ∂²(aᵇ)/∂a∂b = 1/a at b = 0 keeps its graph.
+    """
     base, exponent = number(a), number(b)
     return (
-        zero_where(exponent == 0.0, lambda: b * power(a, b - 1.0)),
+        zero_where((exponent == 0.0) & ~np.isfinite(power(base, -1.0)), lambda: b * power(a, b - 1.0)),
         zero_where((base == 0.0) & (exponent >= 0.0), lambda: out * log(a)),
     )
 

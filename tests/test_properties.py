@@ -8,6 +8,7 @@ import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import autograd_tiny as at
 from autograd_tiny import Value
 from autograd_tiny.random_graphs import random_expression
 
@@ -49,3 +50,19 @@ def test_forward_values_match_python_floats(a, b):
     assert (x * y).data == a * b
     assert (x - y).data == a - b
     assert (x.tanh()).data == math.tanh(a)
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), point=st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=3, max_size=3))
+def test_the_fast_backward_and_the_general_reverse_pass_agree(seed, point):
+    """``accumulate_grads`` (backward's hot path) is ``reverse_pass`` specialised: same numbers, bit for bit."""
+    from autograd_tiny.backward import reverse_pass
+
+    expression = random_expression(np.random.default_rng(seed), n_inputs=3, n_steps=10)
+    values = [Value(x) for x in point]
+    output = expression(*values)
+    general = reverse_pass({output: 1.0})
+    output.backward()
+    for node in at.topological_order(output):
+        expected = general[node]
+        assert node.grad == expected or (math.isnan(node.grad) and math.isnan(expected)), str(expression)
