@@ -10,6 +10,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .forward import jacobian, jvp, vjp
 from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradcheck, gradgradcheck
 from .graph import topological_order
 from .hessian import hessian, hvp
@@ -35,8 +36,11 @@ __all__ = [
     "gradgradcheck",
     "hessian",
     "hvp",
+    "jacobian",
+    "jvp",
     "no_grad",
     "sum",
     "topological_order",
+    "vjp",
     "zero_grad",
 ]

@@ -1,0 +1,108 @@
+"""Forward mode, vector-Jacobian products and Jacobians, from the same rule table.
+
+For f: ℝⁿ → ℝᵐ with Jacobian J (m × n):
+
+- **Forward mode** carries a tangent alongside every node, in topological order:
+  ṫ(node) = Σᵢ local_gradᵢ × ṫ(inputᵢ), the same local derivatives ``backward`` uses.
+  One sweep gives J·t for one direction t; the whole J takes n sweeps (one per input).
+- **Reverse mode** (``backward``'s pass) gives uᵀ·J for one weighting u of the outputs;
+  the whole J takes m passes (one per output).
+
+So forward mode is cheaper when there are few inputs and many outputs, reverse mode
+(backpropagation) when there are many inputs (parameters) and one output (a cost).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+
+from .backward import float_local_grads, reverse_pass
+from .functions import direction, outputs, point_variables
+from .graph import topological_order
+from .value import Number, Value
+
+
+def push_tangents(roots: Sequence[Value], tangents: Mapping[Value, float]) -> dict[Value, float]:
+    """The tangent of every node the roots depend on, given the tangents of some leaves.
+
+    One forward sweep in topological order: each node's tangent is Σᵢ local_gradᵢ × ṫ(inputᵢ),
+    over the inputs that carry a tangent. A node none of whose inputs carries one is constant
+    in this direction and gets no entry (it counts as an exact 0, never as 0 · ∞).
+    """
+    found = dict(tangents)
+    for node in topological_order(list(roots)):
+        if node._rule is None or node in found:
+            continue
+        tangent = None
+        for child, local_grad in zip(node._inputs, float_local_grads(node)):
+            child_tangent = found.get(child)
+            if child_tangent is not None:
+                share = local_grad * child_tangent
+                tangent = share if tangent is None else tangent + share
+        if tangent is not None:
+            found[node] = tangent
+    return found
+
+
+def jvp(f: Callable[..., Any], primals: Sequence[Number], tangents: Sequence[Number]) -> tuple[Any, Any]:
+    """``(f(primals), J·tangents)`` in one forward sweep, with no reverse pass (as ``jax.jvp``).
+
+    ``f`` takes one Value per coordinate and returns a Value (then both results are floats)
+    or a list of Values (then both are NumPy arrays of shape (m,)).
+    """
+    xs = point_variables(primals)
+    ys, single = outputs(f, xs)
+    found = push_tangents(ys, dict(zip(xs, direction(tangents, len(xs), "tangents").tolist())))
+    values = np.array([y.data for y in ys])
+    derivatives = np.array([float(found.get(y, 0.0)) for y in ys])
+    return (float(values[0]), float(derivatives[0])) if single else (values, derivatives)
+
+
+def vjp(f: Callable[..., Any], primals: Sequence[Number]) -> tuple[Any, Callable[[Any], np.ndarray]]:
+    """``(f(primals), vjp_fn)`` as ``jax.vjp``: ``vjp_fn(u)`` is uᵀ·J, one reverse pass per call.
+
+    ``u`` is a number when ``f`` returns one Value, else a sequence with one entry per output.
+    The graph is built once; each call of ``vjp_fn`` walks it backward again.
+    """
+    xs = point_variables(primals)
+    ys, single = outputs(f, xs)
+
+    def vjp_fn(cotangent: Any) -> np.ndarray:
+        weights = direction([cotangent] if single else cotangent, len(ys), "the cotangent")
+        seeds: dict[Value, float] = {}
+        for y, weight in zip(ys, weights):  # an output listed twice is weighted twice
+            seeds[y] = seeds.get(y, 0.0) + float(weight)
+        found = reverse_pass(seeds, wrt=xs)
+        return np.array([float(found.get(x, 0.0)) for x in xs])
+
+    values = np.array([y.data for y in ys])
+    return (float(values[0]) if single else values), vjp_fn
+
+
+def jacobian(
+    f: Callable[..., Any], point: Sequence[Number], mode: Literal["reverse", "forward"] = "reverse"
+) -> np.ndarray:
+    """The Jacobian Jᵢⱼ = ∂fᵢ/∂xⱼ at ``point``, shape (outputs, inputs); one Value counts as one output.
+
+    ``mode="reverse"``: one reverse pass per output (row by row). ``mode="forward"``: one
+    tangent sweep per input (column by column). Both walk the same graph, built once, with
+    the same local derivatives, and give the same matrix.
+    """
+    xs = point_variables(point)
+    ys, _ = outputs(f, xs)
+    if mode == "reverse":
+        rows = []
+        for y in ys:
+            found = reverse_pass({y: 1.0}, wrt=xs)
+            rows.append([float(found.get(x, 0.0)) for x in xs])
+        return np.array(rows)
+    if mode == "forward":
+        columns = []
+        for x in xs:
+            found = push_tangents(ys, {x: 1.0})
+            columns.append([float(found.get(y, 0.0)) for y in ys])
+        return np.array(columns).T
+    raise ValueError(f"mode must be 'reverse' or 'forward', got {mode!r}")
