@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .expression import FUNCTIONS
 
 EXAMPLES = {
     "demo": "example: autograd-tiny demo --dataset moons --epochs 100 --out demo-out",
@@ -57,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         "draw",
         help="draw the graph of a formula after backward, and print each variable's gradient",
         description="Build the graph of a formula (numbers, variables, + - * / **, parentheses, "
-        "exp log tanh sigmoid relu), run backward from it, print every variable's value and gradient, "
+        f"{' '.join(FUNCTIONS)}), run backward from it, print every variable's value and gradient, "
         "and write the graph as SVG.",
         epilog=EXAMPLES["draw"],
     )

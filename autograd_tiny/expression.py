@@ -2,7 +2,8 @@
 
 The text is parsed with Python's ``ast`` and only a whitelist is accepted: numbers,
 variable names, ``+ - * / **``, unary minus and plus, parentheses, and the calls
-``exp log tanh sigmoid relu``. It is never passed to ``eval`` or ``exec``; anything else
+one-input operations of the rule table (``FUNCTIONS``: exp, log, sin, cos, sqrt, abs, tanh,
+sigmoid, relu). It is never passed to ``eval`` or ``exec``; anything else
 raises ``ExpressionError`` saying what is not allowed and where.
 """
 
@@ -12,11 +13,13 @@ import ast
 import operator
 from collections.abc import Mapping
 
+from .rules import RULES
 from .value import Value
 
 MAX_LENGTH = 2_000  # characters
 MAX_NODES = 1_000  # syntax-tree nodes
-FUNCTIONS = ("exp", "log", "tanh", "sigmoid", "relu")
+# The one-input operations of the rule table that a Value applies as a method: exp(x), sin(x), relu(x), …
+FUNCTIONS = tuple(rule.name for rule in RULES if rule.arity == 1 and callable(getattr(Value, rule.name, None)))
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
            ast.Pow: operator.pow}  # fmt: skip
 

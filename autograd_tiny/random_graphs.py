@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 # name -> (number of operands, function of the operands). ``total`` and ``weighted``
-# stand for the backend's n-ary sum and dot.
+# stand for the backend's n-ary sum and dot. Together they use every rule of the table
+# (tests/test_operation_lists.py checks it).
 SMOOTH_OPS: dict[str, tuple[int, Callable[..., Any]]] = {
     "add": (2, lambda a, b: a + b),
     "sub": (2, lambda a, b: a - b),
@@ -27,6 +28,11 @@ SMOOTH_OPS: dict[str, tuple[int, Callable[..., Any]]] = {
     "sigmoid": (1, lambda a: a.sigmoid()),
     "exp": (1, lambda a: a.tanh().exp()),
     "log": (1, lambda a: (1.0 + a * a).log()),
+    "sin": (1, lambda a: a.sin()),
+    "cos": (1, lambda a: a.cos()),
+    "sqrt": (1, lambda a: (0.25 + a * a).sqrt()),
+    "abs": (1, lambda a: (a.tanh() - 0.3).abs()),  # the kinks, at tanh(a) = 0.3 and at a = 0.3,
+    "relu": (1, lambda a: (a - 0.3).relu() + a),  # are almost never hit
     "square": (1, lambda a: a**2),
     "cube": (1, lambda a: a.tanh() ** 3),
     "rpow": (1, lambda a: 2.0 ** a.tanh()),

@@ -28,7 +28,8 @@ class CheckResult:
     passed: bool
 
 
-# name -> (function of Values, points at which to check it)
+# name -> (function of Values, points at which to check it); every rule of the table appears
+# (tests/test_operation_lists.py checks it).
 OPERATIONS: dict[str, tuple[Callable, list[tuple[float, ...]]]] = {
     "a + b": (lambda a, b: a + b, [(1.5, -2.0), (0.0, 3.0)]),
     "a - b": (lambda a, b: a - b, [(1.5, -2.0), (0.0, 3.0)]),
@@ -44,6 +45,10 @@ OPERATIONS: dict[str, tuple[Callable, list[tuple[float, ...]]]] = {
     "tanh(a)": (lambda a: a.tanh(), [(-2.0,), (0.0,), (0.7,)]),
     "sigmoid(a)": (lambda a: a.sigmoid(), [(-3.0,), (0.0,), (2.0,)]),
     "relu(a)": (lambda a: a.relu(), [(-1.0,), (0.5,), (2.0,)]),
+    "sin(a)": (lambda a: a.sin(), [(-2.0,), (0.0,), (1.3,)]),
+    "cos(a)": (lambda a: a.cos(), [(-2.0,), (0.0,), (1.3,)]),
+    "sqrt(a)": (lambda a: a.sqrt(), [(0.1,), (1.0,), (4.0,)]),
+    "abs(a)": (lambda a: a.abs(), [(-1.5,), (0.5,)]),
     "sum(a, b, c)": (lambda a, b, c: value_sum([a, b, c]), [(1.0, -2.0, 0.5)]),
     "dot([a, b], [c, d], e)": (lambda a, b, c, d, e: dot([a, b], [c, d], e), [(1.0, -2.0, 0.5, 3.0, 0.1)]),
 }
