@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench graphviz chromium figures
+.PHONY: demo test lint bench graphviz chromium figures oracle
 
 demo: $(STAMP) graphviz
 	$(BIN)/autograd-tiny demo
 
-test: $(STAMP) graphviz chromium
+test: $(STAMP) graphviz chromium oracle
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -29,6 +29,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[demo,test]'
 	touch $(STAMP)
+
+# PyTorch (CPU) as an optional test oracle, never a dependency: installed only when pip finds the
+# wheel without the network (a local wheel, e.g. in pip's find-links), so no run downloads GBs of
+# CUDA packages; otherwise the PyTorch tests skip and make says how to enable them.
+oracle: $(STAMP)
+	@$(BIN)/python -c "import torch" 2>/dev/null || { \
+		wheels=$$(mktemp -d); \
+		if $(BIN)/python -m pip download --quiet --no-index --no-deps -d "$$wheels" 'torch==2.13.0' >/dev/null 2>&1; then \
+			$(BIN)/python -m pip install --quiet --find-links "$$wheels" 'torch==2.13.0'; \
+		else \
+			echo "make: no local PyTorch wheel: the PyTorch oracle tests skip (.venv/bin/pip install torch==2.13.0 enables them)"; \
+		fi; \
+		rm -rf "$$wheels"; }
 
 # Graphviz's `dot` renders the SVGs; the explorer's browser tests need Chromium. Each is
 # installed with apt-get when missing (as root); otherwise make says the command to run.

@@ -16,3 +16,16 @@ def test_newton_converges_far_faster_than_gradient_descent():
     rows = {int(line.split()[0]): line.split()[1:] for line in out.splitlines()[2:]}
     assert float(rows[9][0]) < 1e-20  # Newton, 10 steps: at the minimum to rounding
     assert float(rows[199][-2]) > 1e-3  # gradient descent, 200 steps: still on its way
+
+
+def test_forward_and_reverse_mode_need_the_passes_the_readme_says():
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "forward_vs_reverse.py")], capture_output=True, text=True, check=True
+    ).stdout
+    passes = {" ".join(line.split()[:2] + [line.split()[4]]): int(line.split()[-2]) for line in out.splitlines()[1:5]}
+    assert passes == {
+        "cost: R^100 forward": 100,
+        "cost: R^100 reverse": 1,
+        "curve: R forward": 1,
+        "curve: R reverse": 100,
+    }
