@@ -53,7 +53,7 @@ def main() -> None:
     for name, f, point in [("cost: R^100 -> R", cost, np.linspace(-1, 1, 100)), ("curve: R -> R^100", curve, [0.7])]:
         results = {mode: count_passes(f, point, mode) for mode in ("forward", "reverse")}
         for mode, (jacobian, passes, seconds) in results.items():
-            print(f"{name:<24}{mode:<9}{str(jacobian.shape):>10}{passes:>8}{seconds:>10.4f}")
+            print(f"{name:<24}{mode:<9}{jacobian.shape!s:>10}{passes:>8}{seconds:>10.4f}")
         assert np.allclose(results["forward"][0], results["reverse"][0], rtol=1e-12, atol=1e-15)
     print("Both modes give the same matrix; the cheaper one needs one pass.")
 

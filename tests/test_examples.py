@@ -22,7 +22,7 @@ def test_forward_and_reverse_mode_need_the_passes_the_readme_says():
     out = subprocess.run(
         [sys.executable, str(EXAMPLES / "forward_vs_reverse.py")], capture_output=True, text=True, check=True
     ).stdout
-    passes = {" ".join(line.split()[:2] + [line.split()[4]]): int(line.split()[-2]) for line in out.splitlines()[1:5]}
+    passes = {" ".join([*line.split()[:2], line.split()[4]]): int(line.split()[-2]) for line in out.splitlines()[1:5]}
     assert passes == {
         "cost: R^100 forward": 100,
         "cost: R^100 reverse": 1,
