@@ -114,6 +114,21 @@ def accumulate_grads(root: Value, seed: float) -> None:
             node.grad += grad_before
 
 
+def propagate(node: Value) -> None:
+    """One node's step of the reverse pass, on ``.grad``: each input's grad += local_grad × node.grad.
+
+    ``accumulate_grads`` is this step for every node in reverse topological order; by hand,
+    node by node, it is micrograd's ``_backward()``.
+    """
+    if node._rule is None:
+        return  # a leaf has no inputs to send to
+    node_grad = node.grad
+    for child, local_grad in zip(node._inputs, float_local_grads(node)):
+        if modes.anomaly:
+            check_share(node, child, local_grad, node_grad)
+        child.grad += local_grad * node_grad
+
+
 def float_local_grads(node: Value) -> tuple:
     """``node``'s local derivatives on its numbers, with IEEE results where Python floats would raise."""
     try:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import rules
-from .backward import accumulate_grads, describe, float_local_grads, reverse_pass
+from .backward import accumulate_grads, describe, float_local_grads, propagate, reverse_pass
 from .graph import topological_order
 from .modes import AnomalyError, modes
 from .rules import Rule
@@ -71,6 +71,28 @@ class Value:
     def local_grads(self) -> tuple[float, ...]:
         """∂self/∂input for each of ``self.inputs``, in order (empty for a leaf)."""
         return () if self._rule is None else tuple(float_local_grads(self))
+
+    def propagate(self) -> None:
+        """One step of the backward pass, at this node only: each input's ``grad`` +=
+        ∂self/∂input × ``self.grad``. ``backward()`` does this for every node in reverse
+        topological order; calling it by hand, node by node, is the chain rule step by step.
+        """
+        propagate(self)
+
+    # --- micrograd compatibility: the names micrograd's lecture code uses --------------
+    @property
+    def _prev(self) -> set[Value]:
+        """The inputs as a set, as micrograd has them (read-only; ``inputs`` keeps their order)."""
+        return set(self._inputs)
+
+    @property
+    def _op(self) -> str:
+        """The operation's symbol, "" for a leaf, as micrograd has it (same as ``op``)."""
+        return self.op
+
+    def _backward(self) -> None:
+        """micrograd's name for ``propagate()``: this node's local chain rule, once."""
+        propagate(self)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
