@@ -45,3 +45,12 @@ def test_the_code_is_ruff_clean():
         pytest.skip("ruff is not installed (it comes with the test extra)")
     result = subprocess.run([ruff, "check", str(ROOT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_licence_is_declared_the_current_way_and_shipped():
+    from importlib.metadata import metadata
+
+    meta = metadata("autograd-tiny")
+    assert meta["License-Expression"] == "MIT"
+    assert "LICENSE" in (meta.get_all("License-File") or [])
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
