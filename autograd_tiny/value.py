@@ -21,6 +21,7 @@ from .backward import accumulate_grads, describe, float_local_grads, propagate, 
 from .graph import topological_order
 from .modes import AnomalyError, modes
 from .rules import Rule
+from .table import Table
 
 Number = int | float
 _isfinite = math.isfinite
@@ -97,6 +98,17 @@ class Value:
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view of a Value: one row with its label, number, gradient and operation.
+
+        No graph is drawn here (the engine does not depend on the drawings, and a cost's graph
+        can have thousands of nodes): ``autograd_tiny.viz.draw_graph(v)`` draws it on request.
+        """
+        inputs = ", ".join(child.label or "·" for child in self._inputs)
+        operation = f"{self.op}({inputs})" if self._rule is not None else "leaf"
+        row = (self.label, f"{self.data:.6g}", f"{self.grad:.6g}", operation)
+        return Table.of(("Value", "data", "grad", "computed as"), [row], align="lrrl").html()
 
     def __float__(self) -> float:
         return self.data

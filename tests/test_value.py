@@ -198,3 +198,13 @@ def test_local_grads_of_a_leaf_is_empty():
 
 def test_float_conversion():
     assert float(Value(2.5)) == 2.5
+
+
+def test_a_value_shows_itself_in_jupyter_as_one_escaped_row():
+    x = Value(2.0, "x<1>")
+    y = (x * 3.0).tanh()
+    y.label = "y"
+    html = y._repr_html_()
+    assert "<td" in html and "tanh(·)" in html and ">y<" in html
+    assert "x&lt;1&gt;" in x._repr_html_() and "leaf" in x._repr_html_()
+    assert "graph" not in html  # never a drawing: draw_graph does that on request
