@@ -20,6 +20,19 @@ def central_difference(f: Callable[..., Value], point: Sequence[float], index: i
     return (at(eps) - at(-eps)) / (2 * eps)
 
 
+def derivatives_along(f: Callable[..., Value], point: Sequence[float], path: Sequence[int]) -> list[float]:
+    """[f, ∂f/∂x_{path[0]}, ∂²f/∂x_{path[0]}∂x_{path[1]}, …] at ``point``, by repeated ``grad``."""
+    from autograd_tiny import grad
+
+    xs = [Value(x) for x in point]
+    current = f(*xs)
+    found = [current.data]
+    for index in path:
+        current = grad(current, [xs[index]], create_graph=True)[0]
+        found.append(current.data)
+    return found
+
+
 def engine_gradient(f: Callable[..., Value], point: Sequence[float]) -> list[float]:
     values = [Value(x) for x in point]
     f(*values).backward()

@@ -11,28 +11,19 @@ import pytest
 import autograd_tiny as at
 from autograd_tiny import Value
 
-
-def derivatives(f, point, path):
-    """[f, ∂f/∂x_{path[0]}, ∂²f/∂x_{path[0]}∂x_{path[1]}, …] at ``point``, by repeated ``grad``."""
-    xs = [Value(x) for x in point]
-    current = f(*xs)
-    found = [current.data]
-    for index in path:
-        current = at.grad(current, [xs[index]], create_graph=True)[0]
-        found.append(current.data)
-    return found
+from .conftest import derivatives_along
 
 
 @pytest.mark.parametrize("x", [0.0, -0.0, 1e-320, 2.0])
 def test_every_derivative_of_x_to_the_zero_is_zero(x):
-    assert derivatives(lambda v: v**0, [x], [0, 0, 0]) == [1.0, 0.0, 0.0, 0.0]
-    assert derivatives(lambda v: v ** Value(0.0), [x], [0, 0, 0]) == [1.0, 0.0, 0.0, 0.0]
+    assert derivatives_along(lambda v: v**0, [x], [0, 0, 0]) == [1.0, 0.0, 0.0, 0.0]
+    assert derivatives_along(lambda v: v ** Value(0.0), [x], [0, 0, 0]) == [1.0, 0.0, 0.0, 0.0]
 
 
 def test_higher_derivatives_of_low_powers_at_zero_are_exact():
-    assert derivatives(lambda v: v**1, [0.0], [0, 0]) == [0.0, 1.0, 0.0]
-    assert derivatives(lambda v: v**2, [0.0], [0, 0, 0]) == [0.0, 0.0, 2.0, 0.0]
-    assert derivatives(lambda v: v**3, [0.0], [0, 0, 0]) == [0.0, 0.0, 0.0, 6.0]
+    assert derivatives_along(lambda v: v**1, [0.0], [0, 0]) == [0.0, 1.0, 0.0]
+    assert derivatives_along(lambda v: v**2, [0.0], [0, 0, 0]) == [0.0, 0.0, 2.0, 0.0]
+    assert derivatives_along(lambda v: v**3, [0.0], [0, 0, 0]) == [0.0, 0.0, 0.0, 6.0]
 
 
 @pytest.mark.parametrize("y", [0.5, 2.0, 1e308])
@@ -47,7 +38,7 @@ def test_zero_to_a_positive_power_has_zero_exponent_derivative(y):
 
 def test_mixed_derivative_of_a_power_at_exponent_zero_keeps_its_graph():
     # ∂/∂b (b·aᵇ⁻¹) = aᵇ⁻¹ (1 + b ln a) = 1/a at b = 0 (PyTorch's mask gives 0 here)
-    assert derivatives(lambda a, b: a**b, [1.5, 0.0], [0, 1]) == pytest.approx([1.0, 0.0, 1 / 1.5], rel=1e-15)
+    assert derivatives_along(lambda a, b: a**b, [1.5, 0.0], [0, 1]) == pytest.approx([1.0, 0.0, 1 / 1.5], rel=1e-15)
 
 
 def test_the_general_formula_still_holds_away_from_the_special_points():

@@ -16,6 +16,8 @@ import pytest
 import autograd_tiny as at
 from autograd_tiny import Value
 
+from .conftest import derivatives_along
+
 torch = pytest.importorskip("torch", reason="PyTorch is not installed: pip install torch==2.13.0 to enable")
 
 SPECIAL = [0.0, -0.0, math.inf, -math.inf, math.nan, 1e308, 1e-320, -1e-320, 1.5, -2.0]
@@ -92,16 +94,6 @@ def nan_by_policy(case, point, path) -> bool:
     return a < 0 or math.isinf(a) or 0 < abs(a) < SMALLEST_NORMAL
 
 
-def ours(f, point, path):
-    xs = [Value(x) for x in point]
-    current = f(*xs)
-    found = [current.data]
-    for index in path:
-        current = at.grad(current, [xs[index]], create_graph=True)[0]
-        found.append(current.data)
-    return found
-
-
 def pytorch(f, point, path):
     ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
     current = f(*ts)
@@ -123,7 +115,7 @@ def agree(a: float, b: float) -> bool:
 
 
 def check(case, f, torch_f, point, path):
-    mine, theirs = ours(f, point, path), pytorch(torch_f, point, path)
+    mine, theirs = derivatives_along(f, point, path), pytorch(torch_f, point, path)
     for order, (a, b) in enumerate(zip(mine, theirs)):
         key = (case, tuple(point), tuple(path[:order]))
         if key in DEVIATIONS:
@@ -154,7 +146,7 @@ def test_every_deviation_is_still_real():
     """Each listed deviation happens (so the list, and the README, stay true)."""
     for (case, point, path), (expected_ours, _) in DEVIATIONS.items():
         f = UNARY.get(case) or (lambda a, b: a**b)
-        assert agree(ours(f, list(point), list(path))[-1], expected_ours)
+        assert agree(derivatives_along(f, list(point), list(path))[-1], expected_ours)
 
 
 def test_every_operation_of_the_rule_table_is_covered():
