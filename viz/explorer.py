@@ -22,6 +22,7 @@ from autograd_tiny import Value
 from autograd_tiny.atomic import write_atomic
 
 from .graph import GraphTooLargeError, _is_preactivation, colour_scale, draw_graph
+from .inline import Explorer
 from .network import draw_network
 from .output import to_svg
 from .replay import Step, replay
@@ -33,15 +34,17 @@ MAX_EDGE_LABELS = 60  # the layer-by-layer page labels edges with ∂C/∂w only
 
 def backward_explorer(
     root: Value,
-    path: str | os.PathLike,
+    path: str | os.PathLike | None = None,
     *,
     model: Any = None,
     trace: Any = None,
     max_nodes: int = 400,
     title: str | None = None,
     interval_ms: int = 700,
-) -> Path:
-    """Write the explorer for the backward pass from ``root`` to ``path`` (atomically).
+) -> Path | Explorer:
+    """The explorer for the backward pass from ``root``: written to ``path`` (atomically, and the
+    path is returned), or without a path an ``Explorer`` that shows itself inline in Jupyter and
+    has ``.save(path)``.
 
     Node by node by default. With ``model`` and ``trace`` (the forward pass that ``root``,
     a cost, was built from) it plays the network layer by layer instead. The graph is only
@@ -72,7 +75,8 @@ def backward_explorer(
         svg = to_svg(draw_network(model, trace, show_weight_grads=labels, grads=finals))
         heading = title or "Backpropagation, layer by layer"
     data["interval"] = int(interval_ms)
-    return write_atomic(path, _page(heading, svg, data))
+    page = _page(heading, svg, data)
+    return Explorer(page, heading, len(steps)) if path is None else write_atomic(path, page)
 
 
 def _name(node: Value) -> str:

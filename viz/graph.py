@@ -13,6 +13,7 @@ import graphviz
 
 from autograd_tiny import Value, topological_order
 
+from .inline import Drawing
 from .style import FONT, add_legend, escape, gradient_colour, largest_magnitude, number
 
 
@@ -51,7 +52,7 @@ def draw_graph(
     grad_of = {node: grads.get(node, node.grad) if grads is not None else node.grad for node in nodes}
     scale = colour_scale(nodes, grad_of)
 
-    dot = graphviz.Digraph("computation_graph")
+    dot = Drawing("computation_graph")
     dot.attr(rankdir=rankdir, fontname=FONT, newrank="true", nodesep="0.15", ranksep="0.3")
     dot.attr("node", fontname=FONT, fontsize="10")
     dot.attr("edge", fontname=FONT, fontsize="9", color="#555555", arrowsize="0.6")

@@ -7,6 +7,7 @@ from typing import Any
 
 import graphviz
 
+from .inline import Drawing
 from .style import FONT, add_legend, escape, gradient_colour, largest_magnitude, number, sign_colour
 
 
@@ -32,7 +33,7 @@ def draw_network(
     scale = largest_magnitude(deltas)
     weight_scale = largest_magnitude(w.data for layer in layers for n in layer.neurons for w in n.w) or 1.0
 
-    dot = graphviz.Digraph("network")
+    dot = Drawing("network")
     dot.attr(rankdir="LR", fontname=FONT, splines="line", nodesep="0.1", ranksep="1.8", newrank="true")
     dot.attr(outputorder="edgesfirst")  # neurons on top of the edges, so their numbers stay readable
     dot.attr("node", fontname=FONT, fontsize="8", shape="circle", style="filled", fixedsize="true", width="1.15")

@@ -1,0 +1,51 @@
+"""Drawings and explorers as Jupyter shows them."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from autograd_tiny import Value
+from autograd_tiny.viz import Explorer, GraphvizMissingError, backward_explorer, draw_graph, draw_network
+
+
+def small_cost() -> Value:
+    w, x, b = Value(-3.0, "w"), Value(2.0, "x"), Value(6.88, "b")
+    return ((w * x + b).tanh() - 1.0) ** 2
+
+
+def test_an_explorer_without_a_path_is_an_object_that_saves_the_same_page(tmp_path):
+    cost = small_cost()
+    explorer = backward_explorer(cost)
+    assert isinstance(explorer, Explorer)
+    written = backward_explorer(cost, tmp_path / "direct.html")
+    saved = explorer.save(tmp_path / "saved.html")
+    assert saved.read_text() == written.read_text() == explorer.page
+    assert repr(explorer) == "<Explorer 'Backpropagation, node by node': 10 steps; .save(path) writes the page>"
+
+
+def test_an_explorer_shows_inline_in_a_sandboxed_iframe_holding_the_whole_page():
+    explorer = backward_explorer(small_cost())
+    shown = explorer._repr_html_()
+    assert shown.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in shown
+    srcdoc = re.search(r'srcdoc="([^"]*)"', shown).group(1)
+    assert html.unescape(srcdoc) == explorer.page  # styles and key handlers stay inside the frame
+    assert "<script" not in shown.replace(srcdoc, "")  # nothing runs in the notebook's own page
+
+
+def test_drawings_show_as_svg_in_jupyter():
+    bundle = draw_graph(small_cost())._repr_mimebundle_()
+    assert list(bundle) == ["image/svg+xml"] and bundle["image/svg+xml"].lstrip().startswith("<?xml")
+
+
+def test_without_graphviz_a_notebook_shows_our_error_with_the_install_command(monkeypatch, tmp_path):
+    from autograd_tiny.nn import MLP
+
+    model = MLP(2, [2, 1], seed=0)
+    trace = model.trace([0.1, 0.2])
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` anywhere
+    for drawing in (draw_graph(small_cost()), draw_network(model, trace)):
+        with pytest.raises(GraphvizMissingError, match="apt-get install graphviz"):
+            drawing._repr_mimebundle_()

@@ -1,0 +1,56 @@
+"""Drawings and explorers in Jupyter: shown inline, isolated, with the library's own errors."""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+import graphviz
+
+from autograd_tiny.atomic import write_atomic
+
+from .output import to_svg
+
+
+class Drawing(graphviz.Digraph):
+    """The ``graphviz.Digraph`` that ``draw_graph`` and ``draw_network`` return.
+
+    In Jupyter it shows itself as SVG, rendered through ``to_svg``: without Graphviz's ``dot``
+    the cell shows ``GraphvizMissingError`` with the install command, not graphviz's own
+    ``ExecutableNotFound``. Everything else is a plain Digraph (``.source``, ``.render``, …).
+    """
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs) -> dict[str, str]:
+        return {"image/svg+xml": to_svg(self)}
+
+
+class Explorer:
+    """A backward explorer held in memory, as ``backward_explorer(root)`` returns it without a path.
+
+    Displayed in Jupyter it runs inline inside an ``<iframe srcdoc=…>``, so its styles and its
+    keyboard shortcuts stay inside it: typing in other cells is untouched, and several explorers
+    in one notebook play independently. ``save(path)`` writes the same self-contained page.
+    """
+
+    __slots__ = ("height", "page", "steps", "title")
+
+    def __init__(self, page: str, title: str, steps: int, height: int = 560) -> None:
+        self.page = page
+        self.title = title
+        self.steps = steps
+        self.height = height
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the page to ``path`` atomically and return the path."""
+        return write_atomic(path, self.page)
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<iframe srcdoc="{html.escape(self.page, quote=True)}" title="{html.escape(self.title)}" '
+            f'sandbox="allow-scripts" style="width:100%;height:{int(self.height)}px;border:1px solid #bbb;'
+            f'border-radius:4px" loading="lazy"></iframe>'
+        )
+
+    def __repr__(self) -> str:
+        return f"<Explorer {self.title!r}: {self.steps} steps; .save(path) writes the page>"
