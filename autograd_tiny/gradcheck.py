@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .modes import no_grad
+from .table import Report, Table
 from .value import Number, Value
 
 
@@ -25,9 +26,9 @@ class GradcheckError(AssertionError):
     """Raised by ``gradcheck(..., raise_on_failure=True)``; the message is the result table."""
 
 
-@dataclass(frozen=True)
-class GradcheckResult:
-    """Truthy when every input agrees; ``str()`` is a readable table."""
+@dataclass(frozen=True, repr=False)
+class GradcheckResult(Report):
+    """Truthy when every input agrees; ``str()`` is a readable table, an HTML table in Jupyter."""
 
     entries: tuple[GradcheckEntry, ...]
     atol: float
@@ -45,25 +46,17 @@ class GradcheckResult:
     def max_rel_error(self) -> float:
         return max((e.rel_error for e in self.entries), default=0.0)
 
-    def __str__(self) -> str:
+    def heading(self) -> str:
         verdict = "passed" if self else "FAILED"
-        rows = [("input", "engine", "finite diff.", "abs error", "rel error", "")]
-        for e in self.entries:
-            mark = "ok" if e.ok else "FAIL"
-            rows.append(
-                (
-                    e.label,
-                    f"{e.analytic:.10g}",
-                    f"{e.numeric:.10g}",
-                    f"{e.abs_error:.2e}",
-                    f"{e.rel_error:.2e}",
-                    mark,
-                )
-            )
-        widths = [max(len(row[i]) for row in rows) for i in range(6)]
-        lines = [f"{self.title} {verdict} (|engine − finite diff.| ≤ {self.atol:g} + {self.rtol:g}·|finite diff.|)"]
-        lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
-        return "\n".join(lines)
+        return f"{self.title} {verdict} (|engine − finite diff.| ≤ {self.atol:g} + {self.rtol:g}·|finite diff.|)"
+
+    def table(self) -> Table:
+        rows = [
+            (e.label, f"{e.analytic:.10g}", f"{e.numeric:.10g}", f"{e.abs_error:.2e}", f"{e.rel_error:.2e}",
+             "ok" if e.ok else "FAIL")
+            for e in self.entries
+        ]  # fmt: skip
+        return Table.of(("input", "engine", "finite diff.", "abs error", "rel error", ""), rows, align="llllll")
 
 
 def gradcheck(

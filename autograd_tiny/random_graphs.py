@@ -31,8 +31,10 @@ SMOOTH_OPS: dict[str, tuple[int, Callable[..., Any]]] = {
     "sin": (1, lambda a: a.sin()),
     "cos": (1, lambda a: a.cos()),
     "sqrt": (1, lambda a: (0.25 + a * a).sqrt()),
-    "abs": (1, lambda a: (a.tanh() - 0.3).abs()),  # the kinks, at tanh(a) = 0.3 and at a = 0.3,
-    "relu": (1, lambda a: (a - 0.3).relu() + a),  # are almost never hit
+    # The kinks sit at odd points (tanh(a) = 0.3183, a = −0.2718) that the inputs, the other
+    # operations' special values (0, 0.5, 1, …) and each other never hit exactly.
+    "abs": (1, lambda a: (a.tanh() - 0.3183).abs()),
+    "relu": (1, lambda a: (a + 0.2718).relu() + a),
     "square": (1, lambda a: a**2),
     "cube": (1, lambda a: a.tanh() ** 3),
     "rpow": (1, lambda a: 2.0 ** a.tanh()),

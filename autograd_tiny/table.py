@@ -64,3 +64,38 @@ class Table:
 
     def __str__(self) -> str:
         return self.text()
+
+
+class Report:
+    """A result shown as a heading over a ``Table``: ``str()`` for ``print``, an HTML table in
+    Jupyter, and a one-line ``repr``. Subclasses say what the heading and the table are."""
+
+    def heading(self) -> str:
+        raise NotImplementedError
+
+    def table(self) -> Table:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return f"{self.heading()}\n{self.table().text()}"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.heading()}>"
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.heading())}</p>{self.table().html()}"
+
+
+class TableText(str):
+    """A heading and a table as plain text (it *is* the ``str``), which Jupyter shows as an HTML table."""
+
+    table: Table
+    heading: str
+
+    def __new__(cls, heading: str, table: Table) -> TableText:
+        text = super().__new__(cls, f"{heading}\n{table.text()}")
+        text.heading, text.table = heading, table
+        return text
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.heading)}</p>{self.table.html()}"

@@ -16,13 +16,16 @@ import numpy as np
 import autograd_tiny as at
 from autograd_tiny import Value, dot
 
+from . import display
 from .activations import get_activation
 
 Seed = int | np.random.Generator | None
 
 
 class Module:
-    """Anything with parameters."""
+    """Anything with parameters. In Jupyter it shows a table of its layers."""
+
+    _repr_html_ = display.module_html
 
     def parameters(self) -> list[Value]:
         return []
@@ -162,9 +165,12 @@ class Layer(Module):
         return f"Layer({len(self.neurons[0].w)}, {len(self.neurons)}, {self.activation!r})"
 
 
-@dataclass
+@dataclass(repr=False)
 class Trace:
-    """One forward pass, recorded: ``z[l][j]`` and ``a[l][j]`` for layer l + 1 (0-based lists)."""
+    """One forward pass, recorded: ``z[l][j]`` and ``a[l][j]`` for layer l + 1 (0-based lists).
+
+    In Jupyter it shows z, a and δ = z.grad for every neuron.
+    """
 
     inputs: list[Value]
     z: list[list[Value]] = field(default_factory=list)
@@ -177,6 +183,12 @@ class Trace:
     def delta(self, layer: int) -> list[float]:
         """δ of ``trace.z[layer]``: ∂C/∂z for each neuron, read after ``cost.backward()``."""
         return [z.grad for z in self.z[layer]]
+
+    _repr_html_ = display.trace_html
+
+    def __repr__(self) -> str:
+        sizes = "-".join(str(n) for n in [len(self.inputs), *map(len, self.z)])
+        return f"Trace({sizes}, output={[round(a.data, 6) for a in self.output]})"
 
 
 class MLP(Module):

@@ -8,19 +8,29 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
+from . import display
 from .check import _samples, batch_cost
 from .losses import Loss, get_loss, l2
 from .module import MLP
 from .optim import Optimizer
 
 
-@dataclass
+@dataclass(repr=False)
 class History:
     """Per epoch: the mean cost and, for classification costs, the training accuracy
-    (both measured on the forward passes of that epoch, before each update)."""
+    (both measured on the forward passes of that epoch, before each update).
+    In Jupyter it shows a small curve of the cost and a table."""
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float | None] = field(default_factory=list)
+
+    _repr_html_ = display.history_html
+
+    def __repr__(self) -> str:
+        if not self.loss:
+            return "History(no epochs)"
+        accuracy = "" if self.accuracy[-1] is None else f", accuracy {self.accuracy[-1]:.1%}"
+        return f"History({len(self.loss)} epochs: cost {self.loss[0]:.4g} → {self.loss[-1]:.4g}{accuracy})"
 
 
 def fit(
