@@ -85,6 +85,10 @@ class Report:
     def _repr_html_(self) -> str:
         return f"<p>{html.escape(self.heading())}</p>{self.table().html()}"
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        """IPython in a terminal (and a notebook's text/plain) shows the table itself."""
+        printer.text(str(self))
+
 
 class TableText(str):
     """A heading and a table as plain text (it *is* the ``str``), which Jupyter shows as an HTML table."""
@@ -99,3 +103,7 @@ class TableText(str):
 
     def _repr_html_(self) -> str:
         return f"<p>{html.escape(self.heading)}</p>{self.table.html()}"
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        """The table as text, not a quoted string with literal \\n."""
+        printer.text(str(self))

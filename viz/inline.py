@@ -49,7 +49,7 @@ class Explorer:
         return (
             f'<iframe srcdoc="{html.escape(self.page, quote=True)}" title="{html.escape(self.title)}" '
             f'sandbox="allow-scripts" style="width:100%;height:{int(self.height)}px;border:1px solid #bbb;'
-            f'border-radius:4px" loading="lazy"></iframe>'
+            f'border-radius:4px"></iframe>'
         )
 
     def __repr__(self) -> str:
