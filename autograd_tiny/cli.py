@@ -110,7 +110,10 @@ def run_demo(args: argparse.Namespace) -> int:
     print("\n2. δ from the graph (z.grad after backward) against δ from the four equations, on 8 samples")
     report = check_backprop(model, X[:8], y[:8], loss)
     print(_indent(str(report)))
-    print(_indent(report.delta_table(sample=0)))
+    hardest = _hardest_sample(model, X, y, loss)
+    print("\n   Each neuron's δ where the trained network is most wrong, so that δ is large enough to read:")
+    single = check_backprop(model, X[[hardest]], y[[hardest]], loss)
+    print(_indent(single.delta_table(name=f"the hardest training sample, #{hardest} (largest cost after training)")))
 
     print(f"\n3. Figures, in {out}")
     written = [*_write_graph_figures(out, X, y, args, loss), *_write_network_figures(out, model, X, y, loss)]
@@ -158,14 +161,20 @@ def _write_graph_figures(out: Path, X, y, args, loss) -> list[Path]:
     return [save_svg(draw_graph(cost), out / "graph.svg"), explorer]
 
 
-def _write_network_figures(out: Path, model, X, y, loss) -> list[Path]:
-    """The trained network on its hardest sample (the largest cost), where δ is largest."""
+def _hardest_sample(model, X, y, loss) -> int:
+    """The index of the sample with the largest cost: where δ is largest."""
     from .modes import no_grad
-    from .viz import backward_explorer, draw_network, save_svg
 
     with no_grad():
         costs = [loss(model(x), target).data for x, target in zip(X, y)]
-    hardest = costs.index(max(costs))
+    return costs.index(max(costs))
+
+
+def _write_network_figures(out: Path, model, X, y, loss) -> list[Path]:
+    """The trained network on its hardest sample (the largest cost), where δ is largest."""
+    from .viz import backward_explorer, draw_network, save_svg
+
+    hardest = _hardest_sample(model, X, y, loss)
     model.zero_grad()
     trace = model.trace(X[hardest])
     cost = loss(trace.output, y[hardest])

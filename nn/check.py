@@ -83,14 +83,16 @@ class BackpropCheck(Report):
             rows.append((str(c.layer), *cells, "ok" if self.passed_layer(c) else "FAIL"))
         return Table.of(header, rows)
 
-    def delta_table(self, sample: int = 0) -> TableText:
-        """δ of every neuron for one sample: the graph's z.grad next to the equations' value."""
+    def delta_table(self, sample: int = 0, name: str | None = None) -> TableText:
+        """δ of every neuron for one sample: the graph's z.grad next to the equations' value.
+
+        ``name`` says which sample it is in the heading (default: "sample {sample}")."""
         rows = [
             (f"z[{c.layer}][{j}]", f"{g:.15e}", f"{e:.15e}", f"{abs(g - e):.1e}")
             for c in self.layers
             for j, (g, e) in enumerate(zip(c.delta_graph[sample], c.delta_equations[sample]))
         ]
-        heading = f"δ = ∂C/∂z for sample {sample}: graph (z.grad) vs equations (BP1/BP2)"
+        heading = f"δ = ∂C/∂z for {name or f'sample {sample}'}: graph (z.grad) vs equations (BP1/BP2)"
         return TableText(heading, Table.of(("neuron", "graph", "equations", "difference"), rows))
 
 

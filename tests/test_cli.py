@@ -24,6 +24,9 @@ def test_demo_writes_every_promised_file_and_prints_the_delta_table(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "check_backprop passed" in result.stdout
     assert "graph (z.grad) vs equations" in result.stdout and "z[3][0]" in result.stdout
+    assert "δ = ∂C/∂z for the hardest training sample, #" in result.stdout
+    deltas = [float(line.split()[1]) for line in result.stdout.splitlines() if line.strip().startswith("z[")]
+    assert max(map(abs, deltas)) > 1e-2  # readable numbers, not the ~1e-7 of an easy sample
     for name in ("graph.svg", "network.svg"):
         path = out / name
         assert f"wrote {path}" in result.stdout
