@@ -83,12 +83,6 @@ def cos(x: Any) -> Any:
     return np.cos(x) if isinstance(x, np.ndarray) else x.cos()
 
 
-def step(x: Any) -> Any:
-    """1 where x > 0, else 0 (the derivative of relu, 0 at the kink). A constant: on a Value, a float."""
-    x = number(x)
-    return (x > 0.0).astype(float) if isinstance(x, np.ndarray) else (1.0 if x > 0.0 else 0.0)
-
-
 def sign(x: Any) -> Any:
     """−1, 0 or 1 (the derivative of |x|, 0 at x = 0 as PyTorch's); nan stays nan. A constant on a Value."""
     x = number(x)
@@ -167,7 +161,9 @@ SQRT = Rule("sqrt", numeric.sqrt, lambda out, a: (0.5 / out,), np.sqrt)  # sqrt�
 ABS = Rule("abs", abs, lambda out, a: (sign(a),), np.abs)  # abs′(0) = 0, as PyTorch's sign(0)
 TANH = Rule("tanh", numeric.tanh, lambda out, a: (1.0 - out * out,), np.tanh)
 SIGMOID = Rule("sigmoid", numeric.sigmoid, lambda out, a: (out * (1.0 - out),), numeric.sigmoid_array)
-RELU = Rule("relu", numeric.relu, lambda out, a: (step(a),), numeric.relu_array)  # 0 at the kink
+# relu′ = 1 where a > 0, else 0 (0 at the kink, as PyTorch): a comparison times 1.0 is a number
+# on a float or a Value (a constant, so relu″ = 0) and an array of 0s and 1s on an array.
+RELU = Rule("relu", numeric.relu, lambda out, a: ((a > 0.0) * 1.0,), numeric.relu_array)
 SUM = Rule("sum", lambda *xs: builtins.sum(xs, 0.0), lambda out, *xs: (1.0,) * len(xs))
 DOT = Rule("dot", _dot_forward, _dot_local_grads)
 
