@@ -12,7 +12,7 @@ import ast
 import operator
 from collections.abc import Mapping
 
-from .value import Value
+from ..value import Value
 
 MAX_LENGTH = 2_000  # characters
 MAX_NODES = 1_000  # syntax-tree nodes
