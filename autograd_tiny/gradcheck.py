@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .modes import no_grad
+from .table import Table
 from .value import Number, Value
 
 
@@ -47,23 +48,14 @@ class GradcheckResult:
 
     def __str__(self) -> str:
         verdict = "passed" if self else "FAILED"
-        rows = [("input", "engine", "finite diff.", "abs error", "rel error", "")]
-        for e in self.entries:
-            mark = "ok" if e.ok else "FAIL"
-            rows.append(
-                (
-                    e.label,
-                    f"{e.analytic:.10g}",
-                    f"{e.numeric:.10g}",
-                    f"{e.abs_error:.2e}",
-                    f"{e.rel_error:.2e}",
-                    mark,
-                )
-            )
-        widths = [max(len(row[i]) for row in rows) for i in range(6)]
-        lines = [f"{self.title} {verdict} (|engine − finite diff.| ≤ {self.atol:g} + {self.rtol:g}·|finite diff.|)"]
-        lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
-        return "\n".join(lines)
+        header = ("input", "engine", "finite diff.", "abs error", "rel error", "")
+        rows = [
+            (e.label, f"{e.analytic:.10g}", f"{e.numeric:.10g}", f"{e.abs_error:.2e}", f"{e.rel_error:.2e}",
+             "ok" if e.ok else "FAIL")
+            for e in self.entries
+        ]  # fmt: skip
+        title = f"{self.title} {verdict} (|engine − finite diff.| ≤ {self.atol:g} + {self.rtol:g}·|finite diff.|)"
+        return title + "\n" + Table.of(header, rows, align="lrrrrl").text()
 
 
 def gradcheck(

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 import autograd_tiny as at
+from autograd_tiny.table import Table
 
 from .backprop import backprop
 from .losses import Loss, get_loss
@@ -67,29 +68,26 @@ class BackpropCheck:
             "∂C/∂b max rel",
             "",
         )
-        rows = [header]
-        for c in self.layers:
-            cells = [f"{x:.2e}" for d in (c.delta, c.weights, c.biases) for x in (d.max_abs, d.max_rel)]
-            rows.append((str(c.layer), *cells, "ok" if self.passed_layer(c) else "FAIL"))
-        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-        lines = [
+        rows = [
+            (c.layer, *(f"{x:.2e}" for d in (c.delta, c.weights, c.biases) for x in (d.max_abs, d.max_rel)),
+             "ok" if self.passed_layer(c) else "FAIL")
+            for c in self.layers
+        ]  # fmt: skip
+        title = (
             f"check_backprop {verdict}: graph gradients vs the four equations "
             f"(tolerance: rel ≤ {self.rtol:g} or abs ≤ {self.atol:g}), cost {self.cost:.6g}"
-        ]
-        lines += [
-            "  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(r, widths))).rstrip()
-            for r in rows
-        ]
-        return "\n".join(lines)
+        )
+        return title + "\n" + Table.of(header, rows).text()
 
     def delta_table(self, sample: int = 0) -> str:
         """δ of every neuron for one sample: the graph's z.grad next to the equations' value."""
-        lines = [f"δ = ∂C/∂z for sample {sample}: graph (z.grad) vs equations (BP1/BP2)"]
-        lines.append(f"{'neuron':<10} {'graph':>22} {'equations':>22} {'difference':>11}")
-        for c in self.layers:
-            for j, (g, e) in enumerate(zip(c.delta_graph[sample], c.delta_equations[sample])):
-                lines.append(f"{f'z[{c.layer}][{j}]':<10} {g:>22.15e} {e:>22.15e} {abs(g - e):>11.1e}")
-        return "\n".join(lines)
+        rows = [
+            (f"z[{c.layer}][{j}]", f"{g:.15e}", f"{e:.15e}", f"{abs(g - e):.1e}")
+            for c in self.layers
+            for j, (g, e) in enumerate(zip(c.delta_graph[sample], c.delta_equations[sample]))
+        ]
+        title = f"δ = ∂C/∂z for sample {sample}: graph (z.grad) vs equations (BP1/BP2)"
+        return title + "\n" + Table.of(("neuron", "graph", "equations", "difference"), rows).text()
 
 
 def batch_cost(model: MLP, X: Any, Y: Any, loss: str | Loss) -> tuple[at.Value, list[Trace]]:
