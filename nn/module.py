@@ -15,6 +15,7 @@ import numpy as np
 
 import autograd_tiny as at
 from autograd_tiny import Value, dot
+from autograd_tiny.roles import Role
 
 from .activations import get_activation
 
@@ -67,14 +68,14 @@ class Neuron(Module):
         self.w = [Value(float(wi), f"w[{layer}][{index},{i}]") for i, wi in enumerate(weights)]
         self.b = Value(float(bias), f"b[{layer}][{index}]")
         for i, wi in enumerate(self.w):
-            wi.meta = {"role": "weight", "layer": layer, "neuron": index, "input": i}
-        self.b.meta = {"role": "bias", "layer": layer, "neuron": index}
+            wi.meta = {"role": Role.WEIGHT, "layer": layer, "neuron": index, "input": i}
+        self.b.meta = {"role": Role.BIAS, "layer": layer, "neuron": index}
         # Labels and marks of the nodes each forward pass creates, made once (treat as read-only).
         self._z_label, self._a_label = f"z[{layer}][{index}]", f"a[{layer}][{index}]"
-        self._z_meta = {"role": "preactivation", "layer": layer, "neuron": index}
-        self._a_meta = {"role": "activation", "layer": layer, "neuron": index}
-        self._product_meta = {"role": "product", "layer": layer, "neuron": index}
-        self._partial_meta = {"role": "partial_sum", "layer": layer, "neuron": index}
+        self._z_meta = {"role": Role.PREACTIVATION, "layer": layer, "neuron": index}
+        self._a_meta = {"role": Role.ACTIVATION, "layer": layer, "neuron": index}
+        self._product_meta = {"role": Role.PRODUCT, "layer": layer, "neuron": index}
+        self._partial_meta = {"role": Role.PARTIAL_SUM, "layer": layer, "neuron": index}
         self._sigma = None if self.activation == "linear" else get_activation(self.activation).on_value
 
     def preactivation(self, x: Sequence[Value]) -> Value:
@@ -304,7 +305,7 @@ def _inputs(x: Sequence[Value | float], expected: int) -> list[Value]:
             values.append(xi)
         else:
             v = Value(xi, _INPUT_LABELS[i] if i < 64 else f"x[{i}]")
-            v.meta = {"role": "input", "index": i}
+            v.meta = {"role": Role.INPUT, "index": i}
             values.append(v)
     return values
 
