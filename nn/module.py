@@ -18,8 +18,7 @@ from autograd_tiny import Value, dot
 from autograd_tiny.roles import Role
 
 from .activations import get_activation
-
-Seed = int | np.random.Generator | None
+from .validate import Seed, check_positive_int
 
 
 class Module:
@@ -58,7 +57,7 @@ class Neuron(Module):
         fused: bool = True,
         seed: Seed = None,
     ) -> None:
-        _check_count(nin, "nin")
+        check_positive_int(nin, "nin")
         self.activation = get_activation(activation).name
         self.layer, self.index, self.fused = layer, index, fused
         if weights is None:
@@ -133,8 +132,8 @@ class Layer(Module):
         fused: bool = True,
         seed: Seed = None,
     ) -> None:
-        _check_count(nin, "nin")
-        _check_count(nout, "nout")
+        check_positive_int(nin, "nin")
+        check_positive_int(nout, "nout")
         if weights is None:
             weights = initial_weights(np.random.default_rng(seed), nout, nin, get_activation(activation).name)
         weights = np.asarray(weights, dtype=float)
@@ -183,10 +182,11 @@ class Trace:
 class MLP(Module):
     """A multilayer perceptron: nin inputs, then one Layer per entry of ``nouts``.
 
-    Hidden layers use ``activation``, the last layer ``output_activation``. Weights are drawn
-    with ``initial_weights`` from ``np.random.default_rng(seed)``: the same seed, the same model.
-    ``fused=False`` builds each pre-activation from binary * and + (an op-by-op picture);
-    the gradients are identical.
+    Hidden layers use ``activation``, the last layer ``output_activation``; ``activations``
+    (one name per layer) overrides both. Weights are drawn with ``initial_weights`` from
+    ``np.random.default_rng(seed)``: the same seed, the same model; ``params`` ([(W¹, b¹), …],
+    as ``to_numpy`` returns) gives them instead. ``fused=False`` builds each pre-activation
+    from binary * and + (an op-by-op picture); the gradients are identical.
     """
 
     def __init__(
@@ -198,16 +198,29 @@ class MLP(Module):
         seed: Seed = None,
         *,
         fused: bool = True,
+        activations: Sequence[str] | None = None,
+        params: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> None:
-        _check_count(nin, "nin")
+        check_positive_int(nin, "nin")
         if isinstance(nouts, int) or not nouts:
             raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        activations = [get_activation(activation).name] * (len(nouts) - 1) + [get_activation(output_activation).name]
+        if activations is None:
+            hidden, output = get_activation(activation).name, get_activation(output_activation).name  # both checked
+            activations = [hidden] * (len(nouts) - 1) + [output]
+        if len(activations) != len(nouts):
+            raise ValueError(f"{len(nouts)} layers need {len(nouts)} activations, got {len(activations)}")
+        if params is not None and len(params) != len(nouts):
+            raise ValueError(f"{len(nouts)} layers need {len(nouts)} (W, b) pairs, got {len(params)}")
+        names = [get_activation(name).name for name in activations]
         rng = np.random.default_rng(seed)
         sizes = [nin, *nouts]
         self.layers = [
-            Layer(sizes[l], sizes[l + 1], activations[l], layer=l + 1, fused=fused, seed=rng) for l in range(len(nouts))
-        ]
+            Layer(sizes[l], sizes[l + 1], names[l], layer=l + 1, fused=fused, seed=rng)
+            if params is None
+            else Layer(sizes[l], sizes[l + 1], names[l], weights=params[l][0], biases=params[l][1], layer=l + 1,
+                       fused=fused)
+            for l in range(len(nouts))
+        ]  # fmt: skip
         self.nin, self.fused = nin, fused
 
     @property
@@ -267,21 +280,16 @@ class MLP(Module):
             activations = [activation] * (len(params) - 1) + [output_activation]
         if len(activations) != len(params):
             raise ValueError(f"from_numpy got {len(params)} layers but {len(activations)} activations")
-        model = cls.__new__(cls)
-        model.fused = fused
-        model.layers = []
-        nin = None
-        for l, ((weights, biases), name) in enumerate(zip(params, activations), start=1):
-            weights = np.asarray(weights, dtype=float)
-            if weights.ndim != 2:
-                raise ValueError(f"layer {l} weights must be a 2-D array (nout, nin), got shape {weights.shape}")
-            nout, layer_nin = weights.shape
-            if nin is not None and layer_nin != nin:
-                raise ValueError(f"layer {l} weights have {layer_nin} columns, expected {nin} (layer {l - 1}'s size)")
-            model.layers.append(Layer(layer_nin, nout, name, weights=weights, biases=biases, layer=l, fused=fused))
-            nin = nout
-        model.nin = len(model.layers[0].neurons[0].w)
-        return model
+        shapes = [np.shape(weights) for weights, _ in params]
+        for l, shape in enumerate(shapes, start=1):
+            if len(shape) != 2:
+                raise ValueError(f"layer {l} weights must be a 2-D array (nout, nin), got shape {shape}")
+            if l > 1 and shape[1] != shapes[l - 2][0]:
+                raise ValueError(
+                    f"layer {l} weights have {shape[1]} columns, expected {shapes[l - 2][0]} (layer {l - 1}'s size)"
+                )
+        nin, nouts = shapes[0][1], [shape[0] for shape in shapes]
+        return cls(nin, nouts, activations=activations, params=params, fused=fused)
 
     def __repr__(self) -> str:
         sizes = "-".join(map(str, self.sizes))
@@ -308,8 +316,3 @@ def _inputs(x: Sequence[Value | float], expected: int) -> list[Value]:
             v.meta = {"role": Role.INPUT, "index": i}
             values.append(v)
     return values
-
-
-def _check_count(n: object, name: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{name} must be a positive integer, got {n!r}")
