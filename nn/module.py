@@ -94,12 +94,7 @@ class Neuron(Module):
 
     def forward(self, x: Sequence[Value]) -> tuple[Value, Value]:
         """(zˡⱼ, aˡⱼ = σ(zˡⱼ)) for inputs ``x`` (Values, already checked); for a linear neuron a is z."""
-        if self.fused:  # preactivation(x), inlined: this is the forward pass's hot path
-            z = dot(self.w, x, self.b)
-            z.label = self._z_label
-            z.meta = self._z_meta
-        else:
-            z = self.preactivation(x)
+        z = self.preactivation(x)
         if self._sigma is None:  # linear: a is z itself
             return z, z
         a = self._sigma(z)
