@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     if unused:
         print(f"note: --var {', '.join(unused)} not used by the formula", file=sys.stderr)
     result.label = result.label or "f"
-    explorer = backward_explorer(result, args.html) if args.html is not None else None  # replays the pass itself
+    # The explorer replays the backward pass itself, so it is written before backward runs.
+    explorer = backward_explorer(result, args.html) if args.html is not None else None
     result.backward()
     print(f"f = {args.expression} = {result.data:.10g}")
     rows = [(name, f"{variables[name].data:.10g}", f"{variables[name].grad:.10g}") for name in names]
