@@ -32,12 +32,17 @@ def draw_network(
     the gradients shown for the Values it holds (default: their ``.grad``).
     """
     grads = grads or {}
-    layers = getattr(model, "layers", None)
-    if not layers or not all(hasattr(layer, "neurons") for layer in layers):
-        raise TypeError(f"draw_network needs an MLP from autograd_tiny.nn, got {type(model).__name__}")
-    if trace is not None and (len(getattr(trace, "z", [])) != len(layers) or not getattr(trace, "inputs", None)):
+    try:  # viz does not import nn at run time, so an MLP is recognised by its parts
+        layers = model.layers
+        nin = len(layers[0].neurons[0].w)
+    except (AttributeError, IndexError, TypeError):
+        raise TypeError(f"draw_network needs an MLP from autograd_tiny.nn, got {type(model).__name__}") from None
+    try:
+        foreign = trace is not None and (len(trace.z) != len(layers) or len(trace.inputs) != nin)
+    except (AttributeError, TypeError):
+        foreign = True
+    if foreign:
         raise ValueError("trace does not belong to this model: call model.trace(x) with the same model")
-    nin = len(layers[0].neurons[0].w)
     deltas = [grads.get(z, z.grad) for layer in trace.z for z in layer] if trace is not None else []
     scale = largest_magnitude(deltas)
     weight_scale = largest_magnitude(w.data for layer in layers for n in layer.neurons for w in n.w) or 1.0
