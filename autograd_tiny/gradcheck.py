@@ -56,7 +56,7 @@ class GradcheckResult(Report):
              "ok" if e.ok else "FAIL")
             for e in self.entries
         ]  # fmt: skip
-        return Table.of(("input", "engine", "finite diff.", "abs error", "rel error", ""), rows, align="llllll")
+        return Table.of(("input", "engine", "finite diff.", "abs error", "rel error", ""), rows, align="lrrrrl")
 
 
 def gradcheck(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from autograd_tiny import Value
 from autograd_tiny.nn import MLP, Adam, datasets, fit, losses
+from autograd_tiny.roles import Role
 from autograd_tiny.viz import draw_graph, draw_network, save_svg
 
 DOCS = Path(__file__).resolve().parent
@@ -15,7 +16,7 @@ def single_neuron() -> Value:
     """a = tanh(w·x + b), with z marked as the pre-activation (as nn marks it)."""
     w, x, b = Value(-3.0, "w"), Value(2.0, "x"), Value(6.8813735870195432, "b")
     z = w * x + b
-    z.label, z.meta = "z", {"role": "preactivation"}
+    z.label, z.meta = "z", {"role": Role.PREACTIVATION}
     a = z.tanh()
     a.label = "a"
     return a

@@ -4,12 +4,12 @@ pre-activation, and the four backprop equations in NumPy to check them against."
 from . import datasets, losses
 from .activations import ACTIVATIONS, Activation, get_activation
 from .backprop import BackpropResult, backprop
-from .check import BackpropCheck, LayerCheck, batch_cost, check_backprop
+from .check import BackpropCheck, LayerCheck, check_backprop
 from .losses import Loss, get_loss, l2
 from .module import MLP, Layer, Module, Neuron, Trace, initial_weights
 from .optim import SGD, Adam, Optimizer
 from .serialize import ModelFileError, load, save
-from .train import History, fit, predict
+from .train import History, batch_cost, fit, predict
 
 __all__ = [
     "ACTIVATIONS",

@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 
-import autograd_tiny as at
 from autograd_tiny.table import Report, Table, TableText
 
 from .backprop import backprop
 from .losses import Loss, get_loss
-from .module import MLP, Trace
+from .module import MLP
+from .train import as_samples, batch_cost
 
 
 @dataclass(frozen=True)
@@ -96,16 +96,6 @@ class BackpropCheck(Report):
         return TableText(heading, Table.of(("neuron", "graph", "equations", "difference"), rows))
 
 
-def batch_cost(model: MLP, X: Any, Y: Any, loss: str | Loss) -> tuple[at.Value, list[Trace]]:
-    """C = (1/n) Σ C(xᵢ, yᵢ) as one graph, with the trace of every sample's forward pass."""
-    loss = get_loss(loss)
-    X = _samples(X, model.nin)
-    targets = loss.prepare_targets(Y, len(X), model.sizes[-1])
-    traces = [model.trace(x) for x in X]
-    costs = [loss.cost(trace.output, target) for trace, target in zip(traces, targets)]  # targets checked above
-    return at.sum(costs) * (1.0 / len(costs)), traces
-
-
 def check_backprop(
     model: MLP, X: Any, Y: Any, loss: str | Loss, *, rtol: float = 1e-10, atol: float = 1e-14
 ) -> BackpropCheck:
@@ -120,7 +110,7 @@ def check_backprop(
     cost, traces = batch_cost(model, X, Y, loss)
     cost.backward()
     n = len(traces)
-    analytic = backprop(model.to_numpy(), model.activations, _samples(X, model.nin), Y, loss)
+    analytic = backprop(model.to_numpy(), model.activations, as_samples(X, model.nin), Y, loss)
 
     checks = []
     for l, layer in enumerate(model.layers):
@@ -141,16 +131,4 @@ def check_backprop(
     return BackpropCheck(tuple(checks), cost.data, rtol, atol)
 
 
-def _samples(X: Any, nin: int) -> np.ndarray:
-    try:
-        X = np.asarray(X, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"X must be numbers: {err}") from None
-    if X.ndim == 1 and nin == 1:
-        X = X[:, None]
-    if X.ndim != 2 or X.shape[1] != nin or X.shape[0] == 0:
-        raise ValueError(f"X has shape {X.shape}, expected (n_samples, {nin}) with n_samples ≥ 1")
-    return X
-
-
-__all__: Sequence[str] = ["BackpropCheck", "LayerCheck", "batch_cost", "check_backprop"]
+__all__: Sequence[str] = ["BackpropCheck", "LayerCheck", "check_backprop"]

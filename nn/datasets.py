@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-Seed = int | np.random.Generator | None
-
-
-def _check_n(n: int, minimum: int = 1) -> None:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
-        raise ValueError(f"n must be an integer ≥ {minimum}, got {n!r}")
+from .validate import Seed, check_positive_int
 
 
 def _labels(y: np.ndarray, signed: bool) -> np.ndarray:
@@ -20,7 +15,7 @@ def two_moons(
     n: int = 100, noise: float = 0.1, seed: Seed = 0, *, signed: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaved half circles; X is (n, 2), y is 0/1 (−1/+1 with ``signed=True``, for hinge)."""
-    _check_n(n, 2)
+    check_positive_int(n, "n", 2)
     rng = np.random.default_rng(seed)
     upper = np.arange(n) < (n + 1) // 2
     t = rng.uniform(0.0, np.pi, n)
@@ -36,7 +31,7 @@ def xor(n: int = 4, noise: float = 0.0, seed: Seed = 0, *, signed: bool = False)
 
     n = 4 gives the four corners once; larger n repeats them (with optional noise).
     """
-    _check_n(n, 4)
+    check_positive_int(n, "n", 4)
     rng = np.random.default_rng(seed)
     corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     X = corners[np.arange(n) % 4] + rng.normal(0.0, noise, (n, 2)) * (noise > 0)
@@ -48,7 +43,7 @@ def circles(
     n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: Seed = 0, *, signed: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two concentric circles, the inner one (radius ``factor``) labelled 1."""
-    _check_n(n, 2)
+    check_positive_int(n, "n", 2)
     if not 0.0 < factor < 1.0:
         raise ValueError(f"factor must be in (0, 1), got {factor!r}")
     rng = np.random.default_rng(seed)
@@ -61,7 +56,7 @@ def circles(
 
 def regression_curve(n: int = 50, noise: float = 0.05, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """A 1-D regression: x uniform in [−π, π], y = sin(x) + noise. X is (n, 1), y is (n,)."""
-    _check_n(n)
+    check_positive_int(n, "n")
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(-np.pi, np.pi, n))
     return x[:, None], np.sin(x) + rng.normal(0.0, noise, n)

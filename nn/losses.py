@@ -5,8 +5,8 @@ Each cost is an object you call on a model's outputs and one target::
 
     cost = losses.quadratic(model(x), y)
 
-and that also knows ∇ₐC (``gradient``), how to check a batch of targets (``prepare_targets``)
-and, for classification, how to score accuracy.
+and that also knows ∇ₐC (``gradient``) and, for classification, how to score accuracy. What
+a target may be is checked in ``nn.targets``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 import autograd_tiny as at
 from autograd_tiny import Value
 
+from . import targets
 from .activations import get_activation
 
 
@@ -26,7 +27,7 @@ class Loss:
     """Base class: one cost function. Subclasses state C and ∇ₐC in their docstring."""
 
     name: str = ""
-    target_kind: str = "real"  # "real", "binary" (0/1), "signed" (±1) or "index" (a class number)
+    target_kind: str = "real"  # one of targets.KINDS: "real", "binary" (0/1), "signed" (±1), "index"
     cancels_with: str | None = None  # the output activation σ for which δᴸ = a − y (σ′ cancels)
     output_activation: str = "linear"  # the output layer this cost is usually paired with
 
@@ -44,13 +45,7 @@ class Loss:
 
     def random_targets(self, rng: np.random.Generator, n_samples: int, n_outputs: int) -> np.ndarray:
         """Valid targets for ``n_samples`` samples, for tests and checks."""
-        if self.target_kind == "index":
-            return rng.integers(0, n_outputs, n_samples)
-        if self.target_kind == "binary":
-            return rng.integers(0, 2, (n_samples, n_outputs)).astype(float)
-        if self.target_kind == "signed":
-            return rng.choice([-1.0, 1.0], (n_samples, n_outputs))
-        return rng.uniform(0.0, 1.0, (n_samples, n_outputs))
+        return targets.random_targets(self.target_kind, rng, n_samples, n_outputs)
 
     def shortcut_delta(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         """δᴸ = a − y, valid when the output activation is ``cancels_with``."""
@@ -60,40 +55,13 @@ class Loss:
         """Fraction of samples classified right, or None for a regression cost."""
         return None
 
-    def prepare_targets(self, targets: Any, n_samples: int, n_outputs: int) -> np.ndarray:
-        """The batch's targets as an array, checked against this cost's expectations.
-
-        Real, binary and signed targets become (n, k) floats (a 1-D array is accepted when
-        k = 1); class indices become (n,) ints.
-        """
-        if self.target_kind == "index":
-            y = _as_array(targets, f"{self.name} targets")
-            if y.shape != (n_samples,) or not np.all(np.equal(np.mod(y, 1), 0)):
-                raise ValueError(
-                    f"{self.name} needs one class index per sample: expected shape ({n_samples},) of integers, "
-                    f"got shape {y.shape}"
-                )
-            y = y.astype(int)
-            if np.any((y < 0) | (y >= n_outputs)):
-                bad = sorted({int(v) for v in y if not 0 <= v < n_outputs})
-                raise ValueError(f"{self.name} class indices must be in 0..{n_outputs - 1}, got {bad}")
-            return y
-        y = _as_array(targets, f"{self.name} targets").astype(float)
-        given_shape = y.shape
-        if y.ndim == 1 and n_outputs == 1:
-            y = y[:, None]
-        if y.shape != (n_samples, n_outputs):
-            raise ValueError(
-                f"{self.name} targets have shape {given_shape}, expected ({n_samples}, {n_outputs}) "
-                f"(one target per output for each of the {n_samples} samples)"
-            )
-        _check_target_values(self, y)
-        return y
+    def prepare_targets(self, y: Any, n_samples: int, n_outputs: int) -> np.ndarray:
+        """The batch's targets as an array, checked against ``target_kind`` (see ``nn.targets``)."""
+        return targets.prepare_targets(self.target_kind, self.name, y, n_samples, n_outputs)
 
     def target_for_sample(self, target: Any, n_outputs: int) -> Any:
         """One sample's target, checked: a class index, or a row of k numbers (a number when k = 1)."""
-        row = target if self.target_kind == "index" or np.ndim(target) > 0 else [target]
-        return self.prepare_targets([row], 1, n_outputs)[0]
+        return targets.target_for_sample(self.target_kind, self.name, target, n_outputs)
 
     def __repr__(self) -> str:
         return f"losses.{self.name}"
@@ -257,20 +225,3 @@ def one_hot(indices: np.ndarray, k: int) -> np.ndarray:
 def _softplus(z: Value) -> Value:
     """ln(1 + eᶻ) without overflow; derivative σ(z) on both branches."""
     return z + (1.0 + (-z).exp()).log() if z.data >= 0.0 else (1.0 + z.exp()).log()
-
-
-def _as_array(targets: Any, what: str) -> np.ndarray:
-    try:
-        y = np.asarray(targets, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{what} must be numbers (a sequence or an array): {err}") from None
-    if not np.all(np.isfinite(y)):
-        raise ValueError(f"{what} contain nan or inf")
-    return y
-
-
-def _check_target_values(loss: Loss, y: np.ndarray) -> None:
-    allowed = {"binary": {0.0, 1.0}, "signed": {-1.0, 1.0}}.get(loss.target_kind)
-    if allowed is not None and not {float(v) for v in np.unique(y)} <= allowed:
-        found = sorted({float(v) for v in np.unique(y)} - allowed)[:5]
-        raise ValueError(f"{loss.name} targets must be in {sorted(allowed)}, found {found}")

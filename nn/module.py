@@ -15,11 +15,11 @@ import numpy as np
 
 import autograd_tiny as at
 from autograd_tiny import Value, dot
+from autograd_tiny.roles import Role
 
 from . import display
 from .activations import get_activation
-
-Seed = int | np.random.Generator | None
+from .validate import Seed, check_positive_int
 
 
 class Module:
@@ -60,7 +60,7 @@ class Neuron(Module):
         fused: bool = True,
         seed: Seed = None,
     ) -> None:
-        _check_count(nin, "nin")
+        check_positive_int(nin, "nin")
         self.activation = get_activation(activation).name
         self.layer, self.index, self.fused = layer, index, fused
         if weights is None:
@@ -70,14 +70,14 @@ class Neuron(Module):
         self.w = [Value(float(wi), f"w[{layer}][{index},{i}]") for i, wi in enumerate(weights)]
         self.b = Value(float(bias), f"b[{layer}][{index}]")
         for i, wi in enumerate(self.w):
-            wi.meta = {"role": "weight", "layer": layer, "neuron": index, "input": i}
-        self.b.meta = {"role": "bias", "layer": layer, "neuron": index}
+            wi.meta = {"role": Role.WEIGHT, "layer": layer, "neuron": index, "input": i}
+        self.b.meta = {"role": Role.BIAS, "layer": layer, "neuron": index}
         # Labels and marks of the nodes each forward pass creates, made once (treat as read-only).
         self._z_label, self._a_label = f"z[{layer}][{index}]", f"a[{layer}][{index}]"
-        self._z_meta = {"role": "preactivation", "layer": layer, "neuron": index}
-        self._a_meta = {"role": "activation", "layer": layer, "neuron": index}
-        self._product_meta = {"role": "product", "layer": layer, "neuron": index}
-        self._partial_meta = {"role": "partial_sum", "layer": layer, "neuron": index}
+        self._z_meta = {"role": Role.PREACTIVATION, "layer": layer, "neuron": index}
+        self._a_meta = {"role": Role.ACTIVATION, "layer": layer, "neuron": index}
+        self._product_meta = {"role": Role.PRODUCT, "layer": layer, "neuron": index}
+        self._partial_meta = {"role": Role.PARTIAL_SUM, "layer": layer, "neuron": index}
         self._sigma = None if self.activation == "linear" else get_activation(self.activation).on_value
 
     def preactivation(self, x: Sequence[Value]) -> Value:
@@ -97,12 +97,7 @@ class Neuron(Module):
 
     def forward(self, x: Sequence[Value]) -> tuple[Value, Value]:
         """(zˡⱼ, aˡⱼ = σ(zˡⱼ)) for inputs ``x`` (Values, already checked); for a linear neuron a is z."""
-        if self.fused:  # preactivation(x), inlined: this is the forward pass's hot path
-            z = dot(self.w, x, self.b)
-            z.label = self._z_label
-            z.meta = self._z_meta
-        else:
-            z = self.preactivation(x)
+        z = self.preactivation(x)
         if self._sigma is None:  # linear: a is z itself
             return z, z
         a = self._sigma(z)
@@ -135,8 +130,8 @@ class Layer(Module):
         fused: bool = True,
         seed: Seed = None,
     ) -> None:
-        _check_count(nin, "nin")
-        _check_count(nout, "nout")
+        check_positive_int(nin, "nin")
+        check_positive_int(nout, "nout")
         if weights is None:
             weights = initial_weights(np.random.default_rng(seed), nout, nin, get_activation(activation).name)
         weights = np.asarray(weights, dtype=float)
@@ -194,10 +189,11 @@ class Trace:
 class MLP(Module):
     """A multilayer perceptron: nin inputs, then one Layer per entry of ``nouts``.
 
-    Hidden layers use ``activation``, the last layer ``output_activation``. Weights are drawn
-    with ``initial_weights`` from ``np.random.default_rng(seed)``: the same seed, the same model.
-    ``fused=False`` builds each pre-activation from binary * and + (an op-by-op picture);
-    the gradients are identical.
+    Hidden layers use ``activation``, the last layer ``output_activation``; ``activations``
+    (one name per layer) overrides both. Weights are drawn with ``initial_weights`` from
+    ``np.random.default_rng(seed)``: the same seed, the same model; ``params`` ([(W¹, b¹), …],
+    as ``to_numpy`` returns) gives them instead. ``fused=False`` builds each pre-activation
+    from binary * and + (an op-by-op picture); the gradients are identical.
     """
 
     def __init__(
@@ -209,16 +205,29 @@ class MLP(Module):
         seed: Seed = None,
         *,
         fused: bool = True,
+        activations: Sequence[str] | None = None,
+        params: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> None:
-        _check_count(nin, "nin")
+        check_positive_int(nin, "nin")
         if isinstance(nouts, int) or not nouts:
             raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        activations = [get_activation(activation).name] * (len(nouts) - 1) + [get_activation(output_activation).name]
+        if activations is None:
+            hidden, output = get_activation(activation).name, get_activation(output_activation).name  # both checked
+            activations = [hidden] * (len(nouts) - 1) + [output]
+        if len(activations) != len(nouts):
+            raise ValueError(f"{len(nouts)} layers need {len(nouts)} activations, got {len(activations)}")
+        if params is not None and len(params) != len(nouts):
+            raise ValueError(f"{len(nouts)} layers need {len(nouts)} (W, b) pairs, got {len(params)}")
+        names = [get_activation(name).name for name in activations]
         rng = np.random.default_rng(seed)
         sizes = [nin, *nouts]
         self.layers = [
-            Layer(sizes[l], sizes[l + 1], activations[l], layer=l + 1, fused=fused, seed=rng) for l in range(len(nouts))
-        ]
+            Layer(sizes[l], sizes[l + 1], names[l], layer=l + 1, fused=fused, seed=rng)
+            if params is None
+            else Layer(sizes[l], sizes[l + 1], names[l], weights=params[l][0], biases=params[l][1], layer=l + 1,
+                       fused=fused)
+            for l in range(len(nouts))
+        ]  # fmt: skip
         self.nin, self.fused = nin, fused
 
     @property
@@ -278,21 +287,16 @@ class MLP(Module):
             activations = [activation] * (len(params) - 1) + [output_activation]
         if len(activations) != len(params):
             raise ValueError(f"from_numpy got {len(params)} layers but {len(activations)} activations")
-        model = cls.__new__(cls)
-        model.fused = fused
-        model.layers = []
-        nin = None
-        for l, ((weights, biases), name) in enumerate(zip(params, activations), start=1):
-            weights = np.asarray(weights, dtype=float)
-            if weights.ndim != 2:
-                raise ValueError(f"layer {l} weights must be a 2-D array (nout, nin), got shape {weights.shape}")
-            nout, layer_nin = weights.shape
-            if nin is not None and layer_nin != nin:
-                raise ValueError(f"layer {l} weights have {layer_nin} columns, expected {nin} (layer {l - 1}'s size)")
-            model.layers.append(Layer(layer_nin, nout, name, weights=weights, biases=biases, layer=l, fused=fused))
-            nin = nout
-        model.nin = len(model.layers[0].neurons[0].w)
-        return model
+        shapes = [np.shape(weights) for weights, _ in params]
+        for l, shape in enumerate(shapes, start=1):
+            if len(shape) != 2:
+                raise ValueError(f"layer {l} weights must be a 2-D array (nout, nin), got shape {shape}")
+            if l > 1 and shape[1] != shapes[l - 2][0]:
+                raise ValueError(
+                    f"layer {l} weights have {shape[1]} columns, expected {shapes[l - 2][0]} (layer {l - 1}'s size)"
+                )
+        nin, nouts = shapes[0][1], [shape[0] for shape in shapes]
+        return cls(nin, nouts, activations=activations, params=params, fused=fused)
 
     def __repr__(self) -> str:
         sizes = "-".join(map(str, self.sizes))
@@ -316,11 +320,6 @@ def _inputs(x: Sequence[Value | float], expected: int) -> list[Value]:
             values.append(xi)
         else:
             v = Value(xi, _INPUT_LABELS[i] if i < 64 else f"x[{i}]")
-            v.meta = {"role": "input", "index": i}
+            v.meta = {"role": Role.INPUT, "index": i}
             values.append(v)
     return values
-
-
-def _check_count(n: object, name: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{name} must be a positive integer, got {n!r}")

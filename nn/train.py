@@ -1,4 +1,5 @@
-"""fit: mini-batch training with a progress bar."""
+"""Training: the batch's mean cost as one graph, ``fit`` (mini-batch training with a progress bar)
+and ``predict``; and ``as_samples``, the check of a batch of inputs they and ``check_backprop`` share."""
 
 from __future__ import annotations
 
@@ -8,11 +9,36 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm  # plain text bars: tqdm.auto warns in notebooks without ipywidgets
 
+import autograd_tiny as at
+
 from . import display
-from .check import _samples, batch_cost
 from .losses import Loss, get_loss, l2
-from .module import MLP
+from .module import MLP, Trace
 from .optim import Optimizer
+from .validate import check_positive_int
+
+
+def as_samples(X: Any, nin: int) -> np.ndarray:
+    """The batch of inputs as an (n, nin) float array, n ≥ 1 (a 1-D array is n samples when nin = 1)."""
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"X must be numbers: {err}") from None
+    if X.ndim == 1 and nin == 1:
+        X = X[:, None]
+    if X.ndim != 2 or X.shape[1] != nin or X.shape[0] == 0:
+        raise ValueError(f"X has shape {X.shape}, expected (n_samples, {nin}) with n_samples ≥ 1")
+    return X
+
+
+def batch_cost(model: MLP, X: Any, Y: Any, loss: str | Loss) -> tuple[at.Value, list[Trace]]:
+    """C = (1/n) Σ C(xᵢ, yᵢ) as one graph, with the trace of every sample's forward pass."""
+    loss = get_loss(loss)
+    X = as_samples(X, model.nin)
+    targets = loss.prepare_targets(Y, len(X), model.sizes[-1])
+    traces = [model.trace(x) for x in X]
+    costs = [loss.cost(trace.output, target) for trace, target in zip(traces, targets)]  # targets checked above
+    return at.sum(costs) * (1.0 / len(costs)), traces
 
 
 @dataclass(repr=False)
@@ -52,12 +78,11 @@ def fit(
     once when None); for each batch: zero the gradients, build the mean cost (+ α Σ p² when
     ``alpha`` > 0), backward, ``optimizer.step()``. ``progress=False`` hides the bar.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+    check_positive_int(epochs, "epochs")
+    if batch_size is not None:
+        check_positive_int(batch_size, "batch_size")
     loss = get_loss(loss)
-    X = _samples(X, model.nin)
+    X = as_samples(X, model.nin)
     targets = loss.prepare_targets(y, len(X), model.sizes[-1])  # fail early on bad targets
     batch_size = len(X) if batch_size is None else batch_size
     rng = np.random.default_rng(seed)
@@ -88,8 +113,6 @@ def fit(
 
 def predict(model: MLP, X: Any) -> np.ndarray:
     """The model's outputs for every sample, as an (n, k) array (no graph is kept)."""
-    import autograd_tiny as at
-
-    X = _samples(X, model.nin)
+    X = as_samples(X, model.nin)
     with at.no_grad():
         return np.array([[a.data for a in model(x)] for x in X])

@@ -8,9 +8,9 @@ import pytest
 
 import autograd_tiny as at
 from autograd_tiny import Value, rules
-from autograd_tiny.expression import FUNCTIONS, build
+from autograd_tiny.cli.expression import FUNCTIONS, build
+from autograd_tiny.cli.selfcheck import OPERATIONS
 from autograd_tiny.random_graphs import SMOOTH_OPS, random_expression
-from autograd_tiny.selfcheck import OPERATIONS
 
 EVERY_RULE = set(rules.RULES)
 

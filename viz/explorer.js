@@ -15,8 +15,9 @@
   let timer = null;
   let selected = null;
 
+  // Every element id comes from Python (autograd_tiny/viz/ids.py); this script builds none.
   const byId = (id) => svg.querySelector("#" + CSS.escape(id));
-  const lastText = (group) => { const t = group.querySelectorAll("text"); return t[t.length - 1]; };
+  const textOf = (cellId) => byId(cellId).querySelector("text");
   const shapes = (group) => Array.from(group.querySelectorAll("polygon, path, ellipse"))
     .filter((s) => s.getAttribute("fill") && s.getAttribute("fill") !== "none");
   const setFill = (group, colour) => shapes(group).forEach((s) => s.setAttribute("fill", colour));
@@ -46,11 +47,9 @@
   function renderGraph(k) {
     const { state, sentEdges } = nodeState(k);
     Object.entries(data.nodes).forEach(([id, node]) => {
-      const group = byId("node_" + id);
+      const group = byId(node.element);
       if (!group) return;
-      const text = lastText(group);
-      const prefix = node.preactivation ? "δ = " : "grad ";
-      text.textContent = prefix + state[id].text;
+      textOf(node.gradText).textContent = node.gradPrefix + state[id].text;
       setFill(group, state[id].fill);
       group.classList.toggle("final", state[id].status === "final");
       group.classList.toggle("partial", state[id].status === "partial");
@@ -64,7 +63,7 @@
     });
     if (k > 0) {
       const step = data.steps[k - 1];
-      const current = byId("node_" + step.node);
+      const current = byId(data.nodes[step.node].element);
       current.classList.add("current");
       current.scrollIntoView({ block: "nearest", inline: "nearest" });
       step.sends.forEach((send) => { const e = byId(send.edge); if (e) e.classList.add("active"); });
@@ -81,7 +80,7 @@
     Object.entries(data.neurons).forEach(([id, neuron]) => {
       const group = byId(id);
       const shown = revealed.has(neuron.layer);
-      lastText(group).textContent = "δ " + (shown ? neuron.delta : "?");
+      textOf(neuron.deltaText).textContent = "δ " + (shown ? neuron.delta : "?");
       setFill(group, shown ? neuron.fill : "#ffffff");
       group.classList.toggle("current", neuron.layer === current);
     });
@@ -136,8 +135,8 @@
   }
 
   if (data.mode === "graph") {
-    Object.keys(data.nodes).forEach((id) => {
-      const group = byId("node_" + id);
+    Object.entries(data.nodes).forEach(([id, node]) => {
+      const group = byId(node.element);
       if (group) group.addEventListener("click", () => showDetails(id));
     });
   }

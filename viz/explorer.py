@@ -16,12 +16,13 @@ import html
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from autograd_tiny import Value
 from autograd_tiny.atomic import write_atomic
 
-from .graph import GraphTooLargeError, _is_preactivation, colour_scale, draw_graph
+from . import ids
+from .graph import GraphTooLargeError, colour_scale, draw_graph, grad_text, is_preactivation
 from .inline import Explorer
 from .network import draw_network
 from .output import to_svg
@@ -31,13 +32,16 @@ from .style import gradient_colour, largest_magnitude, number
 ASSETS = Path(__file__).resolve().parent
 MAX_EDGE_LABELS = 60  # the layer-by-layer page labels edges with ∂C/∂w only up to this many weights
 
+if TYPE_CHECKING:  # viz reads nn's types for its hints only: at run time it needs no import of nn
+    from autograd_tiny.nn import MLP, Trace
+
 
 def backward_explorer(
     root: Value,
     path: str | os.PathLike | None = None,
     *,
-    model: Any = None,
-    trace: Any = None,
+    model: MLP | None = None,
+    trace: Trace | None = None,
     max_nodes: int = 400,
     title: str | None = None,
     interval_ms: int = 700,
@@ -93,15 +97,18 @@ def _name(node: Value) -> str:
 
 def _graph_data(root: Value, steps: list[Step], finals: dict[Value, float]) -> dict:
     order = [step.node for step in reversed(steps)]  # the engine's topological order
-    ids = {node: f"v{i}" for i, node in enumerate(order)}  # the same ids as draw_graph
+    names = ids.value_names(order)  # the same names as draw_graph
     scale = colour_scale(order, finals)  # the same scale as draw_graph, so the last frame matches it
     nodes = {}
     for node in order:
-        nodes[ids[node]] = {
+        nodes[names[node]] = {
+            "element": ids.value_group(names[node]),
+            "gradText": ids.svg_cell(ids.grad_cell(names[node])),
+            "gradPrefix": grad_text(node, ""),
             "name": _name(node),
             "op": node.op,
             "data": number(node.data),
-            "preactivation": _is_preactivation(node),
+            "preactivation": is_preactivation(node),
             "locals": [
                 {"input": _name(child), "value": number(local)} for child, local in zip(node.inputs, node.local_grads())
             ],
@@ -109,15 +116,15 @@ def _graph_data(root: Value, steps: list[Step], finals: dict[Value, float]) -> d
     step_data = []
     for k, step in enumerate(steps, start=1):
         step_data.append({
-            "node": ids[step.node],
+            "node": names[step.node],
             "grad": number(step.grad),
             "exact": step.grad,
             "fill": gradient_colour(step.grad, scale),
             "text": f"Step {k} of {len(steps)}\n\n" + _explain(step, root),
             "sends": [
                 {
-                    "edge": f"edge_{ids[c.source]}_{c.position}",
-                    "target": ids[c.target],
+                    "edge": ids.input_edge(names[c.source], c.position),
+                    "target": names[c.target],
                     "label": f"{number(c.local)} × {number(c.grad)} = {number(c.amount)}",
                     "running": number(c.running),
                 }
@@ -136,7 +143,7 @@ def _graph_data(root: Value, steps: list[Step], finals: dict[Value, float]) -> d
 
 def _explain(step: Step, root: Value) -> str:
     node, name = step.node, _name(step.node)
-    what = "δ = ∂C/∂z" if _is_preactivation(node) else f"∂{_name(root)}/∂{name}"
+    what = "δ = ∂C/∂z" if is_preactivation(node) else f"∂{_name(root)}/∂{name}"
     if node is root:
         lines = [f"{name} is the output: backward starts here with {what} = {number(step.grad)}."]
     elif not step.received:
@@ -149,7 +156,7 @@ def _explain(step: Step, root: Value) -> str:
             for c in step.received
         ]
         lines.append(f"  total: {number(step.grad)}")
-        if _is_preactivation(node) and len(step.received) == 1 and step.received[0].source.op:
+        if is_preactivation(node) and len(step.received) == 1 and step.received[0].source.op:
             c = step.received[0]
             lines.append(
                 f"\n{name}: δ = ∂C/∂a · σ′(z) = {number(c.grad)} × {number(c.local)} = {number(step.grad)}"
@@ -167,7 +174,7 @@ def _explain(step: Step, root: Value) -> str:
     return "\n".join(lines)
 
 
-def _network_data(model: Any, trace: Any, finals: dict[Value, float]) -> dict:
+def _network_data(model: MLP, trace: Trace, finals: dict[Value, float]) -> dict:
     missing = [z for layer in trace.z for z in layer if z not in finals]
     if missing:
         raise ValueError(f"the trace is not part of the cost's graph ({missing[0].label} is not reached from it)")
@@ -175,11 +182,17 @@ def _network_data(model: Any, trace: Any, finals: dict[Value, float]) -> dict:
     scale = largest_magnitude(deltas.values())
     n_layers = len(model.layers)
     neurons = {
-        f"neuron_{l + 1}_{j}": {"layer": l + 1, "delta": number(d), "exact": d, "fill": gradient_colour(d, scale)}
+        ids.neuron_group(l + 1, j): {
+            "deltaText": ids.svg_cell(ids.delta_cell(l + 1, j)),
+            "layer": l + 1,
+            "delta": number(d),
+            "exact": d,
+            "fill": gradient_colour(d, scale),
+        }
         for (l, j), d in deltas.items()
     }
     weights = {
-        f"weight_{l + 1}_{j}_{i}": {"layer": l + 1, "grad": number(finals.get(w, 0.0)), "exact": finals.get(w, 0.0)}
+        ids.weight_edge(l + 1, j, i): {"layer": l + 1, "grad": number(finals.get(w, 0.0)), "exact": finals.get(w, 0.0)}
         for l, layer in enumerate(model.layers)
         for j, neuron in enumerate(layer.neurons)
         for i, w in enumerate(neuron.w)
@@ -195,20 +208,19 @@ def _network_data(model: Any, trace: Any, finals: dict[Value, float]) -> dict:
     return {"mode": "network", "neurons": neurons, "weights": weights, "frames": frames}
 
 
-def _explain_layer(model: Any, trace: Any, finals: dict, deltas: dict, l: int, n_layers: int) -> str:
+def _explain_layer(model: MLP, trace: Trace, finals: dict, deltas: dict, l: int, n_layers: int) -> str:
+    """δ of each neuron of layer l + 1 as ∂C/∂a · σ′(z), both numbers read from the engine's pass:
+    ∂C/∂a is a's gradient (in a hidden layer the engine summed Σₖ wₖⱼ δₖ into it), σ′(z) the
+    local derivative of a = σ(z)."""
     layer_number = l + 1
     lines = []
     for j, z in enumerate(trace.z[l]):
         a = trace.a[l][j]
         sigma_prime = a.local_grads()[0] if a is not z else 1.0
-        if l == n_layers - 1:
-            grad_a = finals.get(a, 0.0) if a is not z else deltas[(l, j)]
-            terms = f"{number(grad_a)} × {number(sigma_prime)} = {number(deltas[(l, j)])}"
-            lines.append(f"  δ[{layer_number}][{j}] = ∂C/∂a · σ′(z) = {terms}")
-        else:
-            upstream = sum(n.w[j].data * deltas[(l + 1, k)] for k, n in enumerate(model.layers[l + 1].neurons))
-            terms = f"{number(upstream)} × {number(sigma_prime)} = {number(deltas[(l, j)])}"
-            lines.append(f"  δ[{layer_number}][{j}] = (Σₖ wₖⱼ δₖ) · σ′(z) = {terms}")
+        grad_a = finals.get(a, 0.0)  # a is z for a linear neuron: then ∂C/∂a is δ itself
+        terms = f"{number(grad_a)} × {number(sigma_prime)} = {number(deltas[(l, j)])}"
+        upstream = "∂C/∂a" if l == n_layers - 1 else "(Σₖ wₖⱼ δₖ = ∂C/∂a)"
+        lines.append(f"  δ[{layer_number}][{j}] = {upstream} · σ′(z) = {terms}")
     here, above = _superscript(layer_number), _superscript(layer_number + 1)
     equation = "BP1  δᴸ = ∇ₐC ⊙ σ′(zᴸ)" if l == n_layers - 1 else f"BP2  δ{here} = ((W{above})ᵀ δ{above}) ⊙ σ′(z{here})"
     weights = [w for n in model.layers[l].neurons for w in n.w]

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 import graphviz
 
 from autograd_tiny import Value, topological_order
+from autograd_tiny.roles import Role, role_of
 
+from . import ids
 from .inline import Drawing
 from .style import FONT, add_legend, escape, gradient_colour, largest_magnitude, number
 
@@ -48,7 +50,7 @@ def draw_graph(
             f"the graph has {len(nodes):,} nodes, more than max_nodes={max_nodes:,}: draw the network instead "
             f"with draw_network(model, trace), or pass a larger max_nodes (Graphviz gets slow past a few thousand)"
         )
-    ids = {node: f"v{i}" for i, node in enumerate(nodes)}
+    names = ids.value_names(nodes)
     grad_of = {node: grads.get(node, node.grad) if grads is not None else node.grad for node in nodes}
     scale = colour_scale(nodes, grad_of)
 
@@ -60,29 +62,25 @@ def draw_graph(
     groups: dict[tuple, list[tuple[str, str, dict]]] = defaultdict(list)
     for node in nodes:
         group = _group_of(node)
-        groups[group].append(
-            (
-                ids[node],
-                _value_label(node, grad_of[node]),
-                {**_value_style(node, grad_of[node], scale), "id": f"node_{ids[node]}"},
-            )
-        )
+        name, style = names[node], _value_style(node, grad_of[node], scale)
+        label = _value_label(node, grad_of[node], ids.grad_cell(name), style["tooltip"])
+        groups[group].append((name, label, {**style, "id": ids.value_group(name)}))
         if not node.is_leaf:
-            groups[group].append((f"op_{ids[node]}", escape(node.op), {**_OP_STYLE, "id": f"node_op_{ids[node]}"}))
+            groups[group].append((ids.op_node(name), escape(node.op), {**_OP_STYLE, "id": ids.op_group(name)}))
     _emit_groups(dot, groups)
 
     for node in nodes:
         if node.is_leaf:
             continue
-        op_id = f"op_{ids[node]}"
+        op_node = ids.op_node(names[node])
         local = node.local_grads() if show_local_grads else [None] * len(node.inputs)
         for k, (child, local_grad) in enumerate(zip(node.inputs, local)):
-            attrs = {"id": f"edge_{ids[node]}_{k}"}  # the k-th input of the node: a stable hook for scripts
+            attrs = {"id": ids.input_edge(names[node], k)}
             if local_grad is not None:
                 attrs["label"] = f"∂={number(local_grad)}"
                 attrs["tooltip"] = f"∂{_name(node)}/∂{_name(child)} = {local_grad!r}"
-            dot.edge(ids[child], op_id, **attrs)
-        dot.edge(op_id, ids[node], id=f"edge_{ids[node]}_out")
+            dot.edge(names[child], op_node, **attrs)
+        dot.edge(op_node, names[node], id=ids.output_edge(names[node]))
 
     rows = [
         "fill: the gradient ∂C/∂v (purple < 0 < orange), by |grad| / largest |grad| of non-constants",
@@ -115,19 +113,26 @@ def _name(node: Value) -> str:
     return node.label or "v"
 
 
-def _is_preactivation(node: Value) -> bool:
-    return bool(node.meta) and node.meta.get("role") == "preactivation"
+def is_preactivation(node: Value) -> bool:
+    return role_of(node) is Role.PREACTIVATION
 
 
-def _value_label(node: Value, grad: float) -> str:
+def grad_text(node: Value, grad: str) -> str:
+    """How a node's gradient reads: ``δ = …`` at a pre-activation, ``grad …`` elsewhere."""
+    return f"δ = {grad}" if is_preactivation(node) else f"grad {grad}"
+
+
+def _value_label(node: Value, grad: float, grad_cell: str, tooltip: str) -> str:
+    """Label, data and gradient, one row each; the gradient's cell carries its own id (``grad_cell``)."""
     rows = []
     if node.label:
-        rows.append(f"<B>{escape(node.label)}</B>")
-    rows.append(f"data {escape(number(node.data))}")
-    rows.append(
-        f"<B>δ = {escape(number(node.grad))}</B>" if _is_preactivation(node) else f"grad {escape(number(node.grad))}"
-    )
-    cells = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
+        rows.append(f"<TD><B>{escape(node.label)}</B></TD>")
+    rows.append(f"<TD>data {escape(number(node.data))}</TD>")
+    text = escape(grad_text(node, number(grad)))
+    text = f"<B>{text}</B>" if is_preactivation(node) else text
+    # Graphviz writes a cell's id into the SVG only with a tooltip (and a target, as there is no link).
+    rows.append(f'<TD ID="{grad_cell}" TOOLTIP="{escape(tooltip)}" TARGET="_self">{text}</TD>')
+    cells = "".join(f"<TR>{row}</TR>" for row in rows)
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>>'
 
 
@@ -138,7 +143,7 @@ def _value_style(node: Value, grad: float, scale: float) -> dict:
         "fillcolor": gradient_colour(grad, scale),
         "tooltip": f"{node.label or node.op or 'value'}: data = {node.data!r}, grad = {grad!r}",
     }
-    if _is_preactivation(node):
+    if is_preactivation(node):
         style.update(style="filled", peripheries="2", penwidth="1.5")
     return style
 
@@ -148,7 +153,7 @@ def _group_of(node: Value) -> tuple:
     meta = node.meta or {}
     if "layer" in meta and "neuron" in meta:
         return (meta["layer"], meta["neuron"])
-    if meta.get("role") == "input":
+    if role_of(node) is Role.INPUT:
         return ("inputs",)
     return ()
 

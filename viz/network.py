@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import graphviz
 
+from autograd_tiny import Value
+
+from . import ids
 from .inline import Drawing
 from .style import FONT, add_legend, escape, gradient_colour, largest_magnitude, number, sign_colour
 
+if TYPE_CHECKING:  # viz reads nn's types for its hints only: at run time it needs no import of nn
+    from autograd_tiny.nn import MLP, Neuron, Trace
+
 
 def draw_network(
-    model: Any, trace: Any = None, *, show_weight_grads: bool = False, grads: Mapping[Any, float] | None = None
+    model: MLP,
+    trace: Trace | None = None,
+    *,
+    show_weight_grads: bool = False,
+    grads: Mapping[Value, float] | None = None,
 ) -> graphviz.Digraph:
     """Inputs on the left, one circle per neuron, layers in columns.
 
@@ -23,12 +33,17 @@ def draw_network(
     the gradients shown for the Values it holds (default: their ``.grad``).
     """
     grads = grads or {}
-    layers = getattr(model, "layers", None)
-    if not layers or not all(hasattr(layer, "neurons") for layer in layers):
-        raise TypeError(f"draw_network needs an MLP from autograd_tiny.nn, got {type(model).__name__}")
-    if trace is not None and (len(getattr(trace, "z", [])) != len(layers) or not getattr(trace, "inputs", None)):
+    try:  # viz does not import nn at run time, so an MLP is recognised by its parts
+        layers = model.layers
+        nin = len(layers[0].neurons[0].w)
+    except (AttributeError, IndexError, TypeError):
+        raise TypeError(f"draw_network needs an MLP from autograd_tiny.nn, got {type(model).__name__}") from None
+    try:
+        foreign = trace is not None and (len(trace.z) != len(layers) or len(trace.inputs) != nin)
+    except (AttributeError, TypeError):
+        foreign = True
+    if foreign:
         raise ValueError("trace does not belong to this model: call model.trace(x) with the same model")
-    nin = len(layers[0].neurons[0].w)
     deltas = [grads.get(z, z.grad) for layer in trace.z for z in layer] if trace is not None else []
     scale = largest_magnitude(deltas)
     weight_scale = largest_magnitude(w.data for layer in layers for n in layer.neurons for w in n.w) or 1.0
@@ -44,21 +59,23 @@ def draw_network(
         for i in range(nin):
             value = trace.inputs[i].data if trace is not None else None
             lines = [f"<B>x[{i}]</B>"] + ([escape(number(value))] if value is not None else [])
-            cluster.node(f"x{i}", _lines(lines), fillcolor="#f0f0f0", tooltip=f"input {i}", id=f"input_{i}")
+            cluster.node(
+                ids.input_node(i), _lines(lines), fillcolor="#f0f0f0", tooltip=f"input {i}", id=ids.input_group(i)
+            )
 
     for l, layer in enumerate(layers):
         with dot.subgraph(name=f"cluster_layer_{l + 1}") as cluster:
             cluster.attr(label=f"layer {l + 1} ({escape(layer.activation)})", style="rounded", color="#777777")
             for j, neuron in enumerate(layer.neurons):
                 style = _neuron_style(l, j, neuron, trace, scale, grads)
-                cluster.node(_neuron_id(l + 1, j), id=f"neuron_{l + 1}_{j}", **style)
+                cluster.node(ids.neuron_node(l + 1, j), id=ids.neuron_group(l + 1, j), **style)
 
     for l, layer in enumerate(layers):
         for j, neuron in enumerate(layer.neurons):
             for i, w in enumerate(neuron.w):
-                source = f"x{i}" if l == 0 else _neuron_id(l, i)
+                source = ids.input_node(i) if l == 0 else ids.neuron_node(l, i)
                 attrs = {
-                    "id": f"weight_{l + 1}_{j}_{i}",
+                    "id": ids.weight_edge(l + 1, j, i),
                     "penwidth": f"{0.4 + 3.6 * min(abs(w.data) / weight_scale, 1.0):.2f}",
                     "color": sign_colour(w.data) + "99",
                     "tooltip": f"{w.label}: w = {w.data!r}, ∂C/∂w = {grads.get(w, w.grad)!r}",
@@ -66,7 +83,7 @@ def draw_network(
                 if show_weight_grads:
                     attrs["label"] = number(grads.get(w, w.grad))
                     attrs["fontsize"] = "7"
-                dot.edge(source, _neuron_id(l + 1, j), **attrs)
+                dot.edge(source, ids.neuron_node(l + 1, j), **attrs)
 
     rows = [
         "neuron: z = w·a + b, a = σ(z), δ = ∂C/∂z (fill: δ, purple < 0 < orange)",
@@ -78,28 +95,25 @@ def draw_network(
     return dot
 
 
-def _neuron_id(layer: int, j: int) -> str:
-    return f"n{layer}_{j}"
-
-
 def _lines(lines: list[str]) -> str:
     return "<" + "<BR/>".join(lines) + ">"
 
 
-def _neuron_style(l: int, j: int, neuron: Any, trace: Any, scale: float, grads: Mapping) -> dict:
+def _neuron_style(l: int, j: int, neuron: Neuron, trace: Trace | None, scale: float, grads: Mapping) -> dict:
     name = f"{l + 1}][{j}"
     if trace is None:
         lines = [f"<B>[{escape(name)}]</B>", f"b {escape(number(neuron.b.data))}"]
         return {"label": _lines(lines), "fillcolor": "#ffffff", "tooltip": f"neuron {j} of layer {l + 1}"}
     z, a = trace.z[l][j], trace.a[l][j]
     delta = grads.get(z, z.grad)
-    lines = [
-        f"z {escape(number(z.data))}",
-        f"a {escape(number(a.data))}",
-        f"<B>δ {escape(number(delta))}</B>",
-    ]
+    tooltip = f"z[{name}] = {z.data!r}, a[{name}] = {a.data!r}, δ = ∂C/∂z = {delta!r}"
+    # Graphviz writes a cell's id into the SVG only with a tooltip (and a target, as there is no link).
+    delta_cell = f'<TD ID="{ids.delta_cell(l + 1, j)}" TOOLTIP="{escape(tooltip)}" TARGET="_self">'
+    rows = [f"<TD>z {escape(number(z.data))}</TD>", f"<TD>a {escape(number(a.data))}</TD>",
+            f"{delta_cell}<B>δ {escape(number(delta))}</B></TD>"]  # fmt: skip
+    cells = "".join(f"<TR>{row}</TR>" for row in rows)
     return {
-        "label": _lines(lines),
+        "label": f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>>',
         "fillcolor": gradient_colour(delta, scale),
-        "tooltip": f"z[{name}] = {z.data!r}, a[{name}] = {a.data!r}, δ = ∂C/∂z = {delta!r}",
+        "tooltip": tooltip,
     }

@@ -109,3 +109,30 @@ def test_bad_sizes_are_clear_errors():
 def test_neuron_alone():
     n = Neuron(2, "relu", weights=[1.0, -1.0], bias=0.5)
     assert n([2.0, 1.0]).data == 1.5 and n([0.0, 1.0]).data == 0.0
+
+
+def test_from_numpy_builds_through_the_constructor_with_one_activation_per_layer():
+    model = MLP(2, [3, 3, 1], seed=4)
+    params = model.to_numpy()
+    copy = MLP.from_numpy(params, ["relu", "sigmoid", "linear"], fused=False)
+    direct = MLP(2, [3, 3, 1], activations=["relu", "sigmoid", "linear"], params=params, fused=False)
+    for built in (copy, direct):
+        assert (built.nin, built.sizes, built.activations, built.fused) == (
+            2,
+            [2, 3, 3, 1],
+            ["relu", "sigmoid", "linear"],
+            False,
+        )
+        assert all(
+            np.array_equal(W, W0) and np.array_equal(b, b0) for (W, b), (W0, b0) in zip(built.to_numpy(), params)
+        )
+    assert [v.data for v in copy([0.3, -0.2])] == [v.data for v in direct([0.3, -0.2])]
+
+
+def test_the_constructor_says_when_activations_or_params_do_not_match_the_layers():
+    with pytest.raises(ValueError, match="2 layers need 2 activations, got 1"):
+        MLP(2, [3, 1], activations=["tanh"])
+    with pytest.raises(ValueError, match=r"2 layers need 2 \(W, b\) pairs, got 1"):
+        MLP(2, [3, 1], params=[(np.zeros((3, 2)), np.zeros(3))])
+    with pytest.raises(ValueError, match=r"layer 2 weights have shape \(1, 4\), expected \(1, 3\)"):
+        MLP(2, [3, 1], params=[(np.zeros((3, 2)), np.zeros(3)), (np.zeros((1, 4)), np.zeros(1))])

@@ -6,7 +6,7 @@ import pytest
 
 from autograd_tiny import Value, topological_order
 from autograd_tiny.nn import MLP, losses
-from autograd_tiny.viz import GraphTooLargeError, backward_explorer
+from autograd_tiny.viz import GraphTooLargeError, backward_explorer, ids
 
 from .explorer_page import embedded_data
 
@@ -127,3 +127,26 @@ def test_layer_mode_for_a_large_network_lists_weight_gradients_instead_of_labell
     text = embedded_data(path)["frames"][2]["text"]
     largest = max(model.layers[1].parameters(), key=lambda p: abs(p.grad) if p.label.startswith("w") else 0)
     assert f"∂C/∂{largest.label} = {largest.grad:.4g}" in text.split("the largest:")[1].splitlines()[1]
+
+
+def test_layer_mode_reads_each_hidden_neurons_upstream_gradient_from_the_engine(small_cost, tmp_path):
+    """BP2's Σₖ wₖⱼ δₖ is the gradient the engine accumulated in a[l][j]: the page shows that number."""
+    model, trace, cost = small_cost
+    data = embedded_data(backward_explorer(cost, tmp_path / "e.html", model=model, trace=trace))
+    cost.backward()
+    lines = data["frames"][2]["text"].splitlines()
+    for j, (z, a) in enumerate(zip(trace.z[0], trace.a[0])):
+        expected = f"  δ[1][{j}] = (Σₖ wₖⱼ δₖ = ∂C/∂a) · σ′(z) = {a.grad:.4g} × {1 - a.data**2:.4g} = {z.grad:.4g}"
+        assert expected in lines
+
+
+def test_the_page_names_every_element_it_changes_with_the_drawings_ids(small_cost, tmp_path):
+    model, trace, cost = small_cost
+    graph_page = backward_explorer(cost, tmp_path / "g.html")
+    data = embedded_data(graph_page)
+    for name, node in data["nodes"].items():
+        assert node["element"] == ids.value_group(name)
+        assert f'id="{node["gradText"]}"' in graph_page.read_text() and node["gradText"] == f"a_grad_{name}"
+    layer_page = backward_explorer(cost, tmp_path / "n.html", model=model, trace=trace)
+    for element, neuron in embedded_data(layer_page)["neurons"].items():
+        assert f'id="{element}"' in layer_page.read_text() and f'id="{neuron["deltaText"]}"' in layer_page.read_text()

@@ -6,9 +6,10 @@ import pytest
 
 from autograd_tiny import Value, topological_order
 from autograd_tiny.nn import MLP, losses
-from autograd_tiny.viz import GraphTooLargeError, draw_graph, to_svg
+from autograd_tiny.viz import GraphTooLargeError, draw_graph, ids, to_svg
+from autograd_tiny.viz.style import gradient_colour
 
-from .svg import edge_count, groups, parse
+from .svg import by_id, edge_count, fill_of, groups, parse, text_of, tooltip_of
 
 
 @pytest.fixture
@@ -112,3 +113,29 @@ def test_bad_arguments():
         draw_graph(1.0)
     with pytest.raises(ValueError, match="rankdir must be one of"):
         draw_graph(Value(1.0), rankdir="XY")
+
+
+def test_grads_override_the_label_the_fill_and_the_tooltip_alike():
+    """The bug: the label read node.grad (0 here, no backward ran) while fill and tooltip used the override."""
+    x, w = Value(1.5, "x"), Value(-2.0, "w")
+    y = x * w
+    y.label = "y"
+    override = {x: -2.0, w: 1.5, y: 1.0}
+    root = parse(to_svg(draw_graph(y, grads=override)))
+    names = ids.value_names(topological_order(y))
+    scale = 2.0  # the largest |override|
+    for node, grad in override.items():
+        group = by_id(root, ids.value_group(names[node]))
+        cell = by_id(root, ids.svg_cell(ids.grad_cell(names[node])))
+        assert text_of(cell) == f"grad {grad:.4g}" != "grad 0"
+        assert fill_of(group) == gradient_colour(grad, scale)
+        assert tooltip_of(group).endswith(f"grad = {grad!r}")
+
+
+def test_each_gradient_has_a_cell_with_its_own_id(network_cost):
+    cost, trace = network_cost
+    order = topological_order(cost)
+    root = parse(to_svg(draw_graph(cost)))
+    for name, node in zip(ids.value_names(order).values(), order):
+        text = text_of(by_id(root, ids.svg_cell(ids.grad_cell(name))))
+        assert text == (f"δ = {node.grad:.4g}" if node in trace.z[0] + trace.z[1] else f"grad {node.grad:.4g}")

@@ -7,9 +7,10 @@ import stat
 import pytest
 
 from autograd_tiny.nn import MLP, losses
-from autograd_tiny.viz import GraphvizMissingError, draw_graph, draw_network, save_svg, to_svg
+from autograd_tiny.viz import GraphvizMissingError, draw_graph, draw_network, ids, save_svg, to_svg
+from autograd_tiny.viz.style import gradient_colour
 
-from .svg import edge_count, groups, parse
+from .svg import by_id, edge_count, fill_of, groups, parse, text_of, tooltip_of
 
 
 @pytest.fixture
@@ -74,3 +75,22 @@ def test_missing_dot_gives_one_clear_error_with_the_install_hint(monkeypatch, tm
         save_svg(digraph, tmp_path / "g.svg")
     assert "digraph" in digraph.source  # the DOT source is still there
     assert not (tmp_path / "g.svg").exists()
+
+
+def test_each_delta_has_a_cell_with_its_own_id(network):
+    model, trace = network
+    root = parse(to_svg(draw_network(model, trace)))
+    for l, layer in enumerate(trace.z, start=1):
+        for j, z in enumerate(layer):
+            group = by_id(root, ids.neuron_group(l, j))
+            assert text_of(by_id(group, ids.svg_cell(ids.delta_cell(l, j)))) == f"δ {z.grad:.4g}"
+
+
+def test_grads_override_the_delta_label_fill_and_tooltip_alike(network):
+    model, trace = network
+    z = trace.z[1][3]
+    root = parse(to_svg(draw_network(model, trace, grads={z: 123.0})))
+    group = by_id(root, ids.neuron_group(2, 3))
+    assert text_of(by_id(group, ids.svg_cell(ids.delta_cell(2, 3)))) == "δ 123"
+    assert fill_of(group) == gradient_colour(123.0, 123.0)
+    assert tooltip_of(group).endswith("δ = ∂C/∂z = 123.0")

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .gradcheck import gradcheck
-from .random_graphs import random_expression
-from .value import Value, dot
-from .value import sum as value_sum
+from ..gradcheck import gradcheck
+from ..nn import MLP, check_backprop, losses
+from ..random_graphs import random_expression
+from ..table import Table
+from ..value import Value, dot
+from ..value import sum as value_sum
 
 NOISE_SCALE = 1e-12  # expected gradients below this are zero up to rounding
 
@@ -84,8 +86,6 @@ def random_graph_checks(count: int, seed: int = 0) -> Iterator[CheckResult]:
 
 
 def backprop_checks(sizes_list: list[list[int]], seed: int = 0) -> Iterator[CheckResult]:
-    from .nn import MLP, check_backprop, losses  # the application layer: the engine itself does not know nn
-
     rng = np.random.default_rng(seed)
     for activation in ("tanh", "sigmoid", "relu", "linear"):
         for cost, loss in losses.LOSSES.items():
@@ -112,16 +112,11 @@ def run(quick: bool = False) -> list[CheckResult]:
 
 
 def table(results: list[CheckResult]) -> str:
-    rows = [("check", "max abs error", "max rel error", "result")]
-    rows += [(r.name, f"{r.max_abs:.2e}", f"{r.max_rel:.2e}", "pass" if r.passed else "FAIL") for r in results]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = [
-        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))) for row in rows
-    ]
+    rows = [(r.name, f"{r.max_abs:.2e}", f"{r.max_rel:.2e}", "pass" if r.passed else "FAIL") for r in results]
     failed = sum(not r.passed for r in results)
-    lines.append(
+    return "\n".join([
+        Table.of(("check", "max abs error", "max rel error", "result"), rows).text(),
         f"(rel error is normwise: max |error| / max |expected|; expected gradients below {NOISE_SCALE:g} "
-        "are rounding noise and are judged by the absolute error alone)"
-    )
-    lines.append(f"{len(results) - failed} passed, {failed} failed")
-    return "\n".join(lines)
+        "are rounding noise and are judged by the absolute error alone)",
+        f"{len(results) - failed} passed, {failed} failed",
+    ])  # fmt: skip

@@ -1,0 +1,107 @@
+"""The direction of imports, read from the source: engine ← nn ← viz ← cli.
+
+The engine (the modules at the top of ``autograd_tiny/``) never imports ``nn``, ``viz`` or the
+CLI; ``nn`` uses the engine only through its public API; ``viz`` imports ``nn`` for type hints
+only (under ``if TYPE_CHECKING:``), never at run time.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGINE = sorted((ROOT / "autograd_tiny").glob("*.py"))
+NN = sorted((ROOT / "nn").glob("*.py"))
+VIZ = sorted((ROOT / "viz").glob("*.py"))
+CLI = sorted((ROOT / "autograd_tiny" / "cli").glob("*.py"))
+PACKAGE_OF = {ROOT / "autograd_tiny": "autograd_tiny", ROOT / "autograd_tiny" / "cli": "autograd_tiny.cli",
+              ROOT / "nn": "autograd_tiny.nn", ROOT / "viz": "autograd_tiny.viz"}  # fmt: skip
+# What nn and viz may import from the engine: the package itself and its public utility modules.
+ENGINE_PUBLIC = {"autograd_tiny", "autograd_tiny.atomic", "autograd_tiny.roles", "autograd_tiny.table"}
+
+
+def imports(path: Path, *, runtime_only: bool = False) -> list[tuple[str, int]]:
+    """Every module ``path`` imports, as absolute dotted names, with its line; ``from . import x``
+    counts as importing ``package.x``. ``runtime_only`` skips ``if TYPE_CHECKING:`` blocks."""
+    package = PACKAGE_OF[path.parent]
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    skipped: set[int] = set()
+    if runtime_only:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                skipped |= {id(inner) for statement in node.body for inner in ast.walk(statement)}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            found.append((base, node.lineno))
+            found += [(f"{base}.{alias.name}", node.lineno) for alias in node.names]
+    return found
+
+
+def within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def test_the_file_lists_are_not_empty():
+    assert ENGINE and NN and VIZ and CLI
+
+
+@pytest.mark.parametrize("path", ENGINE, ids=lambda p: p.name)
+def test_the_engine_never_imports_nn_viz_or_the_cli(path):
+    upper = ("autograd_tiny.nn", "autograd_tiny.viz", "autograd_tiny.cli")
+    wrong = [(name, line) for name, line in imports(path) if any(within(name, p) for p in upper)]
+    assert not wrong, f"{path.name} imports {wrong}: the engine must not depend on the layers above it"
+
+
+@pytest.mark.parametrize("path", NN, ids=lambda p: p.name)
+def test_nn_imports_only_the_engines_public_api(path):
+    wrong = []
+    for name, line in imports(path):
+        if within(name, "autograd_tiny.nn") or not within(name, "autograd_tiny"):
+            continue
+        module = name if name in ENGINE_PUBLIC else name.rpartition(".")[0]  # `from autograd_tiny import Value`
+        if module not in ENGINE_PUBLIC:
+            wrong.append((name, line))
+    assert not wrong, f"nn/{path.name} reaches into the engine's private modules: {wrong}"
+
+
+@pytest.mark.parametrize("path", VIZ, ids=lambda p: p.name)
+def test_viz_imports_nn_for_types_only_and_never_the_cli(path):
+    wrong = [
+        (name, line)
+        for name, line in imports(path, runtime_only=True)
+        if within(name, "autograd_tiny.nn") or within(name, "autograd_tiny.cli")
+    ]
+    assert not wrong, f"viz/{path.name} imports {wrong} at run time: viz may import nn under TYPE_CHECKING only"
+
+
+def test_the_guard_sees_relative_and_absolute_imports(tmp_path, monkeypatch):
+    """The check itself must be able to fail: each way of writing an upward import is caught."""
+    monkeypatch.setitem(PACKAGE_OF, tmp_path, "autograd_tiny")
+    probe = tmp_path / "probe.py"
+    for source in (
+        "from .nn import MLP",
+        "from . import viz",
+        "import autograd_tiny.cli",
+        "from .cli.main import main",
+    ):
+        probe.write_text(source + "\n", encoding="utf-8")
+        with pytest.raises(AssertionError):
+            test_the_engine_never_imports_nn_viz_or_the_cli(probe)
+    probe.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from autograd_tiny.nn import MLP\n")
+    monkeypatch.setitem(PACKAGE_OF, tmp_path, "autograd_tiny.viz")
+    test_viz_imports_nn_for_types_only_and_never_the_cli(probe)
+    probe.write_text("from autograd_tiny.nn import MLP\n")
+    with pytest.raises(AssertionError):
+        test_viz_imports_nn_for_types_only_and_never_the_cli(probe)
