@@ -51,11 +51,15 @@ def jvp(f: Callable[..., Any], primals: Sequence[Number], tangents: Sequence[Num
     """``(f(primals), J·tangents)`` in one forward sweep, with no reverse pass (as ``jax.jvp``).
 
     ``f`` takes one Value per coordinate and returns a Value (then both results are floats)
-    or a list of Values (then both are NumPy arrays of shape (m,)).
+    or a list of Values (then both are NumPy arrays of shape (m,)). A coordinate whose
+    tangent is exactly 0 is left out of the sweep, as in ``jacobian``: ``jvp`` with a unit
+    vector is exactly that column of J, even where another column holds inf (where JAX
+    would give 0 · inf = nan).
     """
     xs = point_variables(primals)
     ys, single = outputs(f, xs)
-    found = push_tangents(ys, dict(zip(xs, direction(tangents, len(xs), "tangents").tolist())))
+    along = direction(tangents, len(xs), "tangents").tolist()
+    found = push_tangents(ys, {x: t for x, t in zip(xs, along) if t != 0.0})  # a 0 tangent carries nothing
     values = np.array([y.data for y in ys])
     derivatives = np.array([float(found.get(y, 0.0)) for y in ys])
     return (float(values[0]), float(derivatives[0])) if single else (values, derivatives)
@@ -64,17 +68,19 @@ def jvp(f: Callable[..., Any], primals: Sequence[Number], tangents: Sequence[Num
 def vjp(f: Callable[..., Any], primals: Sequence[Number]) -> tuple[Any, Callable[[Any], np.ndarray]]:
     """``(f(primals), vjp_fn)`` as ``jax.vjp``: ``vjp_fn(u)`` is uᵀ·J, one reverse pass per call.
 
-    ``u`` is a number when ``f`` returns one Value, else a sequence with one entry per output.
-    The graph is built once; each call of ``vjp_fn`` walks it backward again.
+    ``u`` is a number when ``f`` returns one Value, else a sequence with one entry per output;
+    an output weighted exactly 0 is left out, as in ``jacobian``. The graph is built once;
+    each call of ``vjp_fn`` walks it backward again.
     """
     xs = point_variables(primals)
     ys, single = outputs(f, xs)
 
     def vjp_fn(cotangent: Any) -> np.ndarray:
-        weights = direction([cotangent] if single else cotangent, len(ys), "the cotangent")
+        weights = direction(cotangent, len(ys), "the cotangent", of="f has {size} output(s)")
         seeds: dict[Value, float] = {}
-        for y, weight in zip(ys, weights):  # an output listed twice is weighted twice
-            seeds[y] = seeds.get(y, 0.0) + float(weight)
+        for y, weight in zip(ys, weights.tolist()):  # an output listed twice is weighted twice
+            if weight != 0.0:  # a 0 weight asks nothing of that output
+                seeds[y] = seeds.get(y, 0.0) + weight
         found = reverse_pass(seeds, wrt=xs)
         return np.array([float(found.get(x, 0.0)) for x in xs])
 

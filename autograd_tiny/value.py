@@ -82,9 +82,10 @@ class Value:
 
     # --- micrograd compatibility: the names micrograd's lecture code uses --------------
     @property
-    def _prev(self) -> set[Value]:
-        """The inputs as a set, as micrograd has them (read-only; ``inputs`` keeps their order)."""
-        return set(self._inputs)
+    def _prev(self) -> frozenset[Value]:
+        """The inputs as a set, as micrograd has them (a frozenset: the graph cannot be changed
+        through it; ``inputs`` keeps their order)."""
+        return frozenset(self._inputs)
 
     @property
     def _op(self) -> str:

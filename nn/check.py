@@ -105,6 +105,11 @@ def check_backprop(
     Zeroes the model's gradients first; afterwards they hold the batch's gradients.
     In float64 the differences are rounding only: 1e-10 relative is a loose bound.
     """
+    if not isinstance(model, MLP):
+        raise TypeError(
+            f"check_backprop needs an autograd_tiny.nn.MLP (its layers hold the equations' weights), "
+            f"got {type(model).__module__}.{type(model).__name__}"
+        )
     loss = get_loss(loss)
     model.zero_grad()
     cost, traces = batch_cost(model, X, Y, loss)

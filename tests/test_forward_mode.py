@@ -61,8 +61,12 @@ def test_an_output_that_ignores_the_inputs_has_zero_derivatives():
 def test_forward_mode_treats_an_untouched_input_as_exactly_constant():
     # log′(0) = inf, but the column for y never carries a tangent through x: 1, not 0 · inf = nan
     assert at.jacobian(lambda x, y: x.log() + y, [0.0, 1.0], mode="forward").tolist() == [[math.inf, 1.0]]
-    # an explicit zero tangent is a number like any other (IEEE: 0 · inf = nan), as in JAX
-    assert math.isnan(at.jvp(lambda x, y: x.log() + y, [0.0, 1.0], [0.0, 1.0])[1])
+    # jvp and vjp leave exactly-0 entries out the same way: a unit vector gives exactly that
+    # column or row of J (JAX would give 0 · inf = nan here)
+    assert at.jvp(lambda x, y: x.log() + y, [0.0, 1.0], [0.0, 1.0])[1] == 1.0
+    _, vjp_fn = at.vjp(lambda x, y: [x.log(), y], [0.0, 1.0])
+    assert vjp_fn([0.0, 1.0]).tolist() == [0.0, 1.0]
+    assert vjp_fn([0.0, 0.0]).tolist() == [0.0, 0.0]
 
 
 @settings(max_examples=60, deadline=None)
@@ -88,8 +92,10 @@ def test_both_modes_agree_with_each_other_and_with_finite_differences(seed, poin
 def test_errors_say_what_was_expected():
     with pytest.raises(ValueError, match="tangents has 2 entries, the point has 3 coordinates"):
         at.jvp(jax_example, [1.0, 2.0, 3.0], [1.0, 0.0])
-    with pytest.raises(ValueError, match="the cotangent has 3 entries, the point has 4 coordinates"):
+    with pytest.raises(ValueError, match=r"the cotangent has 3 entries, f has 4 output\(s\)"):
         at.vjp(jax_example, [1.0, 2.0, 3.0])[1]([1.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match=r"the cotangent has 2 entries, f has 1 output\(s\)"):
+        at.vjp(lambda x, y: x * y, [1.0, 2.0])[1]([2.0, 3.0])
     with pytest.raises(ValueError, match="mode must be 'reverse' or 'forward', got 'sideways'"):
         at.jacobian(jax_example, [1.0, 2.0, 3.0], mode="sideways")
     with pytest.raises(TypeError, match="f must return a Value or a list of Values, got str"):
@@ -98,6 +104,30 @@ def test_errors_say_what_was_expected():
         at.jacobian(lambda x: [x, "y"], [1.0])
     with pytest.raises(ValueError, match="at least one coordinate"):
         at.jvp(lambda: at.Value(1.0), [], [])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: at.jacobian(lambda x: x, None), "the point must be a sequence of real numbers, got NoneType"),
+        (lambda: at.hessian(lambda a: a * a, "12"), "the point must be a sequence of real numbers, got str"),
+        (lambda: at.jvp(lambda a, b: a * b, [1.0, 2.0], ["1", "0"]), r"tangents\[0\] must be a real number, got str"),
+        (lambda: at.jvp(lambda a: a, [1.0], None), "tangents must be a sequence of real numbers, got NoneType"),
+        (lambda: at.vjp(lambda a: a, [1.0])[1](None), "the cotangent must be a sequence of real numbers"),
+        (lambda: at.hvp(lambda a: a * a, [1.0], [None]), r"v\[0\] must be a real number, got NoneType"),
+        (lambda: at.jacobian(lambda x: x, [10**400]), "too large for a float"),
+        (lambda: at.jacobian(lambda x: [x, {"y": 1}], [1.0]), r"f's output \[1\] is a dict"),
+        (lambda: at.jacobian(lambda x: {"y": x}, [1.0]), "f must return a Value or a list of Values, got dict"),
+        (lambda: at.hessian(lambda a, b: a * b, [1.0]), r"f\(a, b\) cannot take the point's 1 coordinates"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message(call, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        call()
+
+
+def test_numpy_scalars_of_any_precision_are_numbers():
+    assert at.jacobian(lambda x: [np.float32(2.0) * x, np.float64(3.0)], [np.float32(1.5)]).tolist() == [[2.0], [0.0]]
 
 
 def test_against_torch_func():

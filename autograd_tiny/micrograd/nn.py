@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
+from ..roles import Role
 from ..value import Value
 
 
@@ -33,8 +34,9 @@ class Neuron(Module):
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         preactivation = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
-        preactivation.label = "z"
-        preactivation.meta = {"role": "preactivation"}
+        if preactivation is not self.b:  # with no inputs, z is the bias itself: leave its name
+            preactivation.label = "z"
+            preactivation.meta = {"role": Role.PREACTIVATION}
         return preactivation.relu() if self.nonlin else preactivation
 
     def parameters(self) -> list[Value]:

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograd_tiny import Value
+
 MICROGRAD = (
     "from micrograd.engine import Value\nfrom micrograd import nn\nfrom micrograd.nn import Neuron, Layer, MLP\n"
 )
@@ -182,3 +184,16 @@ def test_a_micrograd_neuron_is_made_of_our_values_with_its_delta_marked():
     np.testing.assert_allclose(
         [p.grad for p in model.layers[1].neurons[0].w], [z.relu().data for z in preactivations[:3]]
     )  # BP4: ∂C/∂wⱼ = δ · aⱼ
+
+
+def test_the_graph_cannot_be_changed_through_prev_and_a_neuron_without_inputs_keeps_its_bias():
+    from autograd_tiny.micrograd.nn import MLP, Neuron
+
+    a, b = Value(1.0), Value(2.0)
+    assert isinstance((a * b)._prev, frozenset)
+    neuron = Neuron(0, nonlin=False)
+    assert neuron([]) is neuron.b and neuron.b.label == "b" and neuron.b.meta is None
+    with pytest.raises(TypeError, match=r"check_backprop needs an autograd_tiny.nn.MLP .*micrograd.nn.MLP"):
+        from autograd_tiny.nn import check_backprop
+
+        check_backprop(MLP(2, [1]), [[0.0, 1.0]], [1.0], "quadratic")
