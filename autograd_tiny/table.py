@@ -90,20 +90,17 @@ class Report:
         printer.text(str(self))
 
 
-class TableText(str):
-    """A heading and a table as plain text (it *is* the ``str``), which Jupyter shows as an HTML table."""
-
-    table: Table
-    heading: str
+class TableText(Report, str):
+    """A ``Report`` that is also its own text: a plain ``str`` to code that wants one (``print``,
+    ``.splitlines()``), an HTML table in Jupyter. ``delta_table`` returns one."""
 
     def __new__(cls, heading: str, table: Table) -> TableText:
-        text = super().__new__(cls, f"{heading}\n{table.text()}")
-        text.heading, text.table = heading, table
+        text = str.__new__(cls, f"{heading}\n{table.text()}")
+        text._heading, text._table = heading, table
         return text
 
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(self.heading)}</p>{self.table.html()}"
+    def heading(self) -> str:
+        return self._heading
 
-    def _repr_pretty_(self, printer, cycle: bool) -> None:
-        """The table as text, not a quoted string with literal \\n."""
-        printer.text(str(self))
+    def table(self) -> Table:
+        return self._table

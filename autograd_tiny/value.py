@@ -106,8 +106,13 @@ class Value:
         No graph is drawn here (the engine does not depend on the drawings, and a cost's graph
         can have thousands of nodes): ``autograd_tiny.viz.draw_graph(v)`` draws it on request.
         """
-        inputs = ", ".join(child.label or "·" for child in self._inputs)
-        operation = f"{self.op}({inputs})" if self._rule is not None else "leaf"
+        names = [child.label or (f"{child.data:g}" if child.is_leaf else "·") for child in self._inputs]
+        if self._rule is None:
+            operation = "leaf"
+        elif len(names) == 2 and self.op in ("+", "-", "*", "/", "**"):
+            operation = f"{names[0]} {self.op} {names[1]}"
+        else:
+            operation = f"{self.op}({', '.join(names)})"
         row = (self.label, f"{self.data:.6g}", f"{self.grad:.6g}", operation)
         return Table.of(("Value", "data", "grad", "computed as"), [row], align="lrrl").html()
 
@@ -229,7 +234,13 @@ class Value:
 # --- building nodes ----------------------------------------------------------------
 def _to_float(x: Any) -> float:
     if isinstance(x, numbers.Real) and not isinstance(x, Value):
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:  # an int beyond float's range
+            digits = len(str(abs(int(x))))
+            raise OverflowError(
+                f"Value: an integer of {digits} digits is too large for a float (the largest is about 1.8e308)"
+            ) from None
     if isinstance(x, np.ndarray) and x.ndim == 0 and np.isrealobj(x):
         return float(x)
     kind = type(x).__name__

@@ -208,3 +208,16 @@ def test_a_value_shows_itself_in_jupyter_as_one_escaped_row():
     assert "<td" in html and "tanh(·)" in html and ">y<" in html
     assert "x&lt;1&gt;" in x._repr_html_() and "leaf" in x._repr_html_()
     assert "graph" not in html  # never a drawing: draw_graph does that on request
+
+
+def test_an_integer_too_large_for_a_float_is_refused_with_a_clear_message():
+    with pytest.raises(OverflowError, match="Value: an integer of 401 digits is too large for a float"):
+        Value(10**400)
+    with pytest.raises(OverflowError, match="too large for a float"):
+        Value(1.0) + 10**400
+
+
+def test_jupyter_shows_how_a_value_was_computed_in_its_own_notation():
+    x = Value(3.0, "x")
+    assert "x ** 2" in (x**2)._repr_html_()
+    assert "tanh(x)" in x.tanh()._repr_html_()

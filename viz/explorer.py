@@ -56,6 +56,10 @@ def backward_explorer(
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward_explorer needs a Value, got {type(root).__name__}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str, got {type(title).__name__}")
+    if isinstance(interval_ms, bool) or not isinstance(interval_ms, int | float) or not interval_ms > 0:
+        raise ValueError(f"interval_ms must be a positive number of milliseconds, got {interval_ms!r}")
     steps = replay(root)
     finals = {step.node: step.grad for step in steps}  # what backward would leave in .grad
     if model is None:
@@ -80,7 +84,8 @@ def backward_explorer(
         heading = title or "Backpropagation, layer by layer"
     data["interval"] = int(interval_ms)
     page = _page(heading, svg, data)
-    return Explorer(page, heading, len(steps)) if path is None else write_atomic(path, page)
+    frames = len(data["steps"]) if model is None else len(data["frames"]) - 1  # steps after the forward pass
+    return Explorer(page, heading, frames) if path is None else write_atomic(path, page)
 
 
 def _name(node: Value) -> str:
@@ -178,6 +183,12 @@ def _network_data(model: MLP, trace: Trace, finals: dict[Value, float]) -> dict:
     missing = [z for layer in trace.z for z in layer if z not in finals]
     if missing:
         raise ValueError(f"the trace is not part of the cost's graph ({missing[0].label} is not reached from it)")
+    foreign = [w for layer in model.layers for neuron in layer.neurons for w in neuron.w if w not in finals]
+    if foreign:
+        raise ValueError(
+            f"the model is not the one the cost was built from ({foreign[0].label} is not reached from it): "
+            f"pass the model whose trace this is"
+        )
     deltas = {(l, j): finals[z] for l, layer in enumerate(trace.z) for j, z in enumerate(layer)}
     scale = largest_magnitude(deltas.values())
     n_layers = len(model.layers)

@@ -36,6 +36,8 @@ class Explorer:
     __slots__ = ("height", "page", "steps", "title")
 
     def __init__(self, page: str, title: str, steps: int, height: int = 560) -> None:
+        if isinstance(height, bool) or not isinstance(height, int) or height < 100:
+            raise ValueError(f"height must be a whole number of pixels, at least 100, got {height!r}")
         self.page = page
         self.title = title
         self.steps = steps
@@ -53,4 +55,5 @@ class Explorer:
         )
 
     def __repr__(self) -> str:
-        return f"<Explorer {self.title!r}: {self.steps} steps; .save(path) writes the page>"
+        steps = f"{self.steps} step{'s' if self.steps != 1 else ''}"
+        return f"<Explorer {self.title!r}: {steps}; .save(path) writes the page>"

@@ -49,3 +49,21 @@ def test_without_graphviz_a_notebook_shows_our_error_with_the_install_command(mo
     for drawing in (draw_graph(small_cost()), draw_network(model, trace)):
         with pytest.raises(GraphvizMissingError, match="apt-get install graphviz"):
             drawing._repr_mimebundle_()
+
+
+def test_an_explorer_counts_the_steps_it_plays_and_refuses_bad_options():
+    from autograd_tiny.nn import MLP, losses
+
+    model = MLP(2, [3, 1], seed=0)
+    trace = model.trace([0.1, 0.2])
+    cost = losses.quadratic(trace.output, 1.0)
+    assert "2 steps" in repr(backward_explorer(cost, model=model, trace=trace))  # δ², then δ¹
+    assert "1 step;" in repr(backward_explorer(Value(1.0)))
+    with pytest.raises(ValueError, match="the model is not the one the cost was built from"):
+        backward_explorer(cost, model=MLP(2, [3, 1], seed=1), trace=trace)
+    with pytest.raises(TypeError, match="title must be a str, got int"):
+        backward_explorer(cost, title=5)
+    with pytest.raises(ValueError, match="interval_ms must be a positive number"):
+        backward_explorer(cost, interval_ms="fast")
+    with pytest.raises(ValueError, match="height must be a whole number of pixels"):
+        Explorer("<html></html>", "t", 1, height="tall")
