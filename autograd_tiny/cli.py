@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, check_backprop_command
 
 EXAMPLES = {
     "demo": "example: autograd-tiny demo --dataset moons --epochs 100 --out demo-out",
@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--quick", action="store_true", help="a smaller suite that runs in a second or so")
     check.set_defaults(run=run_gradcheck)
+
+    check_backprop_command.register(commands)
+    commands.choices["check-backprop"].set_defaults(run=check_backprop_command.run)
     return parser
 
 
