@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd_tiny.nn import BackpropDiagnosis, assert_backprop, diagnose_backprop
 from autograd_tiny.nn.mistakes import CATALOGUE
@@ -275,3 +277,22 @@ def test_bad_options_are_clear_errors(call, error, match):
 def test_the_diagnosis_is_a_falsy_or_truthy_object():
     assert isinstance(diagnose_backprop(zoo.Network(DEEP)), BackpropDiagnosis)
     assert repr(diagnose_backprop(zoo.Network(DEEP))) == "BackpropDiagnosis(ok)"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.integers(1, 5), min_size=3, max_size=5),
+    st.integers(0, 2**16),
+    st.sampled_from(["sigmoid", "tanh"]),
+)
+def test_random_networks_right_pass_and_a_negated_output_error_is_found(sizes, seed, activation):
+    network_class = zoo.Network if activation == "sigmoid" else zoo.TanhNetwork
+    right = network_class(sizes, seed=seed)
+    assert diagnose_backprop(right, activation=activation, seed=seed)
+
+    class Negated(network_class):
+        def output_delta(self, a, y, z):
+            return -super().output_delta(a, y, z)
+
+    wrong = diagnose_backprop(Negated(sizes, seed=seed), activation=activation, seed=seed)
+    assert (wrong.equation, wrong.layer, wrong.mistake) == ("BP1", len(sizes) - 1, "wrong_sign")
