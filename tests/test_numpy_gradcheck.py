@@ -119,3 +119,15 @@ def test_right_gradients_of_smooth_functions_always_pass(values, scale):
     assert result, str(result)
     wrong = check_gradient(lambda v: float(np.sum(v**3)), lambda v: 3 * v**2 + 1e-3, x)
     assert not wrong
+
+
+def test_the_engine_package_imports_neither_nn_nor_viz():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, autograd_tiny\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('autograd_tiny.nn', 'autograd_tiny.viz'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
