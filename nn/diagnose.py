@@ -188,7 +188,7 @@ def assert_backprop(network: Any, **options: Any) -> None:
 def _compare(numbers: Numbers, yours_b, yours_W, graph_b, graph_W, n_samples: int) -> BackpropDiagnosis:
     L = len(yours_b)
     rows: list[GradientRow] = []
-    found: tuple[str, int, tuple[str, ...]] | None = None  # (equation, 0-based layer, matching mistakes)
+    found: tuple[str, int, tuple[tuple[str, str], ...]] | None = None  # (equation, 0-based layer, matches)
     for l in range(L - 1, -1, -1):
         delta_equation = "BP1" if l == L - 1 else "BP2"
         if found:
@@ -216,8 +216,9 @@ def _compare(numbers: Numbers, yours_b, yours_W, graph_b, graph_W, n_samples: in
             f"(tolerance: max |yours − graph| ≤ {RTOL:g} · max |graph| + {ATOL:g} per array)."
         )
         return BackpropDiagnosis(message, rows=tuple(rows))
-    equation, l, mistakes = found
-    message = _failure_message(equation, l + 1, mistakes, numbers.loss)
+    equation, l, matches = found
+    message = _failure_message(equation, l + 1, matches, numbers.loss)
+    mistakes = tuple(dict.fromkeys(mistake for mistake, _ in matches))
     mistake = mistakes[0] if mistakes else None
     return BackpropDiagnosis(message, equation, l + 1, mistake, also=mistakes[1:], rows=tuple(rows))
 
@@ -226,12 +227,12 @@ def _agrees(yours: np.ndarray, graph: np.ndarray) -> bool:
     return float(np.max(np.abs(yours - graph))) <= RTOL * float(np.max(np.abs(graph))) + ATOL
 
 
-def _match(candidates, yours: np.ndarray, right: np.ndarray) -> tuple[str, ...]:
-    """The mistakes whose recomputed numbers equal the learner's (and differ from the right ones), in
-    catalogue order: with the quadratic cost, δᴸ = a − y is both a missing σ′ and the other cost's δᴸ."""
+def _match(candidates, yours: np.ndarray, right: np.ndarray) -> tuple[tuple[str, str], ...]:
+    """(mistake, variant) of every slip whose recomputed numbers equal the learner's (and differ from
+    the right ones): with the quadratic cost, δᴸ = a − y is both a missing σ′ and the other cost's δᴸ."""
     found = [
-        mistake
-        for mistake, numbers in candidates
+        (mistake, variant)
+        for mistake, variant, numbers in candidates
         if numbers.shape == yours.shape and _agrees(yours, numbers) and not _agrees(right, numbers)
     ]
     return tuple(dict.fromkeys(found))
@@ -244,7 +245,7 @@ def _row(l: int, quantity: str, equation: str, yours: np.ndarray, graph: np.ndar
     return GradientRow(l + 1, quantity, equation, yours, graph, max_abs, max_rel, status)
 
 
-def _failure_message(equation: str, l: int, mistakes: tuple[str, ...], loss: Loss) -> str:
+def _failure_message(equation: str, l: int, matches: tuple[tuple[str, str], ...], loss: Loss) -> str:
     s, n, p = superscript(l), superscript(l + 1), superscript(l - 1)
     code = f"nabla_b[{l - 1}]"
     if equation == "BP1":
@@ -267,9 +268,10 @@ def _failure_message(equation: str, l: int, mistakes: tuple[str, ...], loss: Los
             f"BP4 fails in layer {l}: δ{s} is right (your ∂C/∂b{s} matches), but your ∂C/∂W{s} "
             f"(nabla_w[{l - 1}]) is not δ{s} (a{p})ᵀ."
         )
-    if not mistakes:
+    if not matches:
         return f"{what} It matches none of the classic mistakes: compare your numbers with the graph's below."
-    return " ".join([what, *(hint(mistake, l, loss) for mistake in mistakes)])
+    hints = [hint(mistake, variant, l, loss) for mistake, variant in matches]
+    return " ".join([what, hints[0], *(f"Read another way, {text[0].lower()}{text[1:]}" for text in hints[1:])])
 
 
 # --- the graph's side: the same network from Values ----------------------------------------------

@@ -75,7 +75,19 @@ def test_the_cross_entropy_shortcut_with_the_quadratic_cost_is_both_a_missing_si
     diagnosis = diagnose_backprop(zoo.CrossEntropyShortcutWithQuadratic(DEEP))
     assert (diagnosis.equation, diagnosis.layer) == ("BP1", 3)
     assert {diagnosis.mistake, *diagnosis.also} == {"missing_sigma_prime", "cost_mismatch"}
-    assert "cross-entropy shortcut" in diagnosis.message
+    assert (
+        "multiply by σ′(z³). Read another way, your numbers match the output error of the other cost: "
+        "δᴸ = a − y is the cross-entropy shortcut" in diagnosis.message
+    )
+
+
+def test_the_two_wrong_weight_slips_get_their_own_sentence():
+    assert "computed with W² instead of W³" in diagnose_backprop(zoo.WrongWeightLayer(SQUARE)).message
+    assert "computed with W³ δ³, without the transpose" in diagnose_backprop(zoo.WeightNotTransposed(SQUARE)).message
+    message = diagnose_backprop(zoo.WrongActivationLayer(SQUARE)).message
+    assert message.endswith(
+        "Your numbers match δ³ (a³)ᵀ: the weights of layer 3 multiply the previous layer's activations, so use a²."
+    )
 
 
 def test_bp2_is_checked_between_hidden_layers_of_a_deeper_network():
