@@ -41,6 +41,7 @@ from .module import MLP
 RTOL = 1e-7  # relative to the largest |graph| entry of the array: rounding in float64 is ~1e-15
 ATOL = 1e-12  # floor for arrays that are (almost) all zero, e.g. behind a dead ReLU
 RANDOM_SAMPLES = 4
+VACUOUS = 1e-9  # an array this small everywhere passes whatever the learner wrote, so say so
 
 LOSS_NAMES = {
     "quadratic": "quadratic",
@@ -138,7 +139,8 @@ def diagnose_backprop(
     layer; ``loss`` is "quadratic", "cross_entropy" (binary, on sigmoid outputs; the output
     layer is sigmoid) or "softmax_cross_entropy" (the output layer's z go through a softmax;
     y is one-hot). ``samples`` are (x, y) pairs passed to the learner's code unchanged; None
-    draws ``RANDOM_SAMPLES`` with ``seed``, shaped like the biases (columns or rows).
+    draws ``RANDOM_SAMPLES`` with ``seed`` (x ~ N(0, 1/n⁰), y a valid target), shaped like the
+    biases (columns or rows).
     """
     fn, weights, biases = _learner(network, weights, biases)
     loss_object = _loss(loss)
@@ -215,12 +217,23 @@ def _compare(numbers: Numbers, yours_b, yours_W, graph_b, graph_W, n_samples: in
             f"Your backprop agrees with the graph in every layer on {n_samples} samples: BP1–BP4 are right "
             f"(tolerance: max |yours − graph| ≤ {RTOL:g} · max |graph| + {ATOL:g} per array)."
         )
-        return BackpropDiagnosis(message, rows=tuple(rows))
+        return BackpropDiagnosis(message + _vacuous_note(rows), rows=tuple(rows))
     equation, l, matches = found
     message = _failure_message(equation, l + 1, matches, numbers.loss)
     mistakes = tuple(dict.fromkeys(mistake for mistake, _ in matches))
     mistake = mistakes[0] if mistakes else None
     return BackpropDiagnosis(message, equation, l + 1, mistake, also=mistakes[1:], rows=tuple(rows))
+
+
+def _vacuous_note(rows: list[GradientRow]) -> str:
+    """A warning when a passing array is (almost) all zero: saturated or dead units hide mistakes."""
+    tiny = [f"∂C/∂{r.quantity[-1]}{superscript(r.layer)}" for r in rows if np.max(np.abs(r.graph)) <= VACUOUS]
+    if not tiny:
+        return ""
+    return (
+        f" But {', '.join(tiny)} {'is' if len(tiny) == 1 else 'are'} almost zero on these samples (saturated or "
+        "dead units), which tests little: pass samples= where they are not."
+    )
 
 
 def _agrees(yours: np.ndarray, graph: np.ndarray) -> bool:
@@ -404,7 +417,7 @@ def _random_samples(W, b, loss: Loss, seed: int) -> list[tuple[np.ndarray, np.nd
     targets = loss.random_targets(rng, RANDOM_SAMPLES, n_out)
     pairs = []
     for target in targets:
-        x = rng.normal(0.0, 1.0, n_in)
+        x = rng.normal(0.0, 1.0 / np.sqrt(n_in), n_in)  # so that z¹ = W¹x + b¹ is not saturated
         y = np.eye(n_out)[target] if loss.target_kind == "index" else target
         pairs.append((x[:, None], y[:, None]) if column else (x, y))
     return pairs

@@ -308,3 +308,23 @@ def test_random_networks_right_pass_and_a_negated_output_error_is_found(sizes, s
 
     wrong = diagnose_backprop(Negated(sizes, seed=seed), activation=activation, seed=seed)
     assert (wrong.equation, wrong.layer, wrong.mistake) == ("BP1", len(sizes) - 1, "wrong_sign")
+
+
+def test_a_saturated_network_passes_but_says_that_it_tested_little():
+    network = zoo.MissingSigmaPrimeHidden(DEEP)
+    network.weights = [100 * w for w in network.weights]  # every sigmoid saturated: σ′(z) ≈ 0
+    diagnosis = diagnose_backprop(network)
+    assert "almost zero on these samples (saturated or dead units), which tests little" in diagnosis.message
+    assert "∂C/∂b³" in diagnosis.message.split("But ")[1]
+
+
+def test_the_readme_shows_what_the_worked_example_prints(capsys):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Check your own backprop", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, flags=re.DOTALL).group(1)
+    shown = re.search(r"```text\n(.*?)```", section, flags=re.DOTALL).group(1)
+    exec(compile(code, "README worked example", "exec"), {"__name__": "__readme__"})
+    assert capsys.readouterr().out == shown
