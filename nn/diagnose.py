@@ -404,6 +404,8 @@ def _returned_shape_problem(returned: Any, W, b) -> BackpropDiagnosis | None:
 def _shape_note(got: tuple, expected: tuple) -> str:
     if len(expected) == 2 and expected[1] == 1 and got in ((1, expected[0]), (expected[0],)):
         return " (a row where a column was expected)"
+    if len(expected) == 1 and got in ((1, expected[0]), (expected[0], 1)):
+        return " (a column where a flat vector was expected, as your biases are)"
     if len(expected) == 2 and got == expected[::-1]:
         return " (transposed)"
     return ""

@@ -221,6 +221,19 @@ def test_a_row_where_a_column_was_expected():
     assert str(diagnosis) == diagnosis.message
 
 
+def test_a_column_where_flat_biases_were_given():
+    network = zoo.Network(DEEP)
+
+    def backprop(x, y):  # takes rows, but hands back Nielsen's columns
+        return network.backprop(x.reshape(-1, 1), y.reshape(-1, 1))
+
+    diagnosis = diagnose_backprop(backprop, weights=network.weights, biases=[b.ravel() for b in network.biases])
+    assert diagnosis.problem == "shape" and diagnosis.message == (
+        "layer 1: nabla_b[0] has shape (5, 1), expected (5,) like biases[0] "
+        "(a column where a flat vector was expected, as your biases are)"
+    )
+
+
 def test_wrong_number_of_layers_and_transposed_weight_gradients():
     network = zoo.Network(DEEP)
     original = network.backprop
