@@ -104,7 +104,7 @@ class BackpropDiagnosis:
             )
             for r in self.rows
         ]
-        return Table.of(header, rows, align="llllrrrl")
+        return Table.of(header, rows, align="lllllrrl")
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.table().text(indent='  ')}" if self.rows else self.message
