@@ -71,8 +71,9 @@ class BackpropDiagnosis:
     """Truthy when the learner's gradients agree with the graph's in every layer.
 
     ``equation`` ("BP1" … "BP4"), ``layer`` (1-based) and ``mistake`` (an id from
-    ``nn.mistakes.CATALOGUE``) say what failed first; ``problem`` is "shape" or "exception"
-    when the learner's code could not be compared at all.
+    ``nn.mistakes.CATALOGUE``) say what failed first, ``also`` any other catalogue mistake that
+    gives the very same numbers; ``problem`` is "shape" or "exception" when the learner's code
+    could not be compared at all. ``rows`` run from the output layer back, ∂C/∂b then ∂C/∂W.
     """
 
     message: str
