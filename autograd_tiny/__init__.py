@@ -15,6 +15,7 @@ from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradchec
 from .graph import topological_order
 from .hessian import hessian, hvp
 from .modes import AnomalyError, detect_anomaly, no_grad
+from .numpy_gradcheck import GradientCheck, check_gradient
 from .value import Value, dot, grad, sum, zero_grad
 
 try:
@@ -27,8 +28,10 @@ __all__ = [
     "GradcheckEntry",
     "GradcheckError",
     "GradcheckResult",
+    "GradientCheck",
     "Value",
     "__version__",
+    "check_gradient",
     "detect_anomaly",
     "dot",
     "grad",

@@ -5,6 +5,7 @@ from . import datasets, losses
 from .activations import ACTIVATIONS, Activation, get_activation
 from .backprop import BackpropResult, backprop
 from .check import BackpropCheck, LayerCheck, check_backprop
+from .diagnose import BackpropDiagnosis, assert_backprop, diagnose_backprop
 from .losses import Loss, get_loss, l2
 from .module import MLP, Layer, Module, Neuron, Trace, initial_weights
 from .optim import SGD, Adam, Optimizer
@@ -18,6 +19,7 @@ __all__ = [
     "Activation",
     "Adam",
     "BackpropCheck",
+    "BackpropDiagnosis",
     "BackpropResult",
     "History",
     "Layer",
@@ -28,10 +30,12 @@ __all__ = [
     "Neuron",
     "Optimizer",
     "Trace",
+    "assert_backprop",
     "backprop",
     "batch_cost",
     "check_backprop",
     "datasets",
+    "diagnose_backprop",
     "fit",
     "get_activation",
     "get_loss",

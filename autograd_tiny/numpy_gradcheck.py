@@ -1,0 +1,169 @@
+"""check_gradient: a hand-written NumPy gradient against central differences (the twin of ``gradcheck``).
+
+For f: array → number and the learner's ``grad_f``, every entry i is compared with
+
+    numeric_i = (f(x + ε eᵢ) − f(x − ε eᵢ)) / 2ε
+
+by CS231n's relative error |a − n| / max(|a| + |n|, tiny), read as they read it:
+≤ 1e-7 good; ≤ 1e-4 fine only where f has kinks (ReLU, max); ≤ 1e-2 suspicious; above, wrong.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .table import Table
+
+TINY = 1e-300  # keeps 0/0 out of the relative error when both derivatives are exactly 0
+READINGS = ((1e-7, "good"), (1e-4, "ok only at kinks"), (1e-2, "suspicious"), (np.inf, "wrong"))
+
+
+@dataclass(frozen=True)
+class GradientEntry:
+    index: tuple[int, ...]
+    analytic: float  # grad_f(x)[index]
+    numeric: float  # central difference
+    abs_error: float
+    rel_error: float
+
+    @property
+    def reading(self) -> str:
+        return reading(self.rel_error)
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """Truthy when every entry's relative error is ≤ ``rtol`` or its absolute error ≤ ``atol``.
+
+    ``worst`` holds the entries with the largest relative errors, worst first.
+    """
+
+    worst: tuple[GradientEntry, ...]
+    size: int
+    max_rel_error: float
+    max_abs_error: float
+    passed: bool
+    rtol: float
+    atol: float
+    eps: float
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    @property
+    def message(self) -> str:
+        verdict = "passed" if self else "FAILED"
+        return (
+            f"check_gradient {verdict}: {self.size} entries against central differences (ε = {self.eps:g}); "
+            f"worst relative error {self.max_rel_error:.2e} ({reading(self.max_rel_error)}); "
+            f"pass: rel ≤ {self.rtol:g} or abs ≤ {self.atol:g}"
+        )
+
+    def table(self) -> Table:
+        header = ("entry", "grad_f", "central diff.", "abs error", "rel error", "reading")
+        rows = [
+            (
+                str(list(e.index)),
+                f"{e.analytic:.10g}",
+                f"{e.numeric:.10g}",
+                f"{e.abs_error:.2e}",
+                f"{e.rel_error:.2e}",
+                e.reading,
+            )
+            for e in self.worst
+        ]
+        return Table.of(header, rows, align="lrrrrl")
+
+    def __str__(self) -> str:
+        return f"{self.message}\n{self.table().text(indent='  ')}"
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.message)}</p>{self.table().html()}"
+
+    def __repr__(self) -> str:
+        return f"GradientCheck(passed={self.passed}, max_rel_error={self.max_rel_error:.2e})"
+
+
+def reading(rel_error: float) -> str:
+    """CS231n's reading of a relative error."""
+    return next(text for bound, text in READINGS if rel_error <= bound)
+
+
+def check_gradient(
+    f: Callable[[np.ndarray], Any],
+    grad_f: Callable[[np.ndarray], Any],
+    x: Any,
+    *,
+    eps: float = 1e-6,
+    rtol: float = 1e-5,
+    atol: float = 1e-8,
+    show: int = 5,
+) -> GradientCheck:
+    """Compare ``grad_f(x)`` with central differences of the scalar function ``f`` at ``x`` (any shape).
+
+    ``x`` is copied to float64; f sees perturbed copies and never the caller's array. The
+    default ``rtol`` 1e-5 sits between "good" and "suspicious": with ε = 1e-6 a smooth float64
+    function gives 1e-8 or better. ``atol`` forgives entries where both sides are noise around 0
+    (the central difference's rounding is about 1e-16 · |f| / ε).
+    """
+    x = np.array(x, dtype=float)
+    if not np.all(np.isfinite(x)):
+        raise ValueError("check_gradient: x contains nan or inf")
+    if not eps > 0:
+        raise ValueError(f"check_gradient: eps must be positive, got {eps!r}")
+    _scalar(f, x, "f(x)")
+    analytic = np.asarray(grad_f(x.copy()), dtype=float)
+    if analytic.shape != x.shape:
+        raise ValueError(f"grad_f(x) has shape {analytic.shape}, expected {x.shape} (the shape of x)")
+
+    numeric = np.empty_like(x)
+    for index in np.ndindex(x.shape):
+        shifted = x.copy()
+        shifted[index] = x[index] + eps
+        above = _scalar(f, shifted, "f(x + ε)")
+        shifted[index] = x[index] - eps
+        below = _scalar(f, shifted, "f(x − ε)")
+        numeric[index] = (above - below) / (2 * eps)
+
+    abs_error = np.abs(analytic - numeric)
+    rel_error = abs_error / np.maximum(np.abs(analytic) + np.abs(numeric), TINY)
+    passed = bool(np.all((rel_error <= rtol) | (abs_error <= atol)))
+    order = np.argsort(-rel_error, axis=None, kind="stable")[:show]
+    worst = tuple(
+        GradientEntry(
+            tuple(int(i) for i in idx),
+            float(analytic[idx]),
+            float(numeric[idx]),
+            float(abs_error[idx]),
+            float(rel_error[idx]),
+        )
+        for idx in (np.unravel_index(flat, x.shape) for flat in order)
+    )
+    return GradientCheck(
+        worst,
+        x.size,
+        float(rel_error.max(initial=0.0)),
+        float(abs_error.max(initial=0.0)),
+        passed,
+        rtol,
+        atol,
+        eps,
+    )
+
+
+def _scalar(f: Callable[[np.ndarray], Any], x: np.ndarray, what: str) -> float:
+    value = np.asarray(f(x.copy()), dtype=float)
+    if value.size != 1:
+        raise ValueError(f"check_gradient: {what} must be one number, got an array of shape {value.shape}")
+    value = float(value.reshape(()))
+    if not np.isfinite(value):
+        raise ValueError(f"check_gradient: {what} is {value}, not a finite number")
+    return value
+
+
+__all__ = ["GradientCheck", "GradientEntry", "check_gradient"]
