@@ -10,14 +10,13 @@ by CS231n's relative error |a − n| / max(|a| + |n|, tiny), read as they read i
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .table import Table
+from .table import Report, Table
 
 TINY = 1e-300  # keeps 0/0 out of the relative error when both derivatives are exactly 0
 READINGS = ((1e-7, "good"), (1e-4, "ok only at kinks"), (1e-2, "suspicious"), (np.inf, "wrong"))
@@ -37,7 +36,7 @@ class GradientEntry:
 
 
 @dataclass(frozen=True)
-class GradientCheck:
+class GradientCheck(Report):
     """Truthy when every entry's relative error is ≤ ``rtol`` or its absolute error ≤ ``atol``.
 
     ``worst`` holds the entries with the largest relative errors, worst first.
@@ -79,11 +78,10 @@ class GradientCheck:
         ]
         return Table.of(header, rows, align="lrrrrl")
 
-    def __str__(self) -> str:
-        return f"{self.message}\n{self.table().text(indent='  ')}"
+    indent = "  "
 
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(self.message)}</p>{self.table().html()}"
+    def heading(self) -> str:
+        return self.message
 
     def __repr__(self) -> str:
         return f"GradientCheck(passed={self.passed}, max_rel_error={self.max_rel_error:.2e})"

@@ -68,7 +68,10 @@ class Table:
 
 class Report:
     """A result shown as a heading over a ``Table``: ``str()`` for ``print``, an HTML table in
-    Jupyter, and a one-line ``repr``. Subclasses say what the heading and the table are."""
+    Jupyter, and a one-line ``repr``. Subclasses say what the heading and the table are (a
+    table without rows is left out) and may indent the table's text with ``indent``."""
+
+    indent = ""
 
     def heading(self) -> str:
         raise NotImplementedError
@@ -77,13 +80,15 @@ class Report:
         raise NotImplementedError
 
     def __str__(self) -> str:
-        return f"{self.heading()}\n{self.table().text()}"
+        table = self.table()
+        return f"{self.heading()}\n{table.text(self.indent)}" if table.rows else self.heading()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.heading()}>"
 
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(self.heading())}</p>{self.table().html()}"
+        table = self.table()
+        return f"<p>{html.escape(self.heading())}</p>{table.html() if table.rows else ''}"
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:
         """IPython in a terminal (and a notebook's text/plain) shows the table itself."""

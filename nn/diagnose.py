@@ -15,7 +15,6 @@ which classic mistake, if any, reproduces the learner's numbers exactly.
 
 from __future__ import annotations
 
-import html
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_tiny.table import Table
+from autograd_tiny.table import Report, Table
 
 from .activations import get_activation
 from .backprop import backprop
@@ -67,7 +66,7 @@ class GradientRow:
 
 
 @dataclass(frozen=True)
-class BackpropDiagnosis:
+class BackpropDiagnosis(Report):
     """Truthy when the learner's gradients agree with the graph's in every layer.
 
     ``equation`` ("BP1" … "BP4"), ``layer`` (1-based) and ``mistake`` (an id from
@@ -107,12 +106,10 @@ class BackpropDiagnosis:
         ]
         return Table.of(header, rows, align="lllllrrl")
 
-    def __str__(self) -> str:
-        return f"{self.message}\n{self.table().text(indent='  ')}" if self.rows else self.message
+    indent = "  "
 
-    def _repr_html_(self) -> str:
-        table = self.table().html() if self.rows else ""
-        return f"<p>{html.escape(self.message)}</p>{table}"
+    def heading(self) -> str:
+        return self.message
 
     def __repr__(self) -> str:
         if self:
