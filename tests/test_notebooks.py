@@ -1,0 +1,113 @@
+"""The tutorial notebooks: each one runs without an error (in a temporary copy), states in its
+text exactly the numbers it computes, and its claims hold for those numbers.
+
+A notebook's cell tagged ``stated-numbers`` prints ``{"stated": {name: text}, "measured":
+{name: number}}``: ``stated`` holds every number its markdown states, formatted as the
+markdown writes it; ``measured`` holds the unrounded values behind the claims.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("nbclient", reason="the notebooks extra is not installed (pip install -e '.[notebooks]')")
+pytest.importorskip("ipykernel", reason="the notebooks extra is not installed (pip install -e '.[notebooks]')")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import run_notebooks  # noqa: E402
+
+NOTEBOOKS = run_notebooks.notebook_paths()
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """Each notebook executed once, into a temporary copy (the committed one stays untouched)."""
+    folder = tmp_path_factory.mktemp("notebooks")
+    cache: dict[str, Path] = {}
+
+    def run(name: str) -> Path:
+        if name not in cache:
+            source = run_notebooks.NOTEBOOKS / name
+            copy = folder / name
+            shutil.copy(source, copy)
+            run_notebooks.execute(copy)
+            cache[name] = copy
+        return cache[name]
+
+    return run
+
+
+def numbers(path: Path) -> tuple[dict[str, str], dict[str, float]]:
+    record = run_notebooks.stated_numbers(path)
+    return record["stated"], record["measured"]
+
+
+def test_the_tutorials_are_there():
+    assert {"03_why_cross_entropy.ipynb", "04_vanishing_gradients.ipynb"} <= {p.name for p in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_and_its_text_states_the_computed_numbers(path, executed):
+    result = executed(path.name)
+    stated, _ = numbers(result)
+    assert stated, f"{path.name} states no numbers"
+    text = run_notebooks.markdown_text(result)
+    missing = {
+        name: value for name, value in stated.items() if not re.search(rf"(?<![\d.]){re.escape(value)}(?!\d)", text)
+    }
+    assert not missing, f"{path.name}: computed numbers that its text does not state: {missing}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_outputs_are_current(path, executed):
+    """The outputs committed with the notebook (what a reader sees on the repository page) are
+    those of a fresh run: `make notebooks` was run after the last change."""
+    committed, _ = numbers(path)
+    fresh, _ = numbers(executed(path.name))
+    assert committed == fresh
+
+
+def test_cross_entropy_claims(executed):
+    stated, m = numbers(executed("03_why_cross_entropy.ipynb"))
+    fast, slow = "w = 0.6, b = 0.9", "w = b = 2"
+    # the issue's numbers: output ≈ 0.82 → ≈ 0.09 after 300 epochs; ≈ 0.98 and a plateau of ~150 epochs
+    assert stated[f"quadratic, {fast}: output after 0 epochs"] == "0.82"
+    assert stated[f"quadratic, {fast}: output after 300 epochs"] == "0.09"
+    assert stated[f"quadratic, {slow}: output after 0 epochs"] == "0.98"
+    assert m[f"quadratic, {slow}: output after 0 epochs"] - m[f"quadratic, {slow}: output after 150 epochs"] < 0.06
+    assert m[f"quadratic, {fast}: output after 0 epochs"] - m[f"quadratic, {fast}: output after 150 epochs"] > 0.6
+    # δ = (a − y) σ′(z): the larger error has the smaller δ
+    assert m[f"quadratic, {slow}: δ at the start"] < m[f"quadratic, {fast}: δ at the start"] / 6
+    # cross-entropy: δ = a − y, and both starts learn at once
+    for start in (fast, slow):
+        assert m[f"cross-entropy, {start}: δ at the start"] == pytest.approx(
+            m[f"quadratic, {start}: output after 0 epochs"]
+        )
+        assert m[f"cross-entropy, {start}: output after 50 epochs"] < 0.11
+        assert (
+            m[f"cross-entropy η = 0.005, {start}: output after 10 epochs"]
+            < m[f"quadratic, {start}: output after 0 epochs"]
+        )
+
+
+def test_vanishing_gradient_claims(executed):
+    _, m = numbers(executed("04_vanishing_gradients.ipynb"))
+    for hidden in (2, 3, 4):
+        # the earlier the layer, the slower it learns: at the start, at the end, and (the text says) every epoch
+        for when in ("start", "end"):
+            speeds = [m[f"{hidden} hidden layers, {when}: ‖δ{layer}‖"] for layer in range(1, hidden + 1)]
+            assert speeds == sorted(speeds), f"{hidden} hidden layers at the {when}: {speeds} is not increasing"
+        assert m[f"{hidden} hidden layers: every epoch in order"] is True
+    assert m["start: smallest factor between neighbouring layers"] > 3
+    # "the same shape and even similar values" as Nielsen's 0.012, 0.060, 0.283 for three hidden layers
+    for layer, nielsen in enumerate((0.012, 0.060, 0.283), start=1):
+        assert nielsen / 1.5 < m[f"3 hidden layers, start: ‖δ{layer}‖"] < nielsen * 1.5
+    # the two-hidden-layer network learns in 8 epochs, the deeper ones are still at chance (10 classes)
+    assert m["2 hidden layers: test accuracy"] > 0.3
+    assert m["3 hidden layers: test accuracy"] < 0.15 and m["4 hidden layers: test accuracy"] < 0.15
