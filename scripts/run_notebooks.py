@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -61,8 +62,9 @@ def execute(source: Path, target: Path | None = None, *, timeout: int = CELL_TIM
     return seconds
 
 
-def stated_numbers(notebook_path: Path) -> dict[str, str]:
-    """The JSON object printed by the cell tagged ``stated-numbers`` of an executed notebook."""
+def stated_numbers(notebook_path: Path) -> dict:
+    """The JSON object printed by the cell tagged ``stated-numbers`` of an executed notebook:
+    ``{"stated": {name: the number as the text writes it}, "measured": {name: unrounded value}}``."""
     import nbformat
 
     notebook = nbformat.read(notebook_path, as_version=4)
@@ -73,6 +75,16 @@ def stated_numbers(notebook_path: Path) -> dict[str, str]:
                 raise ValueError(f"{notebook_path.name}: the {STATED_NUMBERS_TAG!r} cell has no printed output")
             return json.loads(text)
     raise ValueError(f"{notebook_path.name}: no code cell tagged {STATED_NUMBERS_TAG!r}")
+
+
+def unstated_numbers(notebook_path: Path) -> dict[str, str]:
+    """The stated numbers (see ``stated_numbers``) that the notebook's markdown does not contain,
+    each looked for as a whole number: "0.09" does not match inside "0.095" or "10.09"."""
+    text = markdown_text(notebook_path)
+    stated = stated_numbers(notebook_path)["stated"]
+    return {
+        name: value for name, value in stated.items() if not re.search(rf"(?<![\d.]){re.escape(value)}(?!\d)", text)
+    }
 
 
 def markdown_text(notebook_path: Path) -> str:
