@@ -46,6 +46,8 @@ def execute(source: Path, target: Path | None = None, *, timeout: int = CELL_TIM
     from autograd_tiny.atomic import write_atomic
 
     notebook = nbformat.read(source, as_version=4)
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)  # timestamps of an earlier run
     # No kernel directories: only ipykernel's native kernel, launched with sys.executable.
     kernel_manager = KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[]))
     client = NotebookClient(
@@ -53,6 +55,8 @@ def execute(source: Path, target: Path | None = None, *, timeout: int = CELL_TIM
         km=kernel_manager,
         timeout=timeout,
         resources={"metadata": {"path": str(source.parent)}},
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no kernel start-up chatter on stderr
+        record_timing=False,  # no timestamps in the committed files: a re-run changes only what changed
     )
     start = time.perf_counter()
     client.execute()
