@@ -1,7 +1,7 @@
 """Execute the tutorial notebooks with this Python's own kernel, in place or into a copy.
 
     python scripts/run_notebooks.py                 # every notebooks/*.ipynb, outputs written back
-    python scripts/run_notebooks.py notebooks/03_why_cross_entropy.ipynb
+    python scripts/run_notebooks.py notebooks/03-why-cross-entropy.ipynb
 
 ``make notebooks`` runs the first form; ``tests/test_notebooks.py`` calls ``execute`` on a
 temporary copy. The kernel is always ``sys.executable`` with ipykernel (the project's venv),
@@ -61,9 +61,17 @@ def execute(source: Path, target: Path | None = None, *, timeout: int = CELL_TIM
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
-    notebook.metadata.kernelspec = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    notebook.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
     write_atomic(target or source, nbformat.writes(notebook) + "\n")
     return seconds
+
+
+def has_stated_numbers(notebook_path: Path) -> bool:
+    """Whether the notebook has a code cell tagged ``stated-numbers``."""
+    import nbformat
+
+    notebook = nbformat.read(notebook_path, as_version=4)
+    return any(STATED_NUMBERS_TAG in cell.get("metadata", {}).get("tags", []) for cell in notebook.cells)
 
 
 def stated_numbers(notebook_path: Path) -> dict:
