@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench graphviz chromium figures oracle
+.PHONY: demo test lint bench graphviz chromium figures oracle notebooks
 
 demo: $(STAMP) graphviz
 	$(BIN)/autograd-tiny demo
@@ -23,7 +23,11 @@ bench: $(STAMP)
 figures: $(STAMP) graphviz chromium
 	$(BIN)/python docs/make_figures.py
 
-# The virtualenv with the package installed editable, with its demo and test extras.
+# Re-execute the tutorial notebooks in place (their outputs are committed); `make test` runs them in a copy.
+notebooks: $(STAMP) graphviz
+	$(BIN)/python scripts/run_notebooks.py
+
+# The virtualenv with the package installed editable, with its demo and test extras (test includes notebooks).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
