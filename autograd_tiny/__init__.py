@@ -15,6 +15,7 @@ from .graph import topological_order
 from .hessian import hessian, hvp
 from .modes import AnomalyError, detect_anomaly, no_grad
 from .value import Value, dot, grad, sum, zero_grad
+from .vectorize import DataDependentGraphError, vectorize
 
 try:
     __version__ = version("autograd-tiny")
@@ -23,6 +24,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 __all__ = [
     "AnomalyError",
+    "DataDependentGraphError",
     "GradcheckEntry",
     "GradcheckError",
     "GradcheckResult",
@@ -38,5 +40,6 @@ __all__ = [
     "no_grad",
     "sum",
     "topological_order",
+    "vectorize",
     "zero_grad",
 ]

@@ -7,11 +7,12 @@ from contextlib import contextmanager
 
 
 class _Modes:
-    __slots__ = ("anomaly", "recording")
+    __slots__ = ("anomaly", "recording", "tracing")
 
     def __init__(self) -> None:
         self.recording = True  # record a graph node for every operation
         self.anomaly = False  # raise on the first non-finite value or gradient
+        self.tracing = False  # vectorize is recording a graph: no Value may be compared or converted
 
 
 modes = _Modes()

@@ -77,20 +77,30 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
+        if modes.tracing:
+            _refuse_while_tracing("float()", self)
         return self.data
 
     # Ordering compares the numbers (a plain bool, no graph node). ``==`` is left as
     # identity, so Values stay usable as dict keys and set members, as graph nodes must.
     def __lt__(self, other: Value | Number) -> bool:
+        if modes.tracing:
+            _refuse_while_tracing("<", self)
         return self.data < _number(other)
 
     def __le__(self, other: Value | Number) -> bool:
+        if modes.tracing:
+            _refuse_while_tracing("<=", self)
         return self.data <= _number(other)
 
     def __gt__(self, other: Value | Number) -> bool:
+        if modes.tracing:
+            _refuse_while_tracing(">", self)
         return self.data > _number(other)
 
     def __ge__(self, other: Value | Number) -> bool:
+        if modes.tracing:
+            _refuse_while_tracing(">=", self)
         return self.data >= _number(other)
 
     # --- operations: each applies one rule from rules.py --------------------------
@@ -199,6 +209,12 @@ def _to_float(x: Any) -> float:
         return float(x)
     kind = type(x).__name__
     raise TypeError(f"Value needs a real number (int, float or NumPy real scalar), got {kind}: {x!r}")
+
+
+def _refuse_while_tracing(operation: str, value: Value) -> None:
+    from .vectorize import refuse_while_tracing  # only ever reached while vectorize traces
+
+    refuse_while_tracing(operation, value)
 
 
 def _number(x: Any) -> float:
