@@ -126,6 +126,7 @@ class Group:
     row_positions: tuple[int, ...]  # input positions read from rows (per-sample numbers)
     row_index: np.ndarray  # (g, len(row_positions))
     row_unique: tuple[bool, ...]  # per row position: no row repeats within the group
+    all_rows_unique: bool  # no row repeats anywhere in row_index
     scalar_positions: tuple[int, ...]  # input positions read from scalars (parameters, constants)
     scalar_index: np.ndarray  # (g, len(scalar_positions))
     dot: DotForm | None
@@ -287,6 +288,7 @@ def _group(
         row_positions=row_positions,
         row_index=row_index,
         row_unique=row_unique,
+        all_rows_unique=len(set(row_index.ravel().tolist())) == row_index.size,
         scalar_positions=scalar_positions,
         scalar_index=scalar_index,
         dot=_dot_form(rule, arity, kinds, nodes, row_of, scalar_of),
@@ -363,6 +365,10 @@ def forward(plan: Plan, X: np.ndarray, Y: np.ndarray | None, scalar_values: np.n
                 values[group.start : group.stop] = out
                 saved.append((W, A))
                 continue
+        if group.rule is rules.SUM and not group.scalar_positions:  # row sums, in the rule's order
+            values[group.start : group.stop] = values[group.row_index].sum(axis=1)
+            saved.append(None)
+            continue
         operands = _operands(group, values, scalar_values)
         forward_rule = group.rule.array_forward or group.rule.forward
         values[group.start : group.stop] = forward_rule(*operands)
@@ -390,6 +396,9 @@ def backward(
                     np.add.at(scalar_grads, dot.bias, delta.sum(axis=1))
                 continue
             kept = _operands(group, values, scalar_values)
+        if kept is None:  # a sum of rows: every local derivative is 1, so each input receives δ
+            _scatter_rows(grads, group.row_index, delta[:, None, :], group.all_rows_unique)
+            continue
         out = values[group.start : group.stop]
         local = group.rule.local_grads(out, *kept)
         for j, p in enumerate(group.row_positions):
@@ -408,9 +417,11 @@ def _current_scalars(plan: Plan) -> np.ndarray:
 class Batched:
     """``fn`` replayed over batches: call it as ``batched(X, Y)``; see ``vectorize``."""
 
-    def __init__(self, fn: Callable, params: Sequence[Value]) -> None:
+    def __init__(self, fn: Callable, params: Sequence[Value], extra: Callable[[], Value] | None = None) -> None:
         if not callable(fn):
             raise TypeError(f"vectorize: fn must be callable, got {type(fn).__name__}")
+        if extra is not None and not callable(extra):
+            raise TypeError(f"vectorize: extra must be a function of no arguments, got {type(extra).__name__}")
         if isinstance(params, Value):
             params = [params]
         self.fn = fn
@@ -418,7 +429,10 @@ class Batched:
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"vectorize: params[{i}] is a {type(p).__name__}, expected a Value")
+        self.extra = extra
         self.plan: Plan | None = None
+        self.extra_plan: Plan | None = None
+        self.last_mean_cost = float("nan")  # the last call's (1/n) Σᵢ fn(xᵢ, yᵢ), without ``extra``
         self._last_values: np.ndarray | None = None
 
     # the inputs
@@ -460,13 +474,8 @@ class Batched:
         out = values[plan.roots].T
         return out if plan.returns_list else out[:, 0]
 
-    def __call__(self, X: Any, Y: Any = None, *, extra: Callable[[], Value] | None = None) -> float:
-        """The mean cost over the batch; adds ∂(mean cost)/∂p to every ``p.grad``.
-
-        ``extra``: a function returning a Value built from the parameters only (an L2
-        penalty); it is evaluated with the scalar engine, its ``backward()`` adds its
-        gradient, and its value is added to the returned cost.
-        """
+    def __call__(self, X: Any, Y: Any = None) -> float:
+        """The mean cost over the batch (+ the ``extra`` term); adds its gradient to every ``p.grad``."""
         X, Y = self._arrays(X, Y)
         plan = self.plan
         if plan.returns_list:
@@ -478,16 +487,25 @@ class Batched:
             costs = values[plan.roots[0]]
             scalar_grads = backward(plan, values, saved, scalar_values, np.full(n, 1.0 / n), plan.roots[0])
         self._last_values = values
+        cost = self.last_mean_cost = float(np.sum(costs) * (1.0 / n))
+        if self.extra is not None:
+            extra_cost, extra_grads = self._extra_term()
+            scalar_grads[: plan.n_params] += extra_grads
+            cost += extra_cost
         for p, g in zip(self.params, scalar_grads[: plan.n_params].tolist()):
             p.grad += g
-        mean = float(np.sum(costs) * (1.0 / n))
-        if extra is not None:
-            term = extra()
-            if not isinstance(term, Value):
-                raise TypeError(f"vectorize: extra() must return a Value, got {type(term).__name__}")
-            term.backward()
-            mean += term.data
-        return mean
+        return cost
+
+    def _extra_term(self) -> tuple[float, np.ndarray]:
+        """The parameter-only term's value and its gradient for each parameter: a plan replayed once."""
+        if self.extra_plan is None:
+            self.extra_plan = build_plan(lambda x, y: self.extra(), self.params, 0, None)
+        plan = self.extra_plan
+        scalar_values = _current_scalars(plan)
+        with np.errstate(all="ignore"):
+            values, saved = forward(plan, np.empty((1, 0)), None, scalar_values)
+            grads = backward(plan, values, saved, scalar_values, np.ones(1), plan.roots[0])
+        return float(values[plan.roots[0], 0]), grads[: plan.n_params]
 
     def batch_values(self, nodes: Sequence[Value]) -> np.ndarray:
         """The last call's numbers of traced nodes (Values that ``fn`` built while traced), shape (n, len(nodes))."""
@@ -516,7 +534,9 @@ def _shape_words(shape: tuple[int, ...] | None) -> str:
     return "none" if shape is None else "(n,)" if shape == () else f"(n, {shape[0]})"
 
 
-def vectorize(fn: Callable[[list[Value], Any], Value], params: Sequence[Value]) -> Batched:
+def vectorize(
+    fn: Callable[[list[Value], Any], Value], params: Sequence[Value], *, extra: Callable[[], Value] | None = None
+) -> Batched:
     """Record ``fn(x, y)``'s graph for one sample and return ``batched(X, Y)``, its replay over a batch.
 
     ``fn(x, y)``: a per-sample cost built from Values: ``x`` one sample's features (a list of
@@ -529,11 +549,18 @@ def vectorize(fn: Callable[[list[Value], Any], Value], params: Sequence[Value]) 
 
     ``batched(X, Y)`` (X of shape (n, features), Y of shape (n,) or (n, outputs)) returns the
     mean cost C = (1/n) Σᵢ fn(xᵢ, yᵢ) and adds ∂C/∂p to every ``p.grad``, the numbers the scalar
-    graph of the whole batch would give. ``batched(X, Y, extra=lambda: l2(params, α))`` adds a
-    parameter-only term. ``batched.forward(X, Y)`` gives fn's value(s) per sample, without
-    gradients; ``batched.explain()`` prints the plan.
+    graph of the whole batch would give.
+
+    ``extra``: a term that depends only on the parameters (an L2 penalty), a function of no
+    arguments returning a Value, e.g. ``extra=lambda: 1e-4 * at.sum([p * p for p in params])``.
+    It is traced once too (so it must build the same operations whatever the parameters'
+    numbers), evaluated once per call, not per sample, and added to the cost:
+    C = (1/n) Σᵢ fn(xᵢ, yᵢ) + extra().
+
+    ``batched.forward(X, Y)`` gives fn's value(s) per sample, without gradients;
+    ``batched.explain()`` prints the plan.
     """
-    return Batched(fn, params)
+    return Batched(fn, params, extra)
 
 
 __all__ = ["Batched", "DataDependentGraphError", "Placeholder", "vectorize"]

@@ -31,7 +31,7 @@ class VectorizedStep:
     """One training step's gradients for a batch: mean cost C = (1/n) Σ C(xᵢ, yᵢ) (+ α Σ p²),
     ∂C/∂p added to every ``p.grad``; also the model's outputs aᴸ for each sample."""
 
-    def __init__(self, model: MLP, loss: Loss) -> None:
+    def __init__(self, model: MLP, loss: Loss, alpha: float) -> None:
         self.params = model.parameters()
         self._outputs: list[Value] = []
 
@@ -41,17 +41,16 @@ class VectorizedStep:
                 self._outputs = outputs
             return loss.cost(outputs, y)
 
-        self.batched = vectorize(sample_cost, self.params)
+        penalty = (lambda: l2(self.params, alpha)) if alpha > 0 else None
+        self.batched = vectorize(sample_cost, self.params, extra=penalty)
 
-    def __call__(self, X: np.ndarray, targets: np.ndarray, alpha: float) -> tuple[float, np.ndarray]:
+    def __call__(self, X: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
         """(mean cost without the penalty, outputs of shape (n, k)) for the batch (X, targets)."""
-        cost = self.batched(X, targets)
-        if alpha > 0:
-            l2(self.params, alpha).backward()
-        return cost, self.batched.batch_values(self._outputs)
+        self.batched(X, targets)
+        return self.batched.last_mean_cost, self.batched.batch_values(self._outputs)
 
 
-def training_step(model: MLP, loss: Loss, engine: str) -> VectorizedStep | None:
+def training_step(model: MLP, loss: Loss, engine: str, alpha: float) -> VectorizedStep | None:
     """The vectorized step for (model, loss), or None when ``fit`` should use the scalar engine."""
     if check_engine(engine) == "scalar" or (engine == "auto" and not loss.vectorizable):
         return None
@@ -60,7 +59,7 @@ def training_step(model: MLP, loss: Loss, engine: str) -> VectorizedStep | None:
             f"engine='vectorized' cannot replay {loss.name}: its graph depends on each sample's numbers "
             "(use engine='scalar' or 'auto')"
         )
-    return VectorizedStep(model, loss)
+    return VectorizedStep(model, loss, alpha)
 
 
 def vectorized_predict(model: MLP, X: np.ndarray) -> np.ndarray:

@@ -58,7 +58,7 @@ def fit(
     batch_size = len(X) if batch_size is None else batch_size
     rng = np.random.default_rng(seed)
     params = model.parameters()
-    vectorized_step = batched_training.training_step(model, loss, engine)  # None: the scalar engine
+    vectorized_step = batched_training.training_step(model, loss, engine, alpha)  # None: the scalar engine
     history = History()
     bar = tqdm(range(epochs), desc="training", unit="epoch", disable=not progress, leave=True)
     for _ in bar:
@@ -68,7 +68,7 @@ def fit(
             batch = order[start : start + batch_size]
             optimizer.zero_grad()
             if vectorized_step is not None:
-                cost, outputs[batch] = vectorized_step(X[batch], targets[batch], alpha)
+                cost, outputs[batch] = vectorized_step(X[batch], targets[batch])
                 total += cost * len(batch)
                 optimizer.step()
                 continue

@@ -154,12 +154,16 @@ def test_every_rule_replays_per_sample_ieee_values():
 
 def test_extra_adds_a_parameter_only_term():
     w = Value(0.5)
-    batched = vectorize(lambda x, y: (w * x[0] - y) ** 2, [w])
+    batched = vectorize(lambda x, y: (w * x[0] - y) ** 2, [w], extra=lambda: 0.1 * w * w)
     X, Y = np.array([[1.0], [2.0]]), np.array([1.0, 3.0])
-    cost = batched(X, Y, extra=lambda: 0.1 * w * w)
+    cost = batched(X, Y)
     # C = ((0.5 − 1)² + (1 − 3)²)/2 + 0.1 · 0.25;  ∂C/∂w = ((−0.5)(2)(1) + (−2)(2)(2))/2 + 0.2 · 0.5
     assert cost == pytest.approx(2.125 + 0.025, rel=1e-15)
     assert w.grad == pytest.approx(-4.5 + 0.1, rel=1e-15)
+    w.data = 1.0  # the term is replayed with the parameters' new numbers
+    w.grad = 0.0
+    assert batched(X, Y) == pytest.approx(((1.0 - 1.0) ** 2 + (2.0 - 3.0) ** 2) / 2 + 0.1, rel=1e-15)
+    assert w.grad == pytest.approx((0.0 + (-1.0) * 2 * 2) / 2 + 0.2, rel=1e-15)
 
 
 def test_gradients_add_up_and_params_are_read_afresh():
