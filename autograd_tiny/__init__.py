@@ -10,12 +10,12 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .batched import DataDependentGraphError, vectorize
 from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradcheck, gradgradcheck
 from .graph import topological_order
 from .hessian import hessian, hvp
 from .modes import AnomalyError, detect_anomaly, no_grad
 from .value import Value, dot, grad, sum, zero_grad
-from .vectorize import DataDependentGraphError, vectorize
 
 try:
     __version__ = version("autograd-tiny")

@@ -212,7 +212,7 @@ def _to_float(x: Any) -> float:
 
 
 def _refuse_while_tracing(operation: str, value: Value) -> None:
-    from .vectorize import refuse_while_tracing  # only ever reached while vectorize traces
+    from .batched.trace import refuse_while_tracing  # only ever reached while vectorize traces
 
     refuse_while_tracing(operation, value)
 

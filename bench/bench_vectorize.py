@@ -25,8 +25,8 @@ import numpy as np
 from bench_engine import BinaryMLP, DotMLP, MicroValue, NumpyStep, demo_step, interleaved_rates, two_moons
 
 import autograd_tiny as at
+from autograd_tiny.batched.plan import build_plan
 from autograd_tiny.table import Table
-from autograd_tiny.vectorize import build_plan
 
 DEMO = [2, 16, 16, 1]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .table import Table
-from .vectorize import target_count
+from ..table import Table
+from .trace import target_count
 
 if TYPE_CHECKING:
-    from .vectorize import Group, Plan
+    from .plan import Group, Plan
 
 
 def _names(group: Group) -> str:
