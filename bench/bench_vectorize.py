@@ -91,7 +91,7 @@ def check_first_gradients(X: np.ndarray, y: np.ndarray) -> float:
 def seconds_per_step(step, budget: float = 0.3) -> float:
     """Best of several timed runs, each at least ``budget`` seconds long (at least one step)."""
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         count, start = 0, time.perf_counter()
         while time.perf_counter() - start < budget:
             step(count + 1)

@@ -244,3 +244,19 @@ def test_explain_shows_each_layer_as_a_matrix_product(capsys):
     assert "68 operation nodes per sample, replayed as 8 groups" in text
     assert "16 dot" in text and "z of layer 1" in text and "one (n × 2)·(2 × 16) product + bias" in text
     assert "one (n × 16)·(16 × 1) product + bias" in text and "16 relu" in text and "a of layer 2" in text
+
+
+def test_a_returned_leaf_and_a_call_under_no_grad_work():
+    w = Value(3.0)
+    X = np.array([[1.0], [5.0]])
+    with at.no_grad():
+        assert list(vectorize(lambda x, y: x[0], [w]).forward(X)) == [1.0, 5.0]
+        assert vectorize(lambda x, y: w, [w])(X) == 3.0
+    assert w.grad == 1.0
+
+
+def test_fn_returning_a_list_needs_forward_for_values():
+    batched = vectorize(lambda x, y: [x[0], x[0] * 2.0], [])
+    np.testing.assert_array_equal(batched.forward(np.array([[1.0], [2.0]])), [[1.0, 2.0], [2.0, 4.0]])
+    with pytest.raises(TypeError, match="needs one cost"):
+        batched(np.array([[1.0]]))

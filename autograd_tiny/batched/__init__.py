@@ -141,7 +141,7 @@ class Batched:
         """The recorded plan in words (what ``explain`` prints)."""
         if self.plan is None:
             raise RuntimeError("vectorize: nothing recorded yet: the graph is traced on the first batched(X, Y) call")
-        return describe_plan(self.plan)
+        return describe_plan(self.plan, self.extra_plan)
 
     def explain(self) -> None:
         """Print the recorded plan: nodes per sample, how they were grouped, each group in matrix terms."""

@@ -12,7 +12,7 @@ from .. import rules
 from ..graph import topological_order
 from ..rules import Rule
 from ..value import Value
-from .trace import DataDependentGraphError, roots_of, signature, trace
+from .trace import DataDependentGraphError, signature, trace
 
 
 @dataclass(slots=True)
@@ -83,17 +83,14 @@ def build_plan(fn: Callable, params: Sequence[Value], n_features: int, target_sh
     ``fn`` is traced twice, on placeholder numbers of opposite signs: a branch on a Value's
     ``.data`` (which no Value method sees) then usually records two different graphs, and is refused.
     """
-    out, placeholders = trace(fn, n_features, target_shape, sign=1.0)
-    roots, returns_list = roots_of(out)
-    again, placeholders_again = trace(fn, n_features, target_shape, sign=-1.0)
-    again_roots, _ = roots_of(again)
+    roots, returns_list, placeholders = trace(fn, n_features, target_shape, sign=1.0)
+    again_roots, _, placeholders_again = trace(fn, n_features, target_shape, sign=-1.0)
     if signature(roots, placeholders, params) != signature(again_roots, placeholders_again, params):
         raise DataDependentGraphError(
             "vectorize: fn recorded a different graph for different sample numbers (it reads a traced Value's "
             "number, e.g. `.data`, to choose an operation or a constant); vectorize needs a data-independent "
             "graph. Use the scalar engine for this function."
         )
-    roots = [r if r._rule is not None else r + 0.0 for r in roots]  # a leaf returned as is becomes a row
 
     param_slot = {}
     for i, p in enumerate(params):

@@ -82,8 +82,11 @@ def target_count(target_shape: tuple[int, ...] | None) -> int:
 
 def trace(
     fn: Callable, n_features: int, target_shape: tuple[int, ...] | None, sign: float
-) -> tuple[Any, list[Placeholder]]:
-    """Call ``fn`` on placeholders holding fixed random numbers (times ``sign``), recording its graph."""
+) -> tuple[list[Value], bool, list[Placeholder]]:
+    """Call ``fn`` on placeholders holding fixed random numbers (times ``sign``), recording its graph.
+
+    Returns (the returned Values, whether fn returned a list, the placeholders x then y).
+    """
     rng = np.random.default_rng(0)
     x = [Placeholder(sign * float(v), f"x[{i}]") for i, v in enumerate(rng.standard_normal(n_features))]
     numbers = rng.standard_normal(target_count(target_shape))
@@ -91,10 +94,12 @@ def trace(
     y = None if target_shape is None else targets[0] if target_shape == () else targets
     with _tracing():
         out = fn(x, y)
-    return out, x + targets
+        roots, returns_list = _roots_of(out)
+        roots = [r if r._rule is not None else r + 0.0 for r in roots]  # a leaf returned as is becomes a node
+    return roots, returns_list, x + targets
 
 
-def roots_of(out: Any) -> tuple[list[Value], bool]:
+def _roots_of(out: Any) -> tuple[list[Value], bool]:
     if isinstance(out, Value):
         return [out], False
     if isinstance(out, Sequence) and out and all(isinstance(v, Value) for v in out):
