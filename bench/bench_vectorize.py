@@ -101,37 +101,45 @@ def seconds_per_step(step, budget: float = 0.3) -> float:
 
 
 def growth_table(batches: list[int], widths: list[int], scalar_limit: float) -> str:
-    rows = []
-    for width in widths:
+    """Seconds per step for each (width, batch). The array engines are timed first, in a fresh
+    process heap: after the scalar engine has churned through millions of small objects, the C
+    allocator hands large blocks back to the system and faults them in again, and NumPy code that
+    allocates big temporaries at every step (as ``nn.backprop`` does) slows down several-fold."""
+    cells = [(width, n) for width in widths for n in batches]
+    array_times = {}
+    for width, n in cells:
+        X, y = two_moons(n)
         sizes = [2, width, width, 1]
-        scalar_per_sample = None
-        for n in batches:
+        array_times[width, n] = (
+            seconds_per_step(VectorizedStep(sizes, X, y)),
+            seconds_per_step(NumpyStep(sizes, X, y)),
+        )
+    rows = []
+    per_sample: dict[int, float] = {}
+    for width, n in cells:
+        vectorized, numpy_time = array_times[width, n]
+        estimate = per_sample.get(width, 0.0) * n
+        if estimate <= scalar_limit:
             X, y = two_moons(n)
-            vectorized = seconds_per_step(VectorizedStep(sizes, X, y))
-            numpy_time = seconds_per_step(NumpyStep(sizes, X, y))
-            estimate = scalar_per_sample * n if scalar_per_sample is not None else 0.0
-            if estimate <= scalar_limit:
-                dot_model = DotMLP(at.Value, sizes)
-                scalar = seconds_per_step(
-                    lambda k, m=dot_model, X=X, y=y: demo_step(m, at.Value, X, y, k, total=at.sum)
-                )
-                scalar_per_sample = scalar / n
-                scalar_text = f"{scalar * 1e3:,.1f}"
-            else:
-                scalar = estimate
-                scalar_text = f"~{scalar * 1e3:,.0f} (linear est.)"
-            rows.append(
-                (
-                    f"2-{width}-{width}-1",
-                    f"{n:,}",
-                    f"{vectorized * 1e3:,.2f}",
-                    f"{numpy_time * 1e3:,.2f}",
-                    scalar_text,
-                    f"{vectorized / numpy_time:.1f}x",
-                    f"{scalar / vectorized:,.0f}x",
-                )
-            )
+            dot_model = DotMLP(at.Value, [2, width, width, 1])
+            scalar = seconds_per_step(lambda k, m=dot_model, X=X, y=y: demo_step(m, at.Value, X, y, k, total=at.sum))
+            per_sample[width] = scalar / n
+            scalar_text = f"{scalar * 1e3:,.1f}"
             gc.collect()
+        else:
+            scalar = estimate
+            scalar_text = f"~{scalar * 1e3:,.0f} (linear est.)"
+        rows.append(
+            (
+                f"2-{width}-{width}-1",
+                f"{n:,}",
+                f"{vectorized * 1e3:,.2f}",
+                f"{numpy_time * 1e3:,.2f}",
+                scalar_text,
+                f"{vectorized / numpy_time:.1f}x",
+                f"{scalar / vectorized:,.0f}x",
+            )
+        )
     header = ("model", "batch", "vectorize ms", "NumPy ms", "scalar dot ms", "vectorize/NumPy", "scalar/vectorize")
     return Table.of(header, rows).text()
 
@@ -167,6 +175,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller growth table (batches up to 1,000)")
     args = parser.parse_args()
 
+    batches = [10, 100, 1_000] if args.quick else [10, 100, 1_000, 10_000]
+    growth = growth_table(batches, [16, 64, 256], args.scalar_limit)  # first: see growth_table
+
     X, y = two_moons(100)
     worst = check_first_gradients(X, y)
     steps = {
@@ -197,9 +208,8 @@ def main() -> None:
     print(Table.of(("engine", "steps/s", "ms/step", "vectorize's speed relative"), rows).text())
     print()
 
-    batches = [10, 100, 1_000] if args.quick else [10, 100, 1_000, 10_000]
     print("time per step as the batch and the width grow (scalar dot timed up to --scalar-limit, then estimated)")
-    print(growth_table(batches, [16, 64, 256], args.scalar_limit))
+    print(growth)
     print()
 
     index_bytes, traced_bytes = plan_memory(X, y)

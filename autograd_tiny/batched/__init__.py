@@ -30,7 +30,7 @@ import numpy as np
 from ..value import Value
 from .explain import describe_plan
 from .plan import Plan, build_plan
-from .replay import backward, current_scalars, forward
+from .replay import Workspace, backward, current_scalars, forward
 from .trace import DataDependentGraphError, Placeholder
 
 
@@ -54,6 +54,7 @@ class Batched:
         self.extra_plan: Plan | None = None
         self.last_mean_cost = float("nan")  # the last call's (1/n) Σᵢ fn(xᵢ, yᵢ), without ``extra``
         self._last_values: np.ndarray | None = None
+        self._workspace, self._extra_workspace = Workspace(), Workspace()
 
     # the inputs
     def _arrays(self, X: Any, Y: Any) -> tuple[np.ndarray, np.ndarray | None]:
@@ -89,7 +90,7 @@ class Batched:
         X, Y = self._arrays(X, Y)
         plan = self.plan
         with np.errstate(all="ignore"):
-            values, _ = forward(plan, X, Y, current_scalars(plan))
+            values, _ = forward(plan, X, Y, current_scalars(plan), self._workspace)
         self._last_values = values
         out = values[plan.roots].T
         return out if plan.returns_list else out[:, 0]
@@ -103,9 +104,10 @@ class Batched:
         n = X.shape[0]
         scalar_values = current_scalars(plan)
         with np.errstate(all="ignore"):
-            values, saved = forward(plan, X, Y, scalar_values)
+            values, saved = forward(plan, X, Y, scalar_values, self._workspace)
             costs = values[plan.roots[0]]
-            scalar_grads = backward(plan, values, saved, scalar_values, np.full(n, 1.0 / n), plan.roots[0])
+            seed = np.full(n, 1.0 / n)
+            scalar_grads = backward(plan, values, saved, scalar_values, seed, plan.roots[0], self._workspace)
         self._last_values = values
         cost = self.last_mean_cost = float(np.sum(costs) * (1.0 / n))
         if self.extra is not None:
@@ -123,8 +125,8 @@ class Batched:
         plan = self.extra_plan
         scalar_values = current_scalars(plan)
         with np.errstate(all="ignore"):
-            values, saved = forward(plan, np.empty((1, 0)), None, scalar_values)
-            grads = backward(plan, values, saved, scalar_values, np.ones(1), plan.roots[0])
+            values, saved = forward(plan, np.empty((1, 0)), None, scalar_values, self._extra_workspace)
+            grads = backward(plan, values, saved, scalar_values, np.ones(1), plan.roots[0], self._extra_workspace)
         return float(values[plan.roots[0], 0]), grads[: plan.n_params]
 
     def batch_values(self, nodes: Sequence[Value]) -> np.ndarray:

@@ -12,6 +12,27 @@ from .plan import Group, Plan
 from .trace import target_count
 
 
+class Workspace:
+    """The (rows, n) arrays of numbers and of gradients, kept from call to call for each batch size.
+
+    Allocating megabytes afresh at every step makes the C allocator hand pages back to the system
+    and fault them in again, which can cost more than the arithmetic.
+    """
+
+    __slots__ = ("_arrays",)
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+    def arrays(self, rows: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(values, grads), each (rows, n); their contents are whatever the last call left."""
+        if (rows, n) not in self._arrays:
+            if len(self._arrays) >= 4:  # a few batch sizes (fit's last batch is smaller); no more
+                self._arrays.clear()
+            self._arrays[rows, n] = (np.empty((rows, n)), np.empty((rows, n)))
+        return self._arrays[rows, n]
+
+
 def _scatter_rows(grads: np.ndarray, index: np.ndarray, share: np.ndarray, unique: bool) -> None:
     if unique:
         grads[index] += share
@@ -36,10 +57,12 @@ def _finite(*arrays: np.ndarray) -> bool:
     return all(np.isfinite(a).all() for a in arrays)
 
 
-def forward(plan: Plan, X: np.ndarray, Y: np.ndarray | None, scalar_values: np.ndarray) -> tuple[np.ndarray, list]:
+def forward(
+    plan: Plan, X: np.ndarray, Y: np.ndarray | None, scalar_values: np.ndarray, workspace: Workspace
+) -> tuple[np.ndarray, list]:
     """Every row's number for every sample; returns (values, what backward needs per group)."""
     n = X.shape[0]
-    values = np.empty((plan.rows, n))
+    values = workspace.arrays(plan.rows, n)[0]
     values[: plan.n_features] = X.T
     if Y is not None:
         values[plan.n_features : plan.n_features + target_count(plan.target_shape)] = Y.reshape(n, -1).T
@@ -68,10 +91,17 @@ def forward(plan: Plan, X: np.ndarray, Y: np.ndarray | None, scalar_values: np.n
 
 
 def backward(
-    plan: Plan, values: np.ndarray, saved: list, scalar_values: np.ndarray, seed: np.ndarray, root: int
+    plan: Plan,
+    values: np.ndarray,
+    saved: list,
+    scalar_values: np.ndarray,
+    seed: np.ndarray,
+    root: int,
+    workspace: Workspace,
 ) -> np.ndarray:
     """∂(Σᵢ seedᵢ · rootᵢ)/∂scalar for every scalar (parameters first), summed over the batch."""
-    grads = np.zeros_like(values)
+    grads = workspace.arrays(*values.shape)[1]
+    grads.fill(0.0)
     grads[root] = seed
     scalar_grads = np.zeros(len(plan.scalars))
     for group, kept in zip(reversed(plan.groups), reversed(saved)):
