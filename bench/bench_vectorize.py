@@ -14,19 +14,25 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import statistics
 import sys
 import time
 import tracemalloc
 
-import numpy as np
+# Every engine on one core, as the scalar ones run: a BLAS spreading small products over threads
+# only adds noise on a shared machine. Set before NumPy loads its BLAS.
+for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
+
+import numpy as np  # noqa: E402
 
 # The demo workload, its weights and the peers, shared with the engine bench (next to this file).
-from bench_engine import BinaryMLP, DotMLP, MicroValue, NumpyStep, demo_step, interleaved_rates, two_moons
+from bench_engine import BinaryMLP, DotMLP, MicroValue, NumpyStep, demo_step, interleaved_rates, two_moons  # noqa: E402
 
-import autograd_tiny as at
-from autograd_tiny.batched.plan import build_plan
-from autograd_tiny.table import Table
+import autograd_tiny as at  # noqa: E402
+from autograd_tiny.batched.plan import build_plan  # noqa: E402
+from autograd_tiny.table import Table  # noqa: E402
 
 DEMO = [2, 16, 16, 1]
 

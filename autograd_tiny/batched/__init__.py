@@ -103,30 +103,29 @@ class Batched:
             raise TypeError("vectorize: fn returned a list of Values; batched(X, Y) needs one cost (use .forward)")
         n = X.shape[0]
         scalar_values = current_scalars(plan)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # inf and nan per sample, silently, as on floats
             values, saved = forward(plan, X, Y, scalar_values, self._workspace)
-            costs = values[plan.roots[0]]
             seed = np.full(n, 1.0 / n)
             scalar_grads = backward(plan, values, saved, scalar_values, seed, plan.roots[0], self._workspace)
+            cost = self.last_mean_cost = float(np.sum(values[plan.roots[0]]) * (1.0 / n))
+            if self.extra is not None:
+                extra_cost, extra_grads = self._extra_term()
+                scalar_grads[: plan.n_params] += extra_grads
+                cost += extra_cost
         self._last_values = values
-        cost = self.last_mean_cost = float(np.sum(costs) * (1.0 / n))
-        if self.extra is not None:
-            extra_cost, extra_grads = self._extra_term()
-            scalar_grads[: plan.n_params] += extra_grads
-            cost += extra_cost
         for p, g in zip(self.params, scalar_grads[: plan.n_params].tolist()):
             p.grad += g
         return cost
 
     def _extra_term(self) -> tuple[float, np.ndarray]:
-        """The parameter-only term's value and its gradient for each parameter: a plan replayed once."""
+        """The parameter-only term's value and its gradient for each parameter: a plan replayed once.
+        (Called under the caller's ``np.errstate``.)"""
         if self.extra_plan is None:
             self.extra_plan = build_plan(lambda x, y: self.extra(), self.params, 0, None)
         plan = self.extra_plan
         scalar_values = current_scalars(plan)
-        with np.errstate(all="ignore"):
-            values, saved = forward(plan, np.empty((1, 0)), None, scalar_values, self._extra_workspace)
-            grads = backward(plan, values, saved, scalar_values, np.ones(1), plan.roots[0], self._extra_workspace)
+        values, saved = forward(plan, np.empty((1, 0)), None, scalar_values, self._extra_workspace)
+        grads = backward(plan, values, saved, scalar_values, np.ones(1), plan.roots[0], self._extra_workspace)
         return float(values[plan.roots[0], 0]), grads[: plan.n_params]
 
     def batch_values(self, nodes: Sequence[Value]) -> np.ndarray:

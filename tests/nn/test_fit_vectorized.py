@@ -13,7 +13,7 @@ from autograd_tiny.nn import MLP, SGD, Adam, batch_cost, datasets, fit, losses, 
 VECTORIZABLE = [loss for loss in losses.LOSSES.values() if loss.vectorizable]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
     activation=st.sampled_from(["tanh", "sigmoid", "relu", "linear"]),
