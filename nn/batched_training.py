@@ -9,8 +9,6 @@ the vectorized engine whenever the cost builds the same operations for every sam
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from autograd_tiny import DataDependentGraphError, Value, vectorize
@@ -70,4 +68,4 @@ def vectorized_predict(model: MLP, X: np.ndarray) -> np.ndarray:
         raise ValueError(f"predict(engine='vectorized'): {err}") from None
 
 
-__all__: list[Any] = ["ENGINES", "VectorizedStep", "check_engine", "training_step", "vectorized_predict"]
+__all__ = ["ENGINES", "VectorizedStep", "check_engine", "training_step", "vectorized_predict"]
