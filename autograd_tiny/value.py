@@ -19,7 +19,7 @@ import numpy as np
 from . import rules
 from .backward import accumulate_grads, describe, float_local_grads, reverse_pass
 from .graph import topological_order
-from .modes import AnomalyError, modes
+from .modes import AnomalyError, modes, refuse_while_tracing
 from .rules import Rule
 
 Number = int | float
@@ -78,29 +78,29 @@ class Value:
 
     def __float__(self) -> float:
         if modes.tracing:
-            _refuse_while_tracing("float()", self)
+            refuse_while_tracing("float()", self)
         return self.data
 
     # Ordering compares the numbers (a plain bool, no graph node). ``==`` is left as
     # identity, so Values stay usable as dict keys and set members, as graph nodes must.
     def __lt__(self, other: Value | Number) -> bool:
         if modes.tracing:
-            _refuse_while_tracing("<", self)
+            refuse_while_tracing("<", self)
         return self.data < _number(other)
 
     def __le__(self, other: Value | Number) -> bool:
         if modes.tracing:
-            _refuse_while_tracing("<=", self)
+            refuse_while_tracing("<=", self)
         return self.data <= _number(other)
 
     def __gt__(self, other: Value | Number) -> bool:
         if modes.tracing:
-            _refuse_while_tracing(">", self)
+            refuse_while_tracing(">", self)
         return self.data > _number(other)
 
     def __ge__(self, other: Value | Number) -> bool:
         if modes.tracing:
-            _refuse_while_tracing(">=", self)
+            refuse_while_tracing(">=", self)
         return self.data >= _number(other)
 
     # --- operations: each applies one rule from rules.py --------------------------
@@ -209,12 +209,6 @@ def _to_float(x: Any) -> float:
         return float(x)
     kind = type(x).__name__
     raise TypeError(f"Value needs a real number (int, float or NumPy real scalar), got {kind}: {x!r}")
-
-
-def _refuse_while_tracing(operation: str, value: Value) -> None:
-    from .batched.trace import refuse_while_tracing  # only ever reached while vectorize traces
-
-    refuse_while_tracing(operation, value)
 
 
 def _number(x: Any) -> float:

@@ -27,11 +27,12 @@ from typing import Any
 
 import numpy as np
 
+from ..modes import DataDependentGraphError
 from ..value import Value
 from .explain import describe_plan
 from .plan import Plan, build_plan
 from .replay import Workspace, backward, current_scalars, forward
-from .trace import DataDependentGraphError, Placeholder
+from .trace import Placeholder
 
 
 class Batched:

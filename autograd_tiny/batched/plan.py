@@ -10,9 +10,10 @@ import numpy as np
 
 from .. import rules
 from ..graph import topological_order
+from ..modes import DataDependentGraphError
 from ..rules import Rule
 from ..value import Value
-from .trace import DataDependentGraphError, signature, trace
+from .trace import signature, trace
 
 
 @dataclass(slots=True)

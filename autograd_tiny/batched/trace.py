@@ -9,12 +9,8 @@ from typing import Any
 import numpy as np
 
 from ..graph import topological_order
-from ..modes import modes
+from ..modes import modes, refuse_while_tracing
 from ..value import Value
-
-
-class DataDependentGraphError(RuntimeError):
-    """The traced function's graph depends on the sample's numbers, so it cannot be replayed."""
 
 
 class Placeholder(Value):
@@ -52,17 +48,6 @@ class Placeholder(Value):
 
     def __index__(self) -> int:
         self._refuse("int() / indexing")
-
-
-def refuse_while_tracing(operation: str, value: Value) -> None:
-    """Raise the error that says ``operation`` on a traced Value would make the graph data-dependent."""
-    name = value.label or ("a placeholder" if isinstance(value, Placeholder) else f"a '{value.op}' node")
-    raise DataDependentGraphError(
-        f"vectorize: fn used {operation} on a traced Value ({name}) while its graph was being recorded. "
-        "Its result depends on each sample's numbers, so the graph's shape could differ from sample to "
-        "sample; vectorize needs a data-independent graph (the same operations for every sample). "
-        "Use the scalar engine for this function, or express the branch with operations (relu, abs, …)."
-    )
 
 
 @contextmanager
