@@ -31,7 +31,7 @@ from ..modes import DataDependentGraphError
 from ..value import Value
 from .explain import describe_plan
 from .plan import Plan, build_plan
-from .replay import Workspace, backward, current_scalars, forward
+from .replay import Workspace, backward, current_scalars, forward, numbers
 from .trace import Placeholder
 
 
@@ -91,7 +91,7 @@ class Batched:
         X, Y = self._arrays(X, Y)
         plan = self.plan
         with np.errstate(all="ignore"):
-            values, _ = forward(plan, X, Y, current_scalars(plan), self._workspace)
+            values, _ = forward(plan, X, Y, current_scalars(plan, numbers(self.params)), self._workspace)
         self._last_values = values
         out = values[plan.roots].T
         return out if plan.returns_list else out[:, 0]
@@ -103,14 +103,15 @@ class Batched:
         if plan.returns_list:
             raise TypeError("vectorize: fn returned a list of Values; batched(X, Y) needs one cost (use .forward)")
         n = X.shape[0]
-        scalar_values = current_scalars(plan)
+        param_numbers = numbers(self.params)
+        scalar_values = current_scalars(plan, param_numbers)
         with np.errstate(all="ignore"):  # inf and nan per sample, silently, as on floats
             values, saved = forward(plan, X, Y, scalar_values, self._workspace)
             seed = np.full(n, 1.0 / n)
             scalar_grads = backward(plan, values, saved, scalar_values, seed, plan.roots[0], self._workspace)
             cost = self.last_mean_cost = float(np.sum(values[plan.roots[0]]) * (1.0 / n))
             if self.extra is not None:
-                extra_cost, extra_grads = self._extra_term()
+                extra_cost, extra_grads = self._extra_term(param_numbers)
                 scalar_grads[: plan.n_params] += extra_grads
                 cost += extra_cost
         self._last_values = values
@@ -118,13 +119,13 @@ class Batched:
             p.grad += g
         return cost
 
-    def _extra_term(self) -> tuple[float, np.ndarray]:
+    def _extra_term(self, param_numbers: np.ndarray) -> tuple[float, np.ndarray]:
         """The parameter-only term's value and its gradient for each parameter: a plan replayed once.
         (Called under the caller's ``np.errstate``.)"""
         if self.extra_plan is None:
             self.extra_plan = build_plan(lambda x, y: self.extra(), self.params, 0, None)
         plan = self.extra_plan
-        scalar_values = current_scalars(plan)
+        scalar_values = current_scalars(plan, param_numbers)
         values, saved = forward(plan, np.empty((1, 0)), None, scalar_values, self._extra_workspace)
         grads = backward(plan, values, saved, scalar_values, np.ones(1), plan.roots[0], self._extra_workspace)
         return float(values[plan.roots[0], 0]), grads[: plan.n_params]

@@ -5,6 +5,8 @@ Run under ``np.errstate(all="ignore")`` (the caller's job), so inf and nan come 
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import numpy as np
 
 from .. import rules
@@ -130,5 +132,15 @@ def backward(
     return scalar_grads
 
 
-def current_scalars(plan: Plan) -> np.ndarray:
-    return np.fromiter((v.data for v in plan.scalars), dtype=float, count=len(plan.scalars))
+def numbers(values: list) -> np.ndarray:
+    """The current ``data`` of Values, as an array."""
+    return np.fromiter(map(_data, values), dtype=float, count=len(values))
+
+
+def current_scalars(plan: Plan, param_numbers: np.ndarray) -> np.ndarray:
+    """The plan's scalars now: the parameters' numbers (read once per call), then its constants'."""
+    constants = plan.scalars[plan.n_params :]
+    return np.concatenate([param_numbers, numbers(constants)]) if constants else param_numbers
+
+
+_data = attrgetter("data")
