@@ -19,6 +19,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'micrograd==0.1.0'
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_vectorize.py
 
 figures: $(STAMP) graphviz chromium
 	$(BIN)/python docs/make_figures.py

@@ -10,6 +10,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .batched import DataDependentGraphError, vectorize
 from .forward import jacobian, jvp, vjp
 from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradcheck, gradgradcheck
 from .graph import topological_order
@@ -25,6 +26,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 __all__ = [
     "AnomalyError",
+    "DataDependentGraphError",
     "GradcheckEntry",
     "GradcheckError",
     "GradcheckResult",
@@ -44,6 +46,7 @@ __all__ = [
     "no_grad",
     "sum",
     "topological_order",
+    "vectorize",
     "vjp",
     "zero_grad",
 ]

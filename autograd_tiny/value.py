@@ -19,7 +19,7 @@ import numpy as np
 from . import rules
 from .backward import accumulate_grads, describe, float_local_grads, propagate, reverse_pass
 from .graph import topological_order
-from .modes import AnomalyError, modes
+from .modes import AnomalyError, modes, refuse_while_tracing
 from .rules import Rule
 from .table import Table
 
@@ -117,20 +117,30 @@ class Value:
         return Table.of(("Value", "data", "grad", "computed as"), [row], align="lrrl").html()
 
     def __float__(self) -> float:
+        if modes.tracing:
+            refuse_while_tracing("float()", self)
         return self.data
 
     # Ordering compares the numbers (a plain bool, no graph node). ``==`` is left as
     # identity, so Values stay usable as dict keys and set members, as graph nodes must.
     def __lt__(self, other: Value | Number) -> bool:
+        if modes.tracing:
+            refuse_while_tracing("<", self)
         return self.data < _number(other)
 
     def __le__(self, other: Value | Number) -> bool:
+        if modes.tracing:
+            refuse_while_tracing("<=", self)
         return self.data <= _number(other)
 
     def __gt__(self, other: Value | Number) -> bool:
+        if modes.tracing:
+            refuse_while_tracing(">", self)
         return self.data > _number(other)
 
     def __ge__(self, other: Value | Number) -> bool:
+        if modes.tracing:
+            refuse_while_tracing(">=", self)
         return self.data >= _number(other)
 
     # --- operations: each applies one rule from rules.py --------------------------

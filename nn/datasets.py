@@ -1,4 +1,5 @@
-"""Small deterministic toy data sets, generated (no download). Each returns (X, y) NumPy arrays."""
+"""Small deterministic data sets, nothing downloaded: toy sets generated here, each returning (X, y)
+NumPy arrays, and scikit-learn's digits (``digits``), split into train and test."""
 
 from __future__ import annotations
 
@@ -60,3 +61,32 @@ def regression_curve(n: int = 50, noise: float = 0.05, seed: Seed = 0) -> tuple[
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(-np.pi, np.pi, n))
     return x[:, None], np.sin(x) + rng.normal(0.0, noise, n)
+
+
+def digits(
+    test_fraction: float = 0.25, seed: Seed = 0, *, one_hot: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """scikit-learn's 8×8 handwritten digits (1,797 images, shipped inside scikit-learn: no download).
+
+    Returns (X_train, y_train, X_test, y_test): X has 64 pixels per row scaled to [0, 1]; y is the
+    digit 0–9, or with ``one_hot=True`` a row of 10 with a 1 at the digit. The split is a
+    shuffle with ``seed`` (the same seed, the same split), ``test_fraction`` of the images held out.
+    Needs the ``data`` extra: ``pip install 'autograd-tiny[data]'``.
+    """
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise ImportError(
+            "datasets.digits needs scikit-learn: pip install 'autograd-tiny[data]' (or pip install scikit-learn)"
+        ) from None
+    images = load_digits()
+    X = images.data / 16.0  # pixel intensities 0..16
+    y = images.target.astype(int)
+    order = np.random.default_rng(seed).permutation(len(X))
+    n_test = round(test_fraction * len(X))
+    test, train = order[:n_test], order[n_test:]
+    if one_hot:
+        y = np.eye(10)[y]
+    return X[train], y[train], X[test], y[test]

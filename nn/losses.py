@@ -30,6 +30,7 @@ class Loss:
     target_kind: str = "real"  # one of targets.KINDS: "real", "binary" (0/1), "signed" (±1), "index"
     cancels_with: str | None = None  # the output activation σ for which δᴸ = a − y (σ′ cancels)
     output_activation: str = "linear"  # the output layer this cost is usually paired with
+    vectorizable: bool = True  # the same operations for every sample, so ``vectorize`` can replay it
 
     def __call__(self, outputs: Sequence[Value], target: Any) -> Value:
         """C for one sample: checks the target, then computes ``cost``."""
@@ -74,7 +75,7 @@ class Quadratic(Loss):
     output_activation = "sigmoid"
 
     def cost(self, outputs, y):
-        return 0.5 * at.sum([(a - float(t)) ** 2 for a, t in zip(outputs, y)])
+        return 0.5 * at.sum([(a - t) ** 2 for a, t in zip(outputs, y)])
 
     def gradient(self, a, y):
         return a - y
@@ -86,7 +87,7 @@ class MeanSquaredError(Loss):
     name = "mse"
 
     def cost(self, outputs, y):
-        return at.sum([(a - float(t)) ** 2 for a, t in zip(outputs, y)]) * (1.0 / len(outputs))
+        return at.sum([(a - t) ** 2 for a, t in zip(outputs, y)]) * (1.0 / len(outputs))
 
     def gradient(self, a, y):
         return 2.0 * (a - y) / a.shape[1]
@@ -105,7 +106,7 @@ class BinaryCrossEntropy(Loss):
     output_activation = "sigmoid"
 
     def cost(self, outputs, y):
-        return -at.sum([float(t) * a.log() + (1.0 - float(t)) * (1.0 - a).log() for a, t in zip(outputs, y)])
+        return -at.sum([t * a.log() + (1.0 - t) * (1.0 - a).log() for a, t in zip(outputs, y)])
 
     def gradient(self, a, y):
         return (a - y) / (a * (1.0 - a))
@@ -123,6 +124,7 @@ class BinaryCrossEntropyWithLogits(Loss):
 
     name = "binary_cross_entropy_with_logits"
     target_kind = "binary"
+    vectorizable = False  # the stable softplus picks its formula by the sign of z
 
     def cost(self, outputs, y):
         return at.sum([_softplus(z) - float(t) * z for z, t in zip(outputs, y)])
@@ -144,6 +146,7 @@ class SoftmaxCrossEntropy(Loss):
 
     name = "softmax_cross_entropy"
     target_kind = "index"
+    vectorizable = False  # the class index picks a node, and the shift is max z
     cancels_with = "linear"  # the logits are the output layer's z; softmax lives in the cost
 
     def cost(self, logits, y):
@@ -177,7 +180,7 @@ class Hinge(Loss):
     target_kind = "signed"
 
     def cost(self, outputs, y):
-        return at.sum([(1.0 - float(t) * s).relu() for s, t in zip(outputs, y)])
+        return at.sum([(1.0 - t * s).relu() for s, t in zip(outputs, y)])
 
     def gradient(self, a, y):
         return np.where(1.0 - y * a > 0.0, -y, 0.0)

@@ -11,7 +11,7 @@ from tqdm import tqdm  # plain text bars: tqdm.auto warns in notebooks without i
 
 import autograd_tiny as at
 
-from . import display
+from . import batched_training, display
 from .losses import Loss, get_loss, l2
 from .module import MLP, Trace
 from .optim import Optimizer
@@ -71,12 +71,17 @@ def fit(
     *,
     alpha: float = 0.0,
     progress: bool = True,
+    engine: str = "auto",
 ) -> History:
     """Train ``model`` on (X, y) for ``epochs`` passes over the data.
 
     Each epoch shuffles the samples (with ``seed``) into batches of ``batch_size`` (all at
     once when None); for each batch: zero the gradients, build the mean cost (+ α Σ p² when
     ``alpha`` > 0), backward, ``optimizer.step()``. ``progress=False`` hides the bar.
+
+    ``engine``: ``"scalar"`` builds each sample's graph of Values; ``"vectorized"`` traces the
+    graph once and replays it over each batch with NumPy (``autograd_tiny.vectorize``);
+    ``"auto"`` (default) is vectorized when the loss allows (``loss.vectorizable``).
     """
     check_positive_int(epochs, "epochs")
     if batch_size is not None:
@@ -87,6 +92,7 @@ def fit(
     batch_size = len(X) if batch_size is None else batch_size
     rng = np.random.default_rng(seed)
     params = model.parameters()
+    vectorized_step = batched_training.training_step(model, loss, engine, alpha)  # None: the scalar engine
     history = History()
     bar = tqdm(range(epochs), desc="training", unit="epoch", disable=not progress, leave=True)
     for _ in bar:
@@ -95,6 +101,11 @@ def fit(
         for start in range(0, len(X), batch_size):
             batch = order[start : start + batch_size]
             optimizer.zero_grad()
+            if vectorized_step is not None:
+                cost, outputs[batch] = vectorized_step(X[batch], targets[batch])
+                total += cost * len(batch)
+                optimizer.step()
+                continue
             cost, traces = batch_cost(model, X[batch], targets[batch], loss)
             total += cost.data * len(batch)
             if alpha > 0:
@@ -111,8 +122,14 @@ def fit(
     return history
 
 
-def predict(model: MLP, X: Any) -> np.ndarray:
-    """The model's outputs for every sample, as an (n, k) array (no graph is kept)."""
+def predict(model: MLP, X: Any, *, engine: str = "auto") -> np.ndarray:
+    """The model's outputs for every sample, as an (n, k) array (no graph is kept).
+
+    ``engine="scalar"`` runs each sample through Values; otherwise the forward half of a
+    vectorized replay computes them all at once.
+    """
     X = as_samples(X, model.nin)
+    if batched_training.check_engine(engine) != "scalar":
+        return batched_training.vectorized_predict(model, X)
     with at.no_grad():
         return np.array([[a.data for a in model(x)] for x in X])

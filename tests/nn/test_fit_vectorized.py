@@ -1,0 +1,108 @@
+"""fit and predict through vectorize: the same gradients and weights as the scalar engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd_tiny import vectorize
+from autograd_tiny.nn import MLP, SGD, Adam, batch_cost, datasets, fit, losses, predict
+
+VECTORIZABLE = [loss for loss in losses.LOSSES.values() if loss.vectorizable]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    activation=st.sampled_from(["tanh", "sigmoid", "relu", "linear"]),
+    loss=st.sampled_from(VECTORIZABLE),
+    sizes=st.lists(st.integers(1, 5), min_size=1, max_size=3),
+    n=st.integers(1, 7),
+    fused=st.booleans(),
+)
+def test_random_mlps_give_the_scalar_graphs_cost_and_gradients(seed, activation, loss, sizes, n, fused):
+    rng = np.random.default_rng(seed)
+    nin = int(rng.integers(1, 4))
+    model = MLP(nin, sizes, activation, loss.output_activation, seed=seed, fused=fused)
+    X = rng.normal(0.0, 1.5, (n, nin))
+    Y = loss.random_targets(rng, n, sizes[-1])
+    params = model.parameters()
+
+    model.zero_grad()
+    cost, _ = batch_cost(model, X, Y, loss)
+    cost.backward()
+    expected = np.array([p.grad for p in params])
+
+    model.zero_grad()
+    got = vectorize(lambda x, y: loss.cost(model(x), y), params)(X, Y)
+    grads = np.array([p.grad for p in params])
+    assert got == pytest.approx(cost.data, rel=1e-12, abs=1e-300)
+    scale = np.max(np.abs(expected), initial=0.0)
+    np.testing.assert_allclose(grads, expected, rtol=1e-12, atol=1e-12 * scale)
+
+
+@pytest.mark.parametrize(
+    ("loss", "activation", "output_activation", "optimizer"),
+    [
+        ("hinge", "relu", "linear", "sgd"),
+        ("quadratic", "sigmoid", "sigmoid", "sgd"),
+        ("binary_cross_entropy", "tanh", "sigmoid", "adam"),
+        ("mse", "tanh", "linear", "adam"),
+    ],
+)
+def test_fit_trains_to_the_same_weights_with_either_engine(loss, activation, output_activation, optimizer):
+    X, y = datasets.two_moons(40, seed=2, signed=loss == "hinge")
+    weights = []
+    for engine in ("scalar", "vectorized"):
+        model = MLP(2, [6, 5, 1], activation, output_activation, seed=4)
+        params = model.parameters()
+        opt = SGD(params, lr=0.3, momentum=0.5) if optimizer == "sgd" else Adam(params, lr=0.02)
+        history = fit(model, X, y, loss, opt, epochs=4, batch_size=7, alpha=1e-3, progress=False, engine=engine)
+        weights.append((np.array([p.data for p in params]), history))
+    (scalar, scalar_history), (vectorized, vectorized_history) = weights
+    np.testing.assert_allclose(vectorized, scalar, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(vectorized_history.loss, scalar_history.loss, rtol=1e-10)
+    assert vectorized_history.accuracy == pytest.approx(scalar_history.accuracy)
+
+
+def test_auto_uses_the_scalar_engine_for_losses_that_branch_on_the_data():
+    X, y = datasets.xor()
+    weights = []
+    for engine in ("auto", "scalar"):
+        model = MLP(2, [3, 2], seed=0)
+        opt = SGD(model.parameters(), lr=0.1)
+        fit(model, X, y.astype(int), "softmax_cross_entropy", opt, 2, progress=False, engine=engine)
+        weights.append([p.data for p in model.parameters()])
+    assert weights[0] == weights[1]  # exactly: both built each sample's graph
+    with pytest.raises(ValueError, match="engine='vectorized' cannot replay softmax_cross_entropy"):
+        fit(model, X, y.astype(int), "softmax_cross_entropy", SGD(model.parameters(), lr=0.1), 1, engine="vectorized")
+    with pytest.raises(ValueError, match="engine must be one of 'auto', 'vectorized', 'scalar'"):
+        fit(model, X, y.astype(int), "softmax_cross_entropy", SGD(model.parameters(), lr=0.1), 1, engine="numpy")
+
+
+def test_predict_gives_the_same_outputs_with_either_engine():
+    model = MLP(3, [5, 4, 2], "sigmoid", seed=7)
+    X = np.random.default_rng(1).normal(size=(9, 3))
+    np.testing.assert_allclose(predict(model, X), predict(model, X, engine="scalar"), rtol=1e-13, atol=1e-15)
+
+
+def test_digits_reach_95_percent_test_accuracy():
+    """The issue's real-data target (timed in bench/bench_vectorize.py): 64-30-10 sigmoid, batches of 10, 30 epochs."""
+    X_train, y_train, X_test, y_test = datasets.digits(one_hot=True)
+    assert X_train.shape == (1348, 64) and X_test.shape == (449, 64) and 0.0 <= X_train.min() < X_train.max() <= 1.0
+    model = MLP(64, [30, 10], "sigmoid", "sigmoid", seed=0)
+    optimizer = SGD(model.parameters(), lr=0.5)
+    fit(model, X_train, y_train, "binary_cross_entropy", optimizer, epochs=30, batch_size=10, progress=False)
+    accuracy = np.mean(np.argmax(predict(model, X_test), axis=1) == np.argmax(y_test, axis=1))
+    assert accuracy >= 0.95
+
+
+def test_digits_split_is_deterministic_and_labels_are_digits():
+    first, second = datasets.digits(seed=3), datasets.digits(seed=3)
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+    assert set(first[1].tolist()) == set(range(10))
+    with pytest.raises(ValueError, match="test_fraction must be in"):
+        datasets.digits(test_fraction=1.0)

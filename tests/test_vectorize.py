@@ -1,0 +1,288 @@
+"""vectorize: one traced graph replayed over a batch gives the scalar engine's cost and gradients."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd_tiny as at
+from autograd_tiny import DataDependentGraphError, Value, rules, vectorize
+from autograd_tiny.backward import float_local_grads
+
+# One way to apply every rule of the table to Values; a test below checks that none is missing.
+APPLY = {
+    rules.ADD: (2, lambda a, b: a + b),
+    rules.SUB: (2, lambda a, b: a - b),
+    rules.MUL: (2, lambda a, b: a * b),
+    rules.DIV: (2, lambda a, b: a / b),
+    rules.NEG: (1, lambda a: -a),
+    rules.POW: (2, lambda a, b: a**b),
+    rules.POW_CONST: (1, lambda a: a**3 if a.data == a.data else a**0.5),  # data-dependent: replaced below
+    rules.EXP: (1, lambda a: a.exp()),
+    rules.LOG: (1, lambda a: a.log()),
+    rules.SIN: (1, lambda a: a.sin()),
+    rules.COS: (1, lambda a: a.cos()),
+    rules.SQRT: (1, lambda a: a.sqrt()),
+    rules.ABS: (1, lambda a: a.abs()),
+    rules.TANH: (1, lambda a: a.tanh()),
+    rules.SIGMOID: (1, lambda a: a.sigmoid()),
+    rules.RELU: (1, lambda a: a.relu()),
+    rules.SUM: (None, lambda *xs: at.sum(xs)),
+    rules.DOT: (None, lambda *xs: at.dot(xs[: len(xs) // 2], xs[len(xs) // 2 :])),
+}
+EXPONENTS = (0.0, 0.5, 2.0, 3.0, -1.0)
+
+
+def test_every_rule_of_the_table_is_exercised():
+    assert set(APPLY) == set(rules.RULES)
+
+
+def random_recipe(rng: np.random.Generator, n_steps: int) -> list[tuple]:
+    """Steps (rule, operand indices, constant); operands are earlier nodes: x0, x1, y, p0, p1, then results."""
+    table = list(APPLY)
+    steps = []
+    for k in range(n_steps):
+        available = 5 + k
+        rule = table[rng.integers(len(table))]
+        arity, _ = APPLY[rule]
+        if arity is None:
+            arity = int(rng.integers(1, 4)) * (2 if rule is rules.DOT else 1)
+        operands = tuple(int(i) for i in rng.integers(available, size=arity))
+        steps.append((rule, operands, float(EXPONENTS[rng.integers(len(EXPONENTS))])))
+    return steps
+
+
+def evaluate(steps: list[tuple], x: list, y: Value, params: list[Value]) -> Value:
+    nodes = [*x, y, *params]
+    for rule, operands, exponent in steps:
+        args = [nodes[i] for i in operands]
+        if rule is rules.POW_CONST:
+            nodes.append(args[0] ** exponent)
+        elif rule is rules.DOT and rng_bias(operands):
+            half = len(args) // 2
+            nodes.append(at.dot(args[:half], args[half:], params[0]))
+        else:
+            nodes.append(APPLY[rule][1](*args))
+    return at.sum(nodes[-3:]) * 0.5  # a shared tail: the last three results
+
+
+def rng_bias(operands: tuple[int, ...]) -> bool:
+    return sum(operands) % 2 == 1  # some dot nodes get a bias, deterministically per recipe
+
+
+def magnitudes(root: Value, params: list[Value]) -> tuple[float, list[float]]:
+    """How large the terms are that the cost and each ∂cost/∂p sum up, along every path of the graph.
+
+    Forward: |v| + Σ |local derivative| × (the same for the input); backward: Σ over paths of
+    |local derivative × gradient|. Summed in another order (or with NumPy's exp or sin, a last bit
+    apart from math's), the results may differ by rounding relative to these, not to the result.
+    """
+    order = at.topological_order(root)
+    forward = {}
+    for node in order:
+        local = [abs(g) for g in float_local_grads(node)] if node._rule is not None else []
+        forward[node] = abs(node.data) + sum(g * forward[v] for g, v in zip(local, node.inputs))
+    backward = dict.fromkeys(order, 0.0)
+    backward[root] = 1.0
+    for node in reversed(order):
+        if node._rule is not None:
+            for g, v in zip(float_local_grads(node), node.inputs):
+                backward[v] += abs(g) * backward[node]
+    return forward[root], [backward.get(p, 0.0) for p in params]
+
+
+def scalar_oracle(steps, X, Y, params) -> tuple[float, list[float], float, list[float]]:
+    """Build every sample's graph with the scalar engine, average, backward; and the ``magnitudes``."""
+    at.zero_grad(params)
+    costs = [evaluate(steps, [Value(a) for a in row], Value(t), params) for row, t in zip(X, Y)]
+    cost = at.sum(costs) * (1.0 / len(costs))
+    cost_scale, grad_scales = magnitudes(cost, params)
+    cost.backward()
+    return cost.data, [p.grad for p in params], cost_scale, grad_scales
+
+
+def assert_same(got: float, expected: float, scale: float = 0.0) -> None:
+    """Equal to 1e-12 relative (or 1e-12 × the ``magnitudes`` of the summed terms); inf and nan exactly."""
+    scale = scale if math.isfinite(scale) else 0.0
+    if math.isnan(expected):
+        assert math.isnan(got), (got, expected)
+    elif math.isinf(expected):
+        assert got == expected, (got, expected)
+    else:
+        assert math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-12 * scale), (got, expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_steps=st.integers(1, 12),
+    n=st.integers(1, 6),
+    spread=st.sampled_from([0.5, 1.0, 2.0]),
+)
+def test_random_graphs_give_the_scalar_engines_cost_and_gradients(seed, n_steps, n, spread):
+    """To 1e-12 of the terms' magnitudes. (Far out, where tanh saturates, 1 − tanh² is computed from an
+    output that NumPy's tanh and libm's may round an ulp apart: agreement is then only as good as that.)"""
+    rng = np.random.default_rng(seed)
+    steps = random_recipe(rng, n_steps)
+    X = rng.normal(0.0, spread, (n, 2))
+    if rng.random() < 0.3:
+        X[rng.integers(n), rng.integers(2)] = 0.0  # kinks, 0 ** y, log(0), 1/0 in some samples
+    Y = rng.normal(0.0, 1.0, n)
+    params = [Value(float(v)) for v in rng.normal(0.0, 1.0, 2)]
+    expected_cost, expected_grads, cost_scale, grad_scales = scalar_oracle(steps, X, Y, params)
+
+    at.zero_grad(params)
+    batched = vectorize(lambda x, y: evaluate(steps, x, y, params), params)
+    cost = batched(X, Y)
+    assert_same(cost, expected_cost, cost_scale)
+    for p, expected, scale in zip(params, expected_grads, grad_scales):
+        assert_same(p.grad, expected, scale)
+
+
+def test_every_rule_replays_per_sample_ieee_values():
+    """Samples where the scalar engine gives inf or nan give the same, and the others are untouched."""
+    p = Value(0.7)
+    X = np.array([[0.0, 1.0], [-1.0, 2.0], [1e308, -3.0], [2.0, 0.0]])
+    Y = np.array([1.0, -1.0, 0.5, 2.0])
+
+    def fn(x, y):
+        terms = [
+            x[0].log(),
+            x[1] / x[0],
+            x[0].sqrt(),
+            x[0] ** p,
+            x[0] ** -1.0,
+            (x[0] * 10.0).exp(),
+            x[0].abs() * y,
+            x[1].relu(),
+            x[0].sin() + x[1].cos(),
+            x[0].sigmoid() * x[1].tanh(),
+            x[1] ** 0.0,
+        ]
+        return at.dot(terms, [p] * len(terms), y)
+
+    batched = vectorize(fn, [p])
+    per_sample = batched.forward(X, Y)
+    for i, (row, t) in enumerate(zip(X, Y)):
+        p.grad = 0.0
+        scalar = fn([Value(a) for a in row], Value(t))
+        scalar.backward()
+        expected_grad, p.grad = p.grad, 0.0
+        assert_same(batched(X[i : i + 1], Y[i : i + 1]), scalar.data, abs(scalar.data))
+        assert_same(per_sample[i], scalar.data, abs(scalar.data))
+        assert_same(p.grad, expected_grad, abs(expected_grad) if math.isfinite(expected_grad) else 0.0)
+    assert not np.isfinite(per_sample[:3]).any() and math.isfinite(per_sample[3])
+
+
+def test_extra_adds_a_parameter_only_term():
+    w = Value(0.5)
+    batched = vectorize(lambda x, y: (w * x[0] - y) ** 2, [w], extra=lambda: 0.1 * w * w)
+    X, Y = np.array([[1.0], [2.0]]), np.array([1.0, 3.0])
+    cost = batched(X, Y)
+    # C = ((0.5 − 1)² + (1 − 3)²)/2 + 0.1 · 0.25;  ∂C/∂w = ((−0.5)(2)(1) + (−2)(2)(2))/2 + 0.2 · 0.5
+    assert cost == pytest.approx(2.125 + 0.025, rel=1e-15)
+    assert w.grad == pytest.approx(-4.5 + 0.1, rel=1e-15)
+    w.data = 1.0  # the term is replayed with the parameters' new numbers
+    w.grad = 0.0
+    assert batched(X, Y) == pytest.approx(((1.0 - 1.0) ** 2 + (2.0 - 3.0) ** 2) / 2 + 0.1, rel=1e-15)
+    assert w.grad == pytest.approx((0.0 + (-1.0) * 2 * 2) / 2 + 0.2, rel=1e-15)
+
+
+def test_gradients_add_up_and_params_are_read_afresh():
+    w = Value(2.0)
+    batched = vectorize(lambda x, y: w * x[0], [w])
+    X = np.array([[1.0], [3.0]])
+    assert batched(X) == 4.0 and w.grad == 2.0
+    w.data = 3.0
+    assert batched(X) == 6.0 and w.grad == 4.0  # added, as backward() adds
+
+
+@pytest.mark.parametrize(
+    ("fn", "operation"),
+    [
+        (lambda x, y: x[0].relu() if x[0] > 0 else -x[0], ">"),
+        (lambda x, y: x[0] * 2 if x[0] * 3 < 1 else x[0], "<"),
+        (lambda x, y: x[0] if bool(y) else -x[0], "bool()"),
+        (lambda x, y: x[0] * float(y), "float()"),
+        (lambda x, y: [x[0], x[1]][int(y)], "int()"),
+        (lambda x, y: x[0] * max(x[0].exp(), 1.0), "<"),
+    ],
+)
+def test_a_branch_on_a_traced_value_is_refused(fn, operation):
+    with pytest.raises(DataDependentGraphError, match="vectorize needs a data-independent graph") as info:
+        vectorize(fn, [])(np.ones((3, 2)), np.ones(3))
+    assert operation in str(info.value)
+
+
+def test_a_branch_on_data_read_directly_is_refused():
+    def fn(x, y):
+        return x[0].exp() if x[0].data > 0 else -x[0]  # .data cannot be intercepted; two traces disagree
+
+    with pytest.raises(DataDependentGraphError, match="different graph for different sample numbers"):
+        vectorize(fn, [])(np.ones((3, 1)))
+
+
+def test_comparisons_work_again_after_a_refused_trace():
+    with pytest.raises(DataDependentGraphError):
+        vectorize(lambda x, y: x[0] if x[0] > 0 else x[1], [])(np.ones((1, 2)))
+    assert Value(1.0) > 0.5 and float(Value(2.0)) == 2.0
+
+
+def test_bad_inputs_get_clear_errors():
+    w = Value(1.0)
+    batched = vectorize(lambda x, y: w * x[0] * y, [w])
+    with pytest.raises(ValueError, match=r"X must have shape \(n, features\)"):
+        batched(np.ones(3), np.ones(3))
+    with pytest.raises(ValueError, match=r"Y must have shape \(2,\)"):
+        batched(np.ones((2, 1)), np.ones(3))
+    batched(np.ones((2, 1)), np.ones(2))
+    with pytest.raises(ValueError, match="traced for samples of 1 features"):
+        batched(np.ones((2, 2)), np.ones(2))
+    with pytest.raises(TypeError, match="params\\[0\\] is a float"):
+        vectorize(lambda x, y: x[0], [1.0])
+    with pytest.raises(TypeError, match="fn must return a Value"):
+        vectorize(lambda x, y: 3.0, [])(np.ones((1, 1)))
+
+
+def test_forward_returns_every_output_and_batch_values_reads_nodes():
+    from autograd_tiny.nn import MLP, predict
+
+    model = MLP(3, [4, 2], "tanh", seed=1)
+    X = np.random.default_rng(0).normal(size=(5, 3))
+    batched = vectorize(lambda x, y: model(x), model.parameters())
+    np.testing.assert_allclose(batched.forward(X), predict(model, X, engine="scalar"), rtol=1e-13, atol=1e-15)
+
+
+def test_explain_shows_each_layer_as_a_matrix_product(capsys):
+    from autograd_tiny.nn import MLP
+
+    model = MLP(2, [16, 16, 1], "relu", seed=0)
+    batched = vectorize(lambda x, y: (1.0 - y * model(x)[0]).relu(), model.parameters())
+    with pytest.raises(RuntimeError, match="traced on the first"):
+        batched.explain()
+    batched(np.ones((4, 2)), np.ones(4))
+    batched.explain()
+    text = capsys.readouterr().out
+    assert "68 operation nodes per sample, replayed as 8 groups" in text
+    assert "16 dot" in text and "z of layer 1" in text and "one (n × 2)·(2 × 16) product + bias" in text
+    assert "one (n × 16)·(16 × 1) product + bias" in text and "16 relu" in text and "a of layer 2" in text
+
+
+def test_a_returned_leaf_and_a_call_under_no_grad_work():
+    w = Value(3.0)
+    X = np.array([[1.0], [5.0]])
+    with at.no_grad():
+        assert list(vectorize(lambda x, y: x[0], [w]).forward(X)) == [1.0, 5.0]
+        assert vectorize(lambda x, y: w, [w])(X) == 3.0
+    assert w.grad == 1.0
+
+
+def test_fn_returning_a_list_needs_forward_for_values():
+    batched = vectorize(lambda x, y: [x[0], x[0] * 2.0], [])
+    np.testing.assert_array_equal(batched.forward(np.array([[1.0], [2.0]])), [[1.0, 2.0], [2.0, 4.0]])
+    with pytest.raises(TypeError, match="needs one cost"):
+        batched(np.array([[1.0]]))
