@@ -89,7 +89,7 @@ class GradientCheck(Report):
 
 def reading(rel_error: float) -> str:
     """CS231n's reading of a relative error."""
-    return next(text for bound, text in READINGS if rel_error <= bound)
+    return next((text for bound, text in READINGS if rel_error <= bound), "wrong")  # nan: wrong too
 
 
 def check_gradient(
@@ -110,12 +110,19 @@ def check_gradient(
     (the central difference's rounding is about 1e-16 · |f| / ε).
     """
     x = np.array(x, dtype=float)
+    if x.size == 0:
+        raise ValueError("check_gradient: x has no entries, so there is nothing to check")
     if not np.all(np.isfinite(x)):
         raise ValueError("check_gradient: x contains nan or inf")
     if not eps > 0:
         raise ValueError(f"check_gradient: eps must be positive, got {eps!r}")
     _scalar(f, x, "f(x)")
-    analytic = np.asarray(grad_f(x.copy()), dtype=float)
+    gradient = grad_f(x.copy())
+    if gradient is None:
+        raise TypeError(
+            "check_gradient: grad_f(x) returned None, expected an array shaped like x (did it forget return?)"
+        )
+    analytic = np.asarray(gradient, dtype=float)
     if analytic.shape != x.shape:
         raise ValueError(f"grad_f(x) has shape {analytic.shape}, expected {x.shape} (the shape of x)")
 
@@ -128,8 +135,11 @@ def check_gradient(
         below = _scalar(f, shifted, "f(x − ε)")
         numeric[index] = (above - below) / (2 * eps)
 
-    abs_error = np.abs(analytic - numeric)
-    rel_error = abs_error / np.maximum(np.abs(analytic) + np.abs(numeric), TINY)
+    with np.errstate(all="ignore"):
+        abs_error = np.abs(analytic - numeric)
+        rel_error = abs_error / np.maximum(np.abs(analytic) + np.abs(numeric), TINY)
+    finite = np.isfinite(analytic)  # a nan or inf in grad_f(x) is as wrong as an entry can be
+    abs_error, rel_error = np.where(finite, abs_error, np.inf), np.where(finite, rel_error, np.inf)
     passed = bool(np.all((rel_error <= rtol) | (abs_error <= atol)))
     order = np.argsort(-rel_error, axis=None, kind="stable")[:show]
     worst = tuple(
@@ -155,7 +165,10 @@ def check_gradient(
 
 
 def _scalar(f: Callable[[np.ndarray], Any], x: np.ndarray, what: str) -> float:
-    value = np.asarray(f(x.copy()), dtype=float)
+    result = f(x.copy())
+    if result is None:
+        raise TypeError(f"check_gradient: {what} returned None, expected one number (did f forget return?)")
+    value = np.asarray(result, dtype=float)
     if value.size != 1:
         raise ValueError(f"check_gradient: {what} must be one number, got an array of shape {value.shape}")
     value = float(value.reshape(()))

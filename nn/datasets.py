@@ -73,8 +73,10 @@ def digits(
     shuffle with ``seed`` (the same seed, the same split), ``test_fraction`` of the images held out.
     Needs the ``data`` extra: ``pip install 'autograd-tiny[data]'``.
     """
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
+    if isinstance(test_fraction, bool) or not isinstance(test_fraction, int | float) or not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be a number in (0, 1), got {test_fraction!r}")
+    if (seed is not None and not isinstance(seed, int | np.random.Generator)) or isinstance(seed, bool):
+        raise TypeError(f"seed must be an int, a numpy Generator or None, got {type(seed).__name__}: {seed!r}")
     try:
         from sklearn.datasets import load_digits
     except ImportError:
@@ -86,6 +88,11 @@ def digits(
     y = images.target.astype(int)
     order = np.random.default_rng(seed).permutation(len(X))
     n_test = round(test_fraction * len(X))
+    if not 0 < n_test < len(X):
+        raise ValueError(
+            f"test_fraction={test_fraction!r} leaves {n_test} of {len(X)} images for the test set: "
+            f"both sets need at least one"
+        )
     test, train = order[:n_test], order[n_test:]
     if one_hot:
         y = np.eye(10)[y]

@@ -260,9 +260,11 @@ def _failure_message(equation: str, l: int, matches: tuple[tuple[str, str], ...]
     s, n, p = superscript(l), superscript(l + 1), superscript(l - 1)
     code = f"nabla_b[{l - 1}]"
     if equation == "BP1":
+        # with a softmax output the cost and the softmax cancel: δᴸ = aᴸ − y, not ∇ₐC ⊙ σ′(zᴸ)
+        output_delta = f"a{s} − y" if loss.name == "softmax_cross_entropy" else f"∇ₐC ⊙ σ′(z{s})"
         what = (
             f"BP1 fails in layer {l}, the output layer: your ∂C/∂b{s} ({code}) should be "
-            f"δ{s} = ∇ₐC ⊙ σ′(z{s}) (BP3: ∂C/∂bᴸ = δᴸ), and it is not."
+            f"δ{s} = {output_delta} (BP3: ∂C/∂bᴸ = δᴸ), and it is not."
         )
     elif equation == "BP2":
         what = (
@@ -430,9 +432,11 @@ def _prepare_samples(pairs, W, loss: Loss) -> tuple[np.ndarray, np.ndarray]:
     n_in, n_out = W[0].shape[1], W[-1].shape[0]
     X, Y = [], []
     for i, pair in enumerate(pairs):
-        if len(pair) != 2:
-            raise ValueError(f"samples[{i}] is not an (x, y) pair")
+        if isinstance(pair, np.ndarray) or not hasattr(pair, "__len__") or len(pair) != 2:
+            raise ValueError(f"samples[{i}] is not an (x, y) pair: give samples=[(x, y), …]")
         x, y = (np.asarray(v, dtype=float) for v in pair)
+        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+            raise ValueError(f"samples[{i}] contains nan or inf: every number must be finite to test anything")
         if x.shape not in ((n_in, 1), (n_in,)):
             raise ValueError(f"samples[{i}]: x has shape {x.shape}, expected ({n_in}, 1) or ({n_in},)")
         if y.shape not in ((n_out, 1), (n_out,)):

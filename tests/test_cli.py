@@ -79,6 +79,8 @@ def test_draw_with_local_gradients(tmp_path):
         ("(lambda: 1)()", "calling a lambda is not allowed"),
         ("'abc'", "the constant 'abc' is not allowed"),
         ("floor(x)", "calling floor is not allowed at column 1: only exp, log, sin, cos, sqrt, abs, tanh, sigmoid, "),
+        ("x + sin", "sin is a function, not a variable at column 5: call it as sin(...)"),
+        ("exp", "exp is a function, not a variable at column 1: call it as exp(...)"),
         ("x + y", "undefined variable y: give each a value with --var NAME=VALUE (the formula uses: x, y)"),
         ("x" + " + x" * 1200, "the limit is 2,000"),
         ("x +", "syntax error"),

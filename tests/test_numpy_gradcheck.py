@@ -131,3 +131,16 @@ def test_the_engine_package_imports_neither_nn_nor_viz():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_non_finite_gradient_entry_fails_as_wrong_and_none_is_named():
+    f = lambda w: float(np.sum(w**2))  # noqa: E731
+    for bad in (np.nan, np.inf):
+        result = check_gradient(f, lambda w, bad=bad: np.array([bad, 2 * w[1]]), np.array([1.0, 2.0]))
+        assert not result and result.worst[0].index == (0,) and result.worst[0].reading == "wrong"
+    with pytest.raises(TypeError, match=r"grad_f\(x\) returned None"):
+        check_gradient(f, lambda w: None, np.array([1.0]))
+    with pytest.raises(TypeError, match=r"f\(x\) returned None"):
+        check_gradient(lambda w: None, lambda w: w, np.array([1.0]))
+    with pytest.raises(ValueError, match="x has no entries"):
+        check_gradient(f, lambda w: 2 * w, np.array([]))

@@ -286,3 +286,10 @@ def test_fn_returning_a_list_needs_forward_for_values():
     np.testing.assert_array_equal(batched.forward(np.array([[1.0], [2.0]])), [[1.0, 2.0], [2.0, 4.0]])
     with pytest.raises(TypeError, match="needs one cost"):
         batched(np.array([[1.0]]))
+
+
+def test_an_extra_term_that_is_not_a_value_is_named_as_extra():
+    w = at.Value(0.5, "w")
+    batched = at.vectorize(lambda x, y: (w * x[0] - y) ** 2, [w], extra=lambda: 0.5)
+    with pytest.raises(TypeError, match="vectorize: extra must return a Value"):
+        batched(np.array([[1.0], [2.0]]), np.array([1.0, 0.0]))

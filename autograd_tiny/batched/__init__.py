@@ -123,7 +123,7 @@ class Batched:
         """The parameter-only term's value and its gradient for each parameter: a plan replayed once.
         (Called under the caller's ``np.errstate``.)"""
         if self.extra_plan is None:
-            self.extra_plan = build_plan(lambda x, y: self.extra(), self.params, 0, None)
+            self.extra_plan = build_plan(lambda x, y: self.extra(), self.params, 0, None, name="extra")
         plan = self.extra_plan
         scalar_values = current_scalars(plan, param_numbers)
         values, saved = forward(plan, np.empty((1, 0)), None, scalar_values, self._extra_workspace)

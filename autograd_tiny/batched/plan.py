@@ -78,17 +78,19 @@ class Plan:
         return total
 
 
-def build_plan(fn: Callable, params: Sequence[Value], n_features: int, target_shape: tuple[int, ...] | None) -> Plan:
+def build_plan(
+    fn: Callable, params: Sequence[Value], n_features: int, target_shape: tuple[int, ...] | None, name: str = "fn"
+) -> Plan:
     """Trace ``fn`` and lay out the plan.
 
     ``fn`` is traced twice, on placeholder numbers of opposite signs: a branch on a Value's
     ``.data`` (which no Value method sees) then usually records two different graphs, and is refused.
     """
-    roots, returns_list, placeholders = trace(fn, n_features, target_shape, sign=1.0)
-    again_roots, _, placeholders_again = trace(fn, n_features, target_shape, sign=-1.0)
+    roots, returns_list, placeholders = trace(fn, n_features, target_shape, sign=1.0, name=name)
+    again_roots, _, placeholders_again = trace(fn, n_features, target_shape, sign=-1.0, name=name)
     if signature(roots, placeholders, params) != signature(again_roots, placeholders_again, params):
         raise DataDependentGraphError(
-            "vectorize: fn recorded a different graph for different sample numbers (it reads a traced Value's "
+            f"vectorize: {name} recorded a different graph for different sample numbers (it reads a traced Value's "
             "number, e.g. `.data`, to choose an operation or a constant); vectorize needs a data-independent "
             "graph. Use the scalar engine for this function."
         )

@@ -66,7 +66,7 @@ def target_count(target_shape: tuple[int, ...] | None) -> int:
 
 
 def trace(
-    fn: Callable, n_features: int, target_shape: tuple[int, ...] | None, sign: float
+    fn: Callable, n_features: int, target_shape: tuple[int, ...] | None, sign: float, name: str = "fn"
 ) -> tuple[list[Value], bool, list[Placeholder]]:
     """Call ``fn`` on placeholders holding fixed random numbers (times ``sign``), recording its graph.
 
@@ -79,17 +79,17 @@ def trace(
     y = None if target_shape is None else targets[0] if target_shape == () else targets
     with _tracing():
         out = fn(x, y)
-        roots, returns_list = _roots_of(out)
+        roots, returns_list = _roots_of(out, name)
         roots = [r if r._rule is not None else r + 0.0 for r in roots]  # a leaf returned as is becomes a node
     return roots, returns_list, x + targets
 
 
-def _roots_of(out: Any) -> tuple[list[Value], bool]:
+def _roots_of(out: Any, name: str) -> tuple[list[Value], bool]:
     if isinstance(out, Value):
         return [out], False
     if isinstance(out, Sequence) and out and all(isinstance(v, Value) for v in out):
         return list(out), True
-    raise TypeError(f"vectorize: fn must return a Value (a cost) or a list of Values, got {type(out).__name__}")
+    raise TypeError(f"vectorize: {name} must return a Value (a cost) or a list of Values, got {type(out).__name__}")
 
 
 def signature(roots: list[Value], placeholders: list[Placeholder], params: Sequence[Value]) -> list:

@@ -61,8 +61,11 @@ def _parse(text: str) -> ast.Expression:
     size = sum(1 for _ in ast.walk(tree))
     if size > MAX_NODES:
         raise ExpressionError(f"the formula has {size:,} parts; the limit is {MAX_NODES:,}")
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     for node in ast.walk(tree):
         _check_allowed(node)
+        if isinstance(node, ast.Name) and node.id in FUNCTIONS and id(node) not in called:
+            raise ExpressionError(f"{node.id} is a function, not a variable {_where(node)}: call it as {node.id}(...)")
     return tree
 
 

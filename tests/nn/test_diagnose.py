@@ -341,3 +341,43 @@ def test_the_readme_shows_what_the_worked_example_prints(capsys):
     shown = re.search(r"```text\n(.*?)```", section, flags=re.DOTALL).group(1)
     exec(compile(code, "README worked example", "exec"), {"__name__": "__readme__"})
     assert capsys.readouterr().out == shown
+
+
+def test_non_finite_samples_and_non_pairs_are_refused_by_name():
+    import numpy as np
+
+    import autograd_tiny.nn as nn
+
+    weights, biases = [np.ones((1, 2))], [np.zeros((1, 1))]
+
+    def backprop(x, y):
+        return [np.zeros((1, 1))], [np.zeros((1, 2))]
+
+    with pytest.raises(ValueError, match=r"samples\[0\] contains nan or inf"):
+        nn.diagnose_backprop(
+            backprop, weights=weights, biases=biases, samples=[(np.full((2, 1), np.nan), np.ones((1, 1)))]
+        )
+    with pytest.raises(ValueError, match=r"samples\[0\] is not an \(x, y\) pair"):
+        nn.diagnose_backprop(backprop, weights=weights, biases=biases, samples=[np.ones((2, 1))])
+
+
+def test_a_softmax_output_layer_is_described_with_its_own_delta():
+    import numpy as np
+
+    import autograd_tiny.nn as nn
+
+    rng = np.random.default_rng(0)
+    weights, biases = [rng.normal(size=(3, 2)), rng.normal(size=(3, 3))], [np.zeros((3, 1)), np.zeros((3, 1))]
+
+    def backprop(x, y):  # right but for a halved output error
+        z1 = weights[0] @ x + biases[0]
+        a1 = 1 / (1 + np.exp(-z1))
+        z2 = weights[1] @ a1 + biases[1]
+        a2 = np.exp(z2 - z2.max()) / np.exp(z2 - z2.max()).sum()
+        delta2 = 0.5 * (a2 - y)
+        delta1 = (weights[1].T @ delta2) * a1 * (1 - a1)
+        return [delta1, delta2], [delta1 @ x.T, delta2 @ a1.T]
+
+    diagnosis = nn.diagnose_backprop(backprop, weights=weights, biases=biases, loss="softmax_cross_entropy")
+    assert (diagnosis.equation, diagnosis.layer) == ("BP1", 2)
+    assert "δ² = a² − y" in diagnosis.message and "∇ₐC" not in diagnosis.message

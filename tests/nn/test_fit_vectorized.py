@@ -104,5 +104,16 @@ def test_digits_split_is_deterministic_and_labels_are_digits():
     for a, b in zip(first, second):
         np.testing.assert_array_equal(a, b)
     assert set(first[1].tolist()) == set(range(10))
-    with pytest.raises(ValueError, match="test_fraction must be in"):
+    with pytest.raises(ValueError, match=r"test_fraction must be a number in \(0, 1\)"):
         datasets.digits(test_fraction=1.0)
+
+
+def test_digits_refuses_bad_options_by_name():
+    from autograd_tiny.nn import datasets
+
+    with pytest.raises(ValueError, match="test_fraction must be a number in"):
+        datasets.digits(test_fraction="0.2")
+    with pytest.raises(TypeError, match="seed must be an int"):
+        datasets.digits(seed="a")
+    with pytest.raises(ValueError, match="leaves 0 of 1797 images for the test set"):
+        datasets.digits(test_fraction=1e-5)
