@@ -26,6 +26,7 @@ from autograd_tiny.table import Report, Table
 
 from .activations import get_activation
 from .backprop import backprop
+from .check import Difference
 from .losses import Loss, get_loss
 from .mistakes import (
     Numbers,
@@ -235,7 +236,8 @@ def _vacuous_note(rows: list[GradientRow]) -> str:
 
 
 def _agrees(yours: np.ndarray, graph: np.ndarray) -> bool:
-    return float(np.max(np.abs(yours - graph))) <= RTOL * float(np.max(np.abs(graph))) + ATOL
+    difference = Difference.between(yours, graph)
+    return difference.max_abs <= RTOL * difference.scale + ATOL
 
 
 def _match(candidates, yours: np.ndarray, right: np.ndarray) -> tuple[tuple[str, str], ...]:
@@ -250,10 +252,8 @@ def _match(candidates, yours: np.ndarray, right: np.ndarray) -> tuple[tuple[str,
 
 
 def _row(l: int, quantity: str, equation: str, yours: np.ndarray, graph: np.ndarray, status: str) -> GradientRow:
-    max_abs = float(np.max(np.abs(yours - graph)))
-    scale = float(np.max(np.abs(graph)))
-    max_rel = max_abs / scale if scale > 0 else (0.0 if max_abs == 0 else np.inf)
-    return GradientRow(l + 1, quantity, equation, yours, graph, max_abs, max_rel, status)
+    difference = Difference.between(yours, graph)
+    return GradientRow(l + 1, quantity, equation, yours, graph, difference.max_abs, difference.max_rel, status)
 
 
 def _failure_message(equation: str, l: int, matches: tuple[tuple[str, str], ...], loss: Loss) -> str:
@@ -349,52 +349,50 @@ def _activations(activation: str | Sequence[str], loss: str, n_layers: int) -> l
     return [get_activation(name).name for name in names]
 
 
-def _network_shape_problem(weights, biases) -> BackpropDiagnosis | None:
-    def problem(text: str, layer: int | None = None) -> BackpropDiagnosis:
-        return BackpropDiagnosis(text, layer=layer, problem="shape")
+def _shape_problem(text: str, layer: int | None = None) -> BackpropDiagnosis:
+    return BackpropDiagnosis(text, layer=layer, problem="shape")
 
+
+def _network_shape_problem(weights, biases) -> BackpropDiagnosis | None:
     if len(weights) == 0 or len(weights) != len(biases):
-        return problem(
+        return _shape_problem(
             f"the network has {len(weights)} weight matrices and {len(biases)} bias vectors; expected "
             "the same number (one per layer, at least one)"
         )
     for l, (w, v) in enumerate(zip(weights, biases), start=1):
         w, v = np.asarray(w), np.asarray(v)
         if w.ndim != 2:
-            return problem(f"layer {l}: weights[{l - 1}] has shape {w.shape}, expected a matrix (nˡ, nˡ⁻¹)", l)
+            return _shape_problem(f"layer {l}: weights[{l - 1}] has shape {w.shape}, expected a matrix (nˡ, nˡ⁻¹)", l)
         if l > 1 and w.shape[1] != np.shape(weights[l - 2])[0]:
             previous = np.shape(weights[l - 2])[0]
-            return problem(
+            return _shape_problem(
                 f"layer {l}: weights[{l - 1}] has shape {w.shape}, expected ({w.shape[0]}, {previous}): "
                 f"one column per neuron of layer {l - 1}, which has {previous}",
                 l,
             )
         if v.shape not in ((w.shape[0], 1), (w.shape[0],)):
-            return problem(
+            return _shape_problem(
                 f"layer {l}: biases[{l - 1}] has shape {v.shape}, expected ({w.shape[0]}, 1) or ({w.shape[0]},)", l
             )
     return None
 
 
 def _returned_shape_problem(returned: Any, W, b) -> BackpropDiagnosis | None:
-    def problem(text: str, layer: int | None = None) -> BackpropDiagnosis:
-        return BackpropDiagnosis(text, layer=layer, problem="shape")
-
     if not isinstance(returned, (tuple, list)) or len(returned) != 2:
-        return problem(f"backprop(x, y) returned {type(returned).__name__}; expected a pair (nabla_b, nabla_w)")
+        return _shape_problem(f"backprop(x, y) returned {type(returned).__name__}; expected a pair (nabla_b, nabla_w)")
     for name, grads, params in (("nabla_b", returned[0], b), ("nabla_w", returned[1], W)):
         try:
             count = len(grads)
         except TypeError:
-            return problem(f"{name} is a {type(grads).__name__}; expected a list with one array per layer")
+            return _shape_problem(f"{name} is a {type(grads).__name__}; expected a list with one array per layer")
         if count != len(params):
-            return problem(f"{name} has {count} arrays; expected {len(params)}, one per layer")
+            return _shape_problem(f"{name} has {count} arrays; expected {len(params)}, one per layer")
         for l, (grad, param) in enumerate(zip(grads, params), start=1):
             shape = np.shape(grad)
             if shape != param.shape:
                 kind = "biases" if name == "nabla_b" else "weights"
                 note = _shape_note(shape, param.shape)
-                return problem(
+                return _shape_problem(
                     f"layer {l}: {name}[{l - 1}] has shape {shape}, expected {param.shape} like {kind}[{l - 1}]{note}",
                     l,
                 )
