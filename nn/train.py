@@ -103,16 +103,10 @@ def fit(
             optimizer.zero_grad()
             if vectorized_step is not None:
                 cost, outputs[batch] = vectorized_step(X[batch], targets[batch])
-                total += cost * len(batch)
-                optimizer.step()
-                continue
-            cost, traces = batch_cost(model, X[batch], targets[batch], loss)
-            total += cost.data * len(batch)
-            if alpha > 0:
-                cost = cost + l2(params, alpha)
-            cost.backward()
+            else:
+                cost, outputs[batch] = _scalar_step(model, X[batch], targets[batch], loss, params, alpha)
+            total += cost * len(batch)
             optimizer.step()
-            outputs[batch] = [[a.data for a in trace.output] for trace in traces]
         history.loss.append(total / len(X))
         history.accuracy.append(loss.accuracy(outputs, targets))
         postfix = {"loss": f"{history.loss[-1]:.4f}"}
@@ -120,6 +114,19 @@ def fit(
             postfix["acc"] = f"{history.accuracy[-1]:.1%}"
         bar.set_postfix(postfix)
     return history
+
+
+def _scalar_step(
+    model: MLP, X: np.ndarray, targets: np.ndarray, loss: Loss, params: list, alpha: float
+) -> tuple[float, list[list[float]]]:
+    """One batch on the scalar engine: backward on the mean cost (+ α Σ p²), adding ∂C/∂p to every
+    ``p.grad``; returns (the mean cost without the penalty, the outputs aᴸ of each sample)."""
+    cost, traces = batch_cost(model, X, targets, loss)
+    mean_cost = cost.data
+    if alpha > 0:
+        cost = cost + l2(params, alpha)
+    cost.backward()
+    return mean_cost, [[a.data for a in trace.output] for trace in traces]
 
 
 def predict(model: MLP, X: Any, *, engine: str = "auto") -> np.ndarray:
