@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograd_tiny import Value
+from autograd_tiny.numeric import sigmoid_array
 
 
 @dataclass(frozen=True)
@@ -18,15 +19,12 @@ class Activation:
     sigma_prime: Callable[[np.ndarray], np.ndarray]  # σ′(z) in NumPy
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) = 1/(1+e⁻ᶻ), by the same overflow-free formula as the engine."""
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
 ACTIVATIONS: dict[str, Activation] = {
     "tanh": Activation("tanh", Value.tanh, np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
-    "sigmoid": Activation("sigmoid", Value.sigmoid, _sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z))),
+    # σ in NumPy is the engine's own overflow-free formula (numeric.sigmoid_array)
+    "sigmoid": Activation(
+        "sigmoid", Value.sigmoid, sigmoid_array, lambda z: sigmoid_array(z) * (1.0 - sigmoid_array(z))
+    ),
     "relu": Activation("relu", Value.relu, lambda z: np.maximum(z, 0.0), lambda z: (z > 0.0).astype(float)),
     "linear": Activation("linear", lambda z: z, lambda z: z, np.ones_like),
 }
