@@ -15,6 +15,7 @@ from .forward import jacobian, jvp, vjp
 from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradcheck, gradgradcheck
 from .graph import topological_order
 from .hessian import hessian, hvp
+from .indexing import embedding, select
 from .modes import AnomalyError, detect_anomaly, no_grad
 from .numpy_gradcheck import GradientCheck, check_gradient
 from .value import Value, dot, grad, sum, zero_grad
@@ -36,6 +37,7 @@ __all__ = [
     "check_gradient",
     "detect_anomaly",
     "dot",
+    "embedding",
     "grad",
     "gradcheck",
     "gradgradcheck",
@@ -44,6 +46,7 @@ __all__ = [
     "jacobian",
     "jvp",
     "no_grad",
+    "select",
     "sum",
     "topological_order",
     "vectorize",

@@ -29,9 +29,9 @@ import numpy as np
 
 from ..modes import DataDependentGraphError
 from ..value import Value
+from .execute import Workspace, backward, current_scalars, forward, numbers
 from .explain import describe_plan
 from .plan import Plan, build_plan
-from .replay import Workspace, backward, current_scalars, forward, numbers
 from .trace import Placeholder
 
 
@@ -59,6 +59,7 @@ class Batched:
 
     # the inputs
     def _arrays(self, X: Any, Y: Any) -> tuple[np.ndarray, np.ndarray | None]:
+        whole_numbers = (_is_whole(X), Y is not None and _is_whole(Y))
         try:
             X = np.asarray(X, dtype=float)
         except (TypeError, ValueError) as err:
@@ -77,7 +78,7 @@ class Batched:
                 )
         target_shape = None if Y is None else Y.shape[1:]
         if self.plan is None:
-            self.plan = build_plan(self.fn, self.params, X.shape[1], target_shape)
+            self.plan = build_plan(self.fn, self.params, X.shape[1], target_shape, whole_numbers=whole_numbers)
         elif (X.shape[1], target_shape) != (self.plan.n_features, self.plan.target_shape):
             raise ValueError(
                 f"vectorize: fn was traced for samples of {self.plan.n_features} features and targets of shape "
@@ -149,6 +150,11 @@ class Batched:
     def explain(self) -> None:
         """Print the recorded plan: nodes per sample, how they were grouped, each group in matrix terms."""
         print(self.describe())
+
+
+def _is_whole(array: Any) -> bool:
+    """Integers (token ids, class indices): traced with placeholders holding 0, a valid index for ``select``."""
+    return np.issubdtype(np.asarray(array).dtype, np.integer)
 
 
 def _shape_words(shape: tuple[int, ...] | None) -> str:

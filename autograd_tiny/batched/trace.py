@@ -47,7 +47,9 @@ class Placeholder(Value):
         self._refuse("int()")
 
     def __index__(self) -> int:
-        self._refuse("int() / indexing")
+        self._refuse(
+            "int() / indexing (to choose by a per-sample whole number, use select(values, i) or embedding(table, i))"
+        )
 
 
 @contextmanager
@@ -66,22 +68,57 @@ def target_count(target_shape: tuple[int, ...] | None) -> int:
 
 
 def trace(
-    fn: Callable, n_features: int, target_shape: tuple[int, ...] | None, sign: float, name: str = "fn"
+    fn: Callable,
+    n_features: int,
+    target_shape: tuple[int, ...] | None,
+    sign: float,
+    name: str = "fn",
+    whole_numbers: tuple[bool, bool] = (False, False),
 ) -> tuple[list[Value], bool, list[Placeholder]]:
     """Call ``fn`` on placeholders holding fixed random numbers (times ``sign``), recording its graph.
 
+    ``whole_numbers`` (for x, for y): placeholders that hold 0 instead, a valid choice for any
+    ``select`` or ``embedding`` (token ids, class indices).
     Returns (the returned Values, whether fn returned a list, the placeholders x then y).
     """
     rng = np.random.default_rng(0)
-    x = [Placeholder(sign * float(v), f"x[{i}]") for i, v in enumerate(rng.standard_normal(n_features))]
-    numbers = rng.standard_normal(target_count(target_shape))
-    targets = [Placeholder(sign * float(v), "y" if target_shape == () else f"y[{j}]") for j, v in enumerate(numbers)]
+    features = np.zeros(n_features) if whole_numbers[0] else sign * rng.standard_normal(n_features)
+    x = [Placeholder(float(v), f"x[{i}]") for i, v in enumerate(features)]
+    count = target_count(target_shape)
+    numbers = np.zeros(count) if whole_numbers[1] else sign * rng.standard_normal(count)
+    targets = [Placeholder(float(v), "y" if target_shape == () else f"y[{j}]") for j, v in enumerate(numbers)]
     y = None if target_shape is None else targets[0] if target_shape == () else targets
     with _tracing():
         out = fn(x, y)
         roots, returns_list = _roots_of(out, name)
         roots = [r if r._rule is not None else r + 0.0 for r in roots]  # a leaf returned as is becomes a node
     return roots, returns_list, x + targets
+
+
+def refuse_leaves_from_outside(roots: list[Value], again: list[Value], params: Sequence[Value], name: str) -> None:
+    """Refuse a leaf that ``fn`` used but that is neither a placeholder, a parameter, nor a constant made inside fn.
+
+    Such a Value was made outside fn: it is the same object in both traces (``roots`` and
+    ``again``), where placeholders and constants built inside fn are new each time. A weight
+    left out of ``params`` would keep ``grad == 0`` where ``backward()`` fills it, so this is
+    an error, never a silent zero.
+    """
+    first = {v for v in topological_order(roots) if v._rule is None}
+    outside = {v for v in topological_order(again) if v._rule is None and v in first}.difference(params)
+    if not outside:
+        return
+    for node in topological_order(roots):
+        for position, v in enumerate(node._inputs):
+            if v in outside:
+                what = repr(v.label) if v.label else f"an unlabelled Value holding {v.data!r}"
+                uses = ", ".join(u.label or (repr(u.data) if u._rule is None else f"({u.op} …)") for u in node._inputs)
+                more = f" ({len(outside) - 1} more such Value(s) too)" if len(outside) > 1 else ""
+                raise ValueError(
+                    f"vectorize: {name} uses a Value made outside it that is not in params: {what}, input "
+                    f"{position} of a '{node.op}' node over ({uses}){more}. Its gradient would stay 0. Add it to "
+                    "params if it is a parameter; if it is a constant, write a plain number or create it inside "
+                    f"{name}."
+                )
 
 
 def _roots_of(out: Any, name: str) -> tuple[list[Value], bool]:

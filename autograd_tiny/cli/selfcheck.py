@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..gradcheck import gradcheck
+from ..indexing import select
 from ..nn import MLP, check_backprop, losses
 from ..random_graphs import random_expression
 from ..table import Table
@@ -53,6 +54,7 @@ OPERATIONS: dict[str, tuple[Callable, list[tuple[float, ...]]]] = {
     "abs(a)": (lambda a: a.abs(), [(-1.5,), (0.5,)]),
     "sum(a, b, c)": (lambda a, b, c: value_sum([a, b, c]), [(1.0, -2.0, 0.5)]),
     "dot([a, b], [c, d], e)": (lambda a, b, c, d, e: dot([a, b], [c, d], e), [(1.0, -2.0, 0.5, 3.0, 0.1)]),
+    "select([a, b, c], 1)": (lambda a, b, c: select([a * b, b * c, c * a], Value(1.0)), [(1.0, -2.0, 0.5)]),
 }
 
 
