@@ -10,7 +10,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .batched import DataDependentGraphError, vectorize
+from .batched import DataDependentGraphError, vectorize, vectorize_sequences
 from .forward import jacobian, jvp, vjp
 from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradcheck, gradgradcheck
 from .graph import topological_order
@@ -50,6 +50,7 @@ __all__ = [
     "sum",
     "topological_order",
     "vectorize",
+    "vectorize_sequences",
     "vjp",
     "zero_grad",
 ]

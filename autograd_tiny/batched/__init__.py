@@ -32,6 +32,7 @@ from ..value import Value
 from .execute import Workspace, backward, current_scalars, forward, numbers
 from .explain import describe_plan
 from .plan import Plan, build_plan
+from .sequences import SequenceReplay, vectorize_sequences
 from .trace import Placeholder
 
 
@@ -190,4 +191,11 @@ def vectorize(
     return Batched(fn, params, extra)
 
 
-__all__ = ["Batched", "DataDependentGraphError", "Placeholder", "vectorize"]
+__all__ = [
+    "Batched",
+    "DataDependentGraphError",
+    "Placeholder",
+    "SequenceReplay",
+    "vectorize",
+    "vectorize_sequences",
+]

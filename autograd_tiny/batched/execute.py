@@ -69,42 +69,66 @@ def _finite(*arrays: np.ndarray) -> bool:
 
 
 def _dot_forward(dot: DotForm, values: np.ndarray, scalar_values: np.ndarray) -> tuple[np.ndarray, tuple]:
-    """z = W·A (+ b) for a group of dot nodes; returns z and (W, A, whether A is shared) for backward."""
-    W = values[dot.weights] if dot.weights_are_rows else scalar_values[dot.weights]
-    A = values[dot.inputs]
-    if dot.shared and _finite(W, A):  # BLAS may skip zeros, so IEEE 0·inf takes the gathered product
-        out = W @ A  # (g, k)·(k, n)
+    """z = W·A (+ b) for a group of dot nodes; returns z and what backward needs."""
+    grid = dot.grid
+    if grid is not None:
+        W, A = scalar_values[grid.weights], values[grid.inputs]  # (m, k), (P, k, n)
+        if _finite(W, A):  # BLAS may skip zeros, so IEEE 0·inf takes the gathered product
+            n = values.shape[1]
+            A = A.transpose(1, 0, 2).reshape(A.shape[1], -1)  # (k, P·n)
+            out = (W @ A).reshape(-1, n)[grid.entry]  # the (m × P) product's entries, in the nodes' order
+            kept: tuple = (W, A)
+        else:
+            out, kept = _gathered_forward(dot, values, scalar_values)
     else:
-        if dot.shared:
-            A = values[np.broadcast_to(dot.inputs, dot.weights.shape)]
-        out = np.einsum("gkn,gkn->gn" if dot.weights_are_rows else "gk,gkn->gn", W, A)  # (g, n)
+        out, kept = _gathered_forward(dot, values, scalar_values)
     if dot.bias is not None:
         out += values[dot.bias] if dot.bias_is_row else scalar_values[dot.bias][:, None]
-    return out, (W, A, A.ndim == 2)
+    return out, kept
+
+
+def _gathered_forward(dot: DotForm, values: np.ndarray, scalar_values: np.ndarray) -> tuple[np.ndarray, tuple]:
+    """zᵢ = Σₖ W[i, k] A[i, k] for every node i, W and A gathered by index arrays (each (g, k, n) or (g, k))."""
+    weights, inputs = dot.per_node()
+    W = values[weights] if dot.weights_are_rows else scalar_values[weights]
+    A = values[inputs]
+    return np.einsum("gkn,gkn->gn" if dot.weights_are_rows else "gk,gkn->gn", W, A), (W, A, weights, inputs)
 
 
 def _dot_backward(dot: DotForm, kept: tuple, gradient: np.ndarray, grads: np.ndarray, scalar_grads: np.ndarray) -> None:
     """Send ∂C/∂z back through z = Σₖ wₖaₖ + b: ∂C/∂a = w·∂C/∂z, ∂C/∂w = a·∂C/∂z, ∂C/∂b = ∂C/∂z."""
-    W, A, shared = kept
     weights_unique, inputs_unique, bias_unique = dot.unique
-    if shared and _finite(gradient):
-        # BP2: ∂C/∂a = Wᵀδ;  BP4: ∂C/∂W = δ aᵀ (summed over the batch)
-        _add_to_rows(grads, dot.inputs, W.T @ gradient, inputs_unique)
-        _add_to_scalars(scalar_grads, dot.weights, gradient @ A.T)
-    else:
-        if shared:
-            A = np.broadcast_to(A, (*dot.weights.shape, A.shape[1]))
-        inputs = np.broadcast_to(dot.inputs, dot.weights.shape)
-        if dot.weights_are_rows:
-            _add_to_rows(grads, dot.weights, A * gradient[:, None, :], weights_unique)
-            _add_to_rows(grads, inputs, W * gradient[:, None, :], inputs_unique and not dot.shared)
+    if len(kept) == 2 and not _finite(gradient):  # BLAS may skip zeros: IEEE 0·inf takes the gathered backward
+        grid, (W, A) = dot.grid, kept
+        positions = grid.inputs.shape[0]
+        A = A.reshape(A.shape[0], positions, -1).transpose(1, 0, 2)  # (P, k, n)
+        kept = (W[grid.entry // positions], A[grid.entry % positions], *grid.per_node())
+    if len(kept) == 2:
+        grid, (W, A) = dot.grid, kept  # (m, k), (k, P·n)
+        n = gradient.shape[1]
+        G = np.empty((grid.entry.size, n))
+        G[grid.entry] = gradient  # back in the product's layout, (m × P) entries
+        G = G.reshape(len(W), -1)  # (m, P·n)
+        # ∂C/∂W = G·Aᵀ (summed over the batch), ∂C/∂A = Wᵀ·G: at an MLP's z, G is δ and these are BP4 and BP2
+        grad_W = G @ A.T
+        if grid.weights_unique:
+            scalar_grads[grid.weights] += grad_W
         else:
-            _add_to_scalars(scalar_grads, dot.weights, np.einsum("gn,gkn->gk", gradient, A))
-            _add_to_rows(grads, inputs, W[:, :, None] * gradient[:, None, :], inputs_unique and not dot.shared)
+            _add_to_scalars(scalar_grads, grid.weights, grad_W)
+        grad_A = (W.T @ G).reshape(A.shape[0], -1, n).transpose(1, 0, 2)  # (P, k, n)
+        _add_to_rows(grads, grid.inputs, grad_A, grid.inputs_unique)
+    else:
+        W, A, weights, inputs = kept
+        if dot.weights_are_rows:
+            _add_to_rows(grads, weights, A * gradient[:, None, :], weights_unique)
+            _add_to_rows(grads, inputs, W * gradient[:, None, :], inputs_unique)
+        else:
+            _add_to_scalars(scalar_grads, weights, np.einsum("gn,gkn->gk", gradient, A))
+            _add_to_rows(grads, inputs, W[:, :, None] * gradient[:, None, :], inputs_unique)
     if dot.bias is not None:
         if dot.bias_is_row:
             _add_to_rows(grads, dot.bias, gradient, bias_unique)
-        else:  # BP3: ∂C/∂b = δ, summed over the batch
+        else:  # at an MLP's z, BP3: ∂C/∂b = δ, summed over the batch
             _add_to_scalars(scalar_grads, dot.bias, gradient.sum(axis=1))
 
 
@@ -188,13 +212,19 @@ def backward(
     saved: list,
     scalar_values: np.ndarray,
     seed: np.ndarray,
-    root: int,
+    root: int | np.ndarray,
     workspace: Workspace,
 ) -> np.ndarray:
-    """∂(Σᵢ seedᵢ · rootᵢ)/∂scalar for every scalar (parameters first), summed over the batch."""
+    """∂(Σᵢ seedᵢ · rootᵢ)/∂scalar for every scalar (parameters first), summed over the batch.
+
+    ``root`` one row (``seed`` of shape (n,)) or an array of r rows (``seed`` of shape (r, n)).
+    """
     grads = workspace.arrays(*values.shape)[1]
     grads.fill(0.0)
-    grads[root] = seed
+    if isinstance(root, np.ndarray):
+        np.add.at(grads, root, seed)  # a row returned twice gets both seeds
+    else:
+        grads[root] = seed
     scalar_grads = np.zeros(len(plan.scalars))
     for group, kept in zip(reversed(plan.groups), reversed(saved)):
         gradient = grads[group.start : group.stop]  # ∂C/∂node for each node of the group and each sample

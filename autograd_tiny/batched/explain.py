@@ -57,15 +57,17 @@ def _matrix_form(group: Group) -> str:
 def _dot_words(group: Group) -> str:
     """A group of dot nodes as the matrix product(s) whose entries it computes."""
     dot = group.dot
-    g, k = dot.weights.shape
     bias = " + bias" if dot.bias is not None else ""
     preactivations = all(node.meta and node.meta.get("role") == "preactivation" for node in group.nodes)
-    if dot.shared:
-        backward = "Wᵀδ (BP2), δaᵀ (BP4), Σδ (BP3)" if preactivations else "Wᵀ·gradient to a, gradient·aᵀ to W"
-        return f"one (n × {k})·({k} × {g}) product{bias}; backward: {backward}"
-    inputs = np.broadcast_to(dot.inputs, dot.weights.shape)
-    blocks = _product_blocks(dot.weights, inputs)
-    weights = "per-sample rows" if dot.weights_are_rows else "weights"
+    if dot.grid is not None:
+        (m, k), positions = dot.grid.weights.shape, dot.grid.inputs.shape[0]
+        backward = "Wᵀδ (BP2), δaᵀ (BP4), Σδ (BP3)" if preactivations else "Wᵀ·gradient to A, gradient·Aᵀ to W"
+        if positions == 1:
+            return f"one (n × {k})·({k} × {m}) product{bias}; backward: {backward}"
+        return f"one ({m} × {k})·({k} × {positions}) product W·A per sample{bias}; backward: {backward}"
+    weights, inputs = dot.per_node()
+    g, k = weights.shape
+    blocks = _product_blocks(weights, inputs)
     shapes = {shape for shape, _ in blocks}
     if len(shapes) == 1:
         ((m, p),) = shapes
@@ -73,7 +75,8 @@ def _dot_words(group: Group) -> str:
         what = f"one {product} product" if len(blocks) == 1 else f"{len(blocks)} batched {product} products"
         full = len(blocks) * m * p
     else:
-        what = f"{len(blocks)} products of ({k}-long) {weights} and inputs"
+        sides = "per-sample vectors" if dot.weights_are_rows else "weight rows and input vectors"
+        what = f"{len(blocks)} products of {k}-long {sides}"
         full = sum(m * p for (m, p), _ in blocks)
     used = "" if g == full else f", the {g} of their {full} entries the graph uses"
     return f"{what} per sample{used}{bias}, gathered by index arrays (einsum); backward: the same, transposed"

@@ -17,22 +17,45 @@ from .trace import refuse_leaves_from_outside, signature, trace
 
 
 @dataclass(slots=True)
+class ProductGrid:
+    """A group of dot nodes with scalar weights that computes every entry of a matrix product once:
+    node i is entry (j, p) of W·A, W (m × k) the distinct weight rows, A (k × P) the distinct
+    input vectors (P = 1 for a layer of an MLP, P positions for a GPT's projections).
+    """
+
+    weights: np.ndarray  # (m, k) scalar indices
+    inputs: np.ndarray  # (P, k) row indices
+    entry: np.ndarray  # (g,): node i is entry divmod(entry[i], P) of the (m × P) product
+    weights_unique: bool  # no parameter twice in W: a plain += adds its gradient
+    inputs_unique: bool
+
+    def per_node(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each node's weight indices and input rows, (g, k) each."""
+        positions = self.inputs.shape[0]
+        return self.weights[self.entry // positions], self.inputs[self.entry % positions]
+
+
+@dataclass(slots=True)
 class DotForm:
     """A group of ``dot`` nodes zᵢ = Σₖ wᵢₖ aᵢₖ (+ bᵢ) as arrays.
 
     The inputs a are rows (per-sample numbers); the weights w are scalars (parameters) or rows
-    too (attention's q·k); the bias is a scalar, a row or absent. ``shared``: scalar weights and
-    every node reading the same input rows (a layer of an MLP), one matrix product W·A;
-    otherwise one gathered product zᵢ = Σₖ W[i, k] A[i, k] over the index arrays.
+    too (attention's q·k); the bias is a scalar, a row or absent. With ``grid`` the group is one
+    matrix product W·A per sample; otherwise one gathered product zᵢ = Σₖ W[i, k] A[i, k]
+    over the index arrays ``weights`` and ``inputs``.
     """
 
-    weights: np.ndarray  # (g, k): scalar indices, or row indices when weights_are_rows
+    weights: np.ndarray | None  # (g, k): scalar indices, or row indices when weights_are_rows; None with a grid
     weights_are_rows: bool
-    inputs: np.ndarray  # (g, k) row indices; (k,) when shared
+    inputs: np.ndarray | None  # (g, k) row indices; None with a grid
     bias: np.ndarray | None  # (g,) scalar or row indices
     bias_is_row: bool
-    shared: bool
-    unique: tuple[bool, bool, bool]  # weights, inputs, bias: no row repeats, so a plain += scatters
+    grid: ProductGrid | None
+    unique: tuple[bool, bool, bool]  # weight rows, input rows, bias rows: none repeats, so a plain += scatters
+
+    def per_node(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each node's weight and input indices, (g, k) each."""
+        return self.grid.per_node() if self.grid is not None else (self.weights, self.inputs)
 
 
 @dataclass(slots=True)
@@ -93,7 +116,10 @@ class Plan:
         for g in self.groups:
             total += g.row_index.nbytes + g.scalar_index.nbytes
             if g.dot is not None:
-                total += g.dot.weights.nbytes + g.dot.inputs.nbytes + (0 if g.dot.bias is None else g.dot.bias.nbytes)
+                arrays = (g.dot.weights, g.dot.inputs, g.dot.bias)
+                if g.dot.grid is not None:
+                    arrays += (g.dot.grid.weights, g.dot.grid.inputs, g.dot.grid.entry)
+                total += sum(a.nbytes for a in arrays if a is not None)
             if g.select is not None:
                 total += g.select.index.nbytes + g.select.entries.nbytes
         return total
@@ -114,13 +140,14 @@ def build_plan(
     """
     roots, returns_list, placeholders = trace(fn, n_features, target_shape, 1.0, name, whole_numbers)
     again_roots, _, placeholders_again = trace(fn, n_features, target_shape, -1.0, name, whole_numbers)
-    if signature(roots, placeholders, params) != signature(again_roots, placeholders_again, params):
+    order, order_again = topological_order(roots), topological_order(again_roots)
+    if signature(roots, placeholders, params, order) != signature(again_roots, placeholders_again, params, order_again):
         raise DataDependentGraphError(
             f"vectorize: {name} recorded a different graph for different sample numbers (it reads a traced Value's "
             "number, e.g. `.data`, to choose an operation or a constant); vectorize needs a data-independent "
             "graph. Use the scalar engine for this function."
         )
-    refuse_leaves_from_outside(roots, again_roots, params, name)
+    refuse_leaves_from_outside(order, order_again, params, name)
 
     param_slot = {}
     for i, p in enumerate(params):
@@ -135,17 +162,20 @@ def build_plan(
 
     depth: dict[Value, int] = {}
     buckets: dict[tuple, list[Value]] = {}
-    for node in topological_order(roots):
+    is_row: dict[Value, bool] = dict.fromkeys(row_of, True)  # per sample: placeholders and every node
+    for node in order:
         if node._rule is None:
             if node not in row_of and node not in scalar_of:
                 scalar_of[node] = len(scalars)  # a constant
                 scalars.append(node)
             depth[node] = 0
+            is_row.setdefault(node, False)
             continue
-        depth[node] = 1 + builtins.max(depth[v] for v in node._inputs)
-        kinds = tuple(v in row_of or v._rule is not None for v in node._inputs)
-        rule = node._rule
-        buckets.setdefault((depth[node], id(rule), len(node._inputs), kinds), []).append(node)
+        inputs = node._inputs
+        depth[node] = node_depth = 1 + builtins.max(map(depth.__getitem__, inputs))
+        is_row[node] = True
+        kinds = tuple(map(is_row.__getitem__, inputs))
+        buckets.setdefault((node_depth, id(node._rule), len(inputs), kinds), []).append(node)
 
     groups: list[Group] = []
     row = len(placeholders)
@@ -170,14 +200,17 @@ def build_plan(
 def _group(
     nodes: list[Value], depth: int, arity: int, kinds: tuple[bool, ...], start: int, row_of: dict, scalar_of: dict
 ) -> Group:
+    rule = nodes[0]._rule
+    dot = _dot_form(rule, arity, kinds, nodes, row_of, scalar_of)
+    select = None if dot is not None else _select_form(rule, arity, kinds, nodes, row_of, scalar_of)
     row_positions = tuple(p for p in range(arity) if kinds[p])
     scalar_positions = tuple(p for p in range(arity) if not kinds[p])
-    row_index = np.array([[row_of[n._inputs[p]] for p in row_positions] for n in nodes], dtype=np.intp)
-    row_index = row_index.reshape(len(nodes), len(row_positions))
-    scalar_index = np.array([[scalar_of[n._inputs[p]] for p in scalar_positions] for n in nodes], dtype=np.intp)
-    scalar_index = scalar_index.reshape(len(nodes), len(scalar_positions))
-    row_unique = tuple(len(set(row_index[:, j].tolist())) == len(nodes) for j in range(len(row_positions)))
-    rule = nodes[0]._rule
+    if dot is not None or select is not None:  # their forms hold the indices; the per-position ones go unused
+        row_index = np.empty((len(nodes), 0), dtype=np.intp)
+        scalar_index = np.empty((len(nodes), 0), dtype=np.intp)
+    else:
+        row_index = _indices(nodes, row_positions, row_of)
+        scalar_index = _indices(nodes, scalar_positions, scalar_of)
     return Group(
         rule=rule,
         depth=depth,
@@ -186,14 +219,23 @@ def _group(
         arity=arity,
         row_positions=row_positions,
         row_index=row_index,
-        row_unique=row_unique,
-        all_rows_unique=len(set(row_index.ravel().tolist())) == row_index.size,
+        row_unique=tuple(len(np.unique(row_index[:, j])) == len(nodes) for j in range(row_index.shape[1])),
+        all_rows_unique=_no_repeats(row_index),
         scalar_positions=scalar_positions,
         scalar_index=scalar_index,
-        dot=_dot_form(rule, arity, kinds, nodes, row_of, scalar_of),
-        select=_select_form(rule, arity, kinds, nodes, row_of, scalar_of),
+        dot=dot,
+        select=select,
         nodes=nodes,
     )
+
+
+def _indices(nodes: list[Value], positions: Sequence[int], index_of: dict[Value, int]) -> np.ndarray:
+    """(len(nodes), len(positions)): where each node's inputs at those positions are, rows or scalars."""
+    if len(positions) == len(nodes[0]._inputs):
+        flat = [index_of[v] for n in nodes for v in n._inputs]
+    else:
+        flat = [index_of[n._inputs[p]] for n in nodes for p in positions]
+    return np.array(flat, dtype=np.intp).reshape(len(nodes), len(positions))
 
 
 def _dot_form(rule: Rule, arity: int, kinds: tuple[bool, ...], nodes, row_of, scalar_of) -> DotForm | None:
@@ -207,20 +249,34 @@ def _dot_form(rule: Rule, arity: int, kinds: tuple[bool, ...], nodes, row_of, sc
         return None  # a side mixing rows and scalars, or no rows at all: the rule's forward on arrays
     weights_part, inputs_part = (slice(0, k), slice(k, 2 * k)) if second[0] else (slice(k, 2 * k), slice(0, k))
     weights_are_rows = first[0] and second[0]
-    index_of = row_of if weights_are_rows else scalar_of
-    weights = np.array([[index_of[v] for v in n._inputs[weights_part]] for n in nodes], dtype=np.intp)
-    inputs = np.array([[row_of[v] for v in n._inputs[inputs_part]] for n in nodes], dtype=np.intp)
+    weights = _indices(nodes, range(arity)[weights_part], row_of if weights_are_rows else scalar_of)
+    inputs = _indices(nodes, range(arity)[inputs_part], row_of)
     bias_is_row = has_bias and kinds[-1]
     bias = None
     if has_bias:
-        bias = np.array([(row_of if bias_is_row else scalar_of)[n._inputs[-1]] for n in nodes], dtype=np.intp)
-    shared = not weights_are_rows and bool((inputs == inputs[0]).all())
+        bias = _indices(nodes, (arity - 1,), row_of if bias_is_row else scalar_of)[:, 0]
+    grid = None if weights_are_rows else _product_grid(weights, inputs)
     unique = (
-        _no_repeats(weights) if weights_are_rows else False,
-        _no_repeats(inputs[0] if shared else inputs),
+        weights_are_rows and _no_repeats(weights),
+        grid is None and _no_repeats(inputs),
         bias_is_row and _no_repeats(bias),
     )
-    return DotForm(weights, weights_are_rows, inputs[0] if shared else inputs, bias, bias_is_row, shared, unique)
+    if grid is not None:
+        weights = inputs = None
+    return DotForm(weights, weights_are_rows, inputs, bias, bias_is_row, grid, unique)
+
+
+def _product_grid(weights: np.ndarray, inputs: np.ndarray) -> ProductGrid | None:
+    """The matrix product whose entries the nodes are, if they are each (weight row, input vector) pair once."""
+    distinct_weights, weight_id = np.unique(weights, axis=0, return_inverse=True)
+    distinct_inputs, input_id = np.unique(inputs, axis=0, return_inverse=True)
+    m, positions = len(distinct_weights), len(distinct_inputs)
+    entry = weight_id.ravel() * positions + input_id.ravel()
+    if m * positions != len(entry) or not _no_repeats(entry):
+        return None
+    return ProductGrid(
+        distinct_weights, distinct_inputs, entry, _no_repeats(distinct_weights), _no_repeats(distinct_inputs)
+    )
 
 
 def _select_form(rule: Rule, arity: int, kinds: tuple[bool, ...], nodes, row_of, scalar_of) -> SelectForm | None:
@@ -228,9 +284,8 @@ def _select_form(rule: Rule, arity: int, kinds: tuple[bool, ...], nodes, row_of,
     if rule is not rules.SELECT or arity < 2 or not kinds[0] or len(set(kinds[1:])) != 1:
         return None
     entries_are_rows = kinds[1]
-    index_of = row_of if entries_are_rows else scalar_of
-    index = np.array([row_of[n._inputs[0]] for n in nodes], dtype=np.intp)
-    entries = np.array([[index_of[v] for v in n._inputs[1:]] for n in nodes], dtype=np.intp)
+    index = _indices(nodes, (0,), row_of)[:, 0]
+    entries = _indices(nodes, range(1, arity), row_of if entries_are_rows else scalar_of)
     return SelectForm(index, entries, entries_are_rows)
 
 

@@ -95,19 +95,21 @@ def trace(
     return roots, returns_list, x + targets
 
 
-def refuse_leaves_from_outside(roots: list[Value], again: list[Value], params: Sequence[Value], name: str) -> None:
+def refuse_leaves_from_outside(
+    order: list[Value], order_again: list[Value], params: Sequence[Value], name: str
+) -> None:
     """Refuse a leaf that ``fn`` used but that is neither a placeholder, a parameter, nor a constant made inside fn.
 
-    Such a Value was made outside fn: it is the same object in both traces (``roots`` and
-    ``again``), where placeholders and constants built inside fn are new each time. A weight
-    left out of ``params`` would keep ``grad == 0`` where ``backward()`` fills it, so this is
-    an error, never a silent zero.
+    Such a Value was made outside fn: it is the same object in both traces (whose nodes are
+    ``order`` and ``order_again``), where placeholders and constants built inside fn are new
+    each time. A weight left out of ``params`` would keep ``grad == 0`` where ``backward()``
+    fills it, so this is an error, never a silent zero.
     """
-    first = {v for v in topological_order(roots) if v._rule is None}
-    outside = {v for v in topological_order(again) if v._rule is None and v in first}.difference(params)
+    first = {v for v in order if v._rule is None}
+    outside = {v for v in order_again if v._rule is None and v in first}.difference(params)
     if not outside:
         return
-    for node in topological_order(roots):
+    for node in order:
         for position, v in enumerate(node._inputs):
             if v in outside:
                 what = repr(v.label) if v.label else f"an unlabelled Value holding {v.data!r}"
@@ -129,17 +131,22 @@ def _roots_of(out: Any, name: str) -> tuple[list[Value], bool]:
     raise TypeError(f"vectorize: {name} must return a Value (a cost) or a list of Values, got {type(out).__name__}")
 
 
-def signature(roots: list[Value], placeholders: list[Placeholder], params: Sequence[Value]) -> list:
-    """The graph's shape, with every constant's number: equal for two traces iff they replay alike."""
+def signature(
+    roots: list[Value], placeholders: list[Placeholder], params: Sequence[Value], order: list[Value] | None = None
+) -> list:
+    """The graph's shape, with every constant's number: equal for two traces iff they replay alike.
+
+    ``order``: ``topological_order(roots)``, when the caller has it already.
+    """
     index = {}
     for i, p in enumerate(placeholders):
         index[p] = ("x", i)
     for i, p in enumerate(params):
         index.setdefault(p, ("p", i))
     shape = []
-    for node in topological_order(roots):
+    for node in topological_order(roots) if order is None else order:
         if node not in index:
             index[node] = len(shape)
         entry = node.data.hex() if node._rule is None and index[node] == len(shape) else node._rule
-        shape.append((entry, tuple(index[v] for v in node._inputs)))
+        shape.append((entry, tuple(map(index.__getitem__, node._inputs))))
     return [*shape, tuple(index[r] for r in roots)]
