@@ -15,6 +15,7 @@ from autograd_tiny import Value, embedding, select, vectorize_sequences
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import gpt_replay_model as gpt
 import microgpt_yardstick as yardstick
+from numpy_gpt import adam_step
 
 NAMES = ["emma", "olivia", "ava", "isabella", "sophia", "mia", "charlotte", "amelia", "al", "bo"]
 ALPHABET = sorted(set("".join(NAMES)))
@@ -67,14 +68,6 @@ def test_a_batch_is_the_mean_of_its_documents_costs_and_adds_to_grad():
     np.testing.assert_allclose([p.grad for p in params], expected, rtol=1e-11, atol=1e-15)
 
 
-def adam_on_arrays(theta, grads, m, v, step, steps, lr=0.01, beta1=0.85, beta2=0.99, eps=1e-8):
-    """microgpt's Adam (the yardstick's ``adam_update``) on arrays: bias-corrected, lr decaying linearly to 0."""
-    lr_t = lr * (1 - step / steps)
-    m[:] = beta1 * m + (1 - beta1) * grads
-    v[:] = beta2 * v + (1 - beta2) * grads**2
-    theta -= lr_t * (m / (1 - beta1 ** (step + 1))) / ((v / (1 - beta2 ** (step + 1))) ** 0.5 + eps)
-
-
 def scalar_training(value_class, loss, steps: int) -> tuple[list[float], list]:
     """Train the tiny GPT with a scalar engine, one document per step, with the yardstick's Adam."""
     state = tiny_state(value_class)
@@ -95,7 +88,7 @@ def replay_training(steps: int) -> tuple[list[float], np.ndarray, object]:
     m, v, losses, docs = np.zeros_like(theta), np.zeros_like(theta), [], documents()
     for step in range(steps):
         cost, grads = replay.value_and_grad([docs[step % len(docs)]], theta)
-        adam_on_arrays(theta, grads, m, v, step, 100)
+        adam_step(theta, grads, m, v, step, 100)
         losses.append(cost)
     return losses, theta, replay
 
