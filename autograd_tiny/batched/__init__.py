@@ -9,9 +9,11 @@ target ``y``, and the recorded nodes become a *plan*:
 - parameters and constants are scalars, broadcast over the batch;
 - nodes at the same depth with the same operation (and the same kinds of inputs) form a
   *group*, evaluated by one call of the rule's forward on arrays of shape (group size, batch).
-  A group of ``dot`` nodes reading the same inputs is a matrix product W·A + b.
+  A group of ``dot`` nodes that is every entry of a matrix product is that product, W·A + b;
+  any other is one gathered product over index arrays; a group of ``select`` nodes with a
+  per-sample index is one gather (``plan.py``, ``execute.py``).
 
-The backward pass walks the groups in reverse: each group's rows of ∂C/∂node (a ``delta``
+The backward pass walks the groups in reverse: each group's rows of ∂C/∂node (a gradient
 per node and sample) are multiplied by the rule's local derivatives, evaluated on the same
 arrays, and added to the rows of the group's inputs; a parameter's share is summed over the
 batch. The rule table (``rules.py``) is the one source of each operation's forward value and
