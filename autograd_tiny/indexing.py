@@ -20,13 +20,17 @@ from . import rules
 from .value import Number, Value, _apply, _as_values
 
 
+class NotAWholeNumberError(ValueError):
+    """A Value index that holds no whole number in range (``vectorize`` adds what it traced)."""
+
+
 def _whole_number(index: int | Value, size: int, what: str) -> int:
     """The index as an int in 0 … size − 1, or a clear error naming what it indexes."""
     if isinstance(index, Value):
         number = index.data
         name = f"index {index.label!r}" if index.label else "the index Value"
         if not (math.isfinite(number) and number == int(number) and 0 <= number < size):
-            raise ValueError(f"{what}: {name} holds {number!r}; expected a whole number from 0 to {size - 1}")
+            raise NotAWholeNumberError(f"{what}: {name} holds {number!r}; expected a whole number from 0 to {size - 1}")
         return int(number)
     if isinstance(index, bool):
         raise TypeError(f"{what}: the index is a bool; expected an int or a Value holding a whole number")

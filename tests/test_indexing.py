@@ -137,3 +137,11 @@ def test_indexing_a_list_with_a_traced_value_points_to_select():
     wte = table(3, 2)
     with pytest.raises(DataDependentGraphError, match=r"use select\(values, i\) or embedding\(table, i\)"):
         vectorize(lambda x, _: wte[x[0]][0], [p for row in wte for p in row])(np.array([[1]]))
+
+
+def test_choosing_by_a_float_feature_says_to_pass_integers():
+    wte = table(3, 2)
+    batched = vectorize(lambda x, _: at.sum(embedding(wte, x[0])), [p for row in wte for p in row])
+    with pytest.raises(ValueError, match=r"index 'x\[0\]' holds .* to choose by x or y, pass them as integers"):
+        batched(np.array([[1.0], [2.0]]))
+    assert batched(np.array([[1], [2]])) == pytest.approx(sum(v.data for v in wte[1] + wte[2]) / 2, rel=1e-15)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..graph import topological_order
+from ..indexing import NotAWholeNumberError
 from ..modes import modes, refuse_while_tracing
 from ..value import Value
 
@@ -89,7 +90,13 @@ def trace(
     targets = [Placeholder(float(v), "y" if target_shape == () else f"y[{j}]") for j, v in enumerate(numbers)]
     y = None if target_shape is None else targets[0] if target_shape == () else targets
     with _tracing():
-        out = fn(x, y)
+        try:
+            out = fn(x, y)
+        except NotAWholeNumberError as err:
+            raise NotAWholeNumberError(
+                f"{err}. vectorize traced fn on placeholders holding random numbers: to choose by x or y, pass "
+                "them as integers (an int array of token ids or class indices), whose placeholders hold 0"
+            ) from None
         roots, returns_list = _roots_of(out, name)
         roots = [r if r._rule is not None else r + 0.0 for r in roots]  # a leaf returned as is becomes a node
     return roots, returns_list, x + targets
