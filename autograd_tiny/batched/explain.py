@@ -124,9 +124,10 @@ def describe_plan(plan: Plan, extra: Plan | None = None) -> str:
     nodes = sum(group.size for group in plan.groups)
     placeholders = plan.n_features + target_count(plan.target_shape)
     constants = len(plan.scalars) - plan.n_params
+    inputs = "x" if plan.target_shape is None else "x and y"
     lines = [
         f"vectorize plan: {nodes} operation nodes per sample, replayed as {len(plan.groups)} groups "
-        f"({placeholders} placeholders for x and y, {plan.n_params} parameters and {constants} constant(s) "
+        f"({placeholders} placeholders for {inputs}, {plan.n_params} parameters and {constants} constant(s) "
         f"broadcast over the batch; plan indices {plan.nbytes:,} bytes).",
         "Forward runs the groups top to bottom, each as a few NumPy calls over the whole batch (n samples);",
         "backward runs them bottom to top, each sending its gradient ∂C/∂node × the rule's local derivatives to its",
