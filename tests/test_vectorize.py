@@ -324,3 +324,32 @@ def test_an_extra_term_that_is_not_a_value_is_named_as_extra():
     batched = at.vectorize(lambda x, y: (w * x[0] - y) ** 2, [w], extra=lambda: 0.5)
     with pytest.raises(TypeError, match="vectorize: extra must return a Value"):
         batched(np.array([[1.0], [2.0]]), np.array([1.0, 0.0]))
+
+
+def test_a_product_over_several_positions_replays_per_sample_ieee_values():
+    """A group of dot nodes that is every entry of W·A (weights × positions) runs as one matrix product;
+    where a factor is inf or nan it takes the gathered product, so 0·inf gives nan as on floats."""
+    W = [[Value(0.5 * i - 0.25 * j, f"W[{i}][{j}]") for j in range(2)] for i in range(3)]
+    W[1][0].data = 0.0
+    params = [w for row in W for w in row]
+
+    def fn(x, y):  # positions p = 0, 1: z[p][i] = W[i]·x[2p : 2p + 2]
+        z = [at.dot(row, x[2 * p : 2 * p + 2]) for p in range(2) for row in W]
+        return at.sum([zi.tanh() * y for zi in z])
+
+    X = np.array([[1.0, -2.0, 0.5, 3.0], [np.inf, 1.0, 0.0, -1.0], [2.0, 0.0, -np.inf, np.nan], [0.1, 0.2, 0.3, 0.4]])
+    Y = np.array([1.0, 0.0, -1.0, 2.0])
+    batched = vectorize(fn, params)
+    assert "one (3 × 2)·(2 × 2) product W·A per sample" in (batched(X, Y), batched.describe())[1]
+    per_sample = batched.forward(X, Y)
+    for i, (row, t) in enumerate(zip(X, Y)):
+        at.zero_grad(params)
+        scalar = fn([Value(a) for a in row], Value(t))
+        scalar.backward()
+        expected = [w.grad for w in params]
+        at.zero_grad(params)
+        assert_same(batched(X[i : i + 1], Y[i : i + 1]), scalar.data, abs(scalar.data))
+        assert_same(per_sample[i], scalar.data, abs(scalar.data))
+        for w, g in zip(params, expected):
+            assert_same(w.grad, g, abs(g) if math.isfinite(g) else 0.0)
+    assert np.isnan(per_sample[1:3]).all() and np.isfinite(per_sample[[0, 3]]).all()

@@ -76,7 +76,9 @@ def _dot_forward(dot: DotForm, values: np.ndarray, scalar_values: np.ndarray) ->
         if _finite(W, A):  # BLAS may skip zeros, so IEEE 0·inf takes the gathered product
             n = values.shape[1]
             A = A.transpose(1, 0, 2).reshape(A.shape[1], -1)  # (k, P·n)
-            out = (W @ A).reshape(-1, n)[grid.entry]  # the (m × P) product's entries, in the nodes' order
+            out = (W @ A).reshape(-1, n)  # the (m × P) product's entries
+            if not grid.in_order:
+                out = out[grid.entry]  # in the nodes' order
             kept: tuple = (W, A)
         else:
             out, kept = _gathered_forward(dot, values, scalar_values)
@@ -106,8 +108,10 @@ def _dot_backward(dot: DotForm, kept: tuple, gradient: np.ndarray, grads: np.nda
     if len(kept) == 2:
         grid, (W, A) = dot.grid, kept  # (m, k), (k, P·n)
         n = gradient.shape[1]
-        G = np.empty((grid.entry.size, n))
-        G[grid.entry] = gradient  # back in the product's layout, (m × P) entries
+        G = gradient
+        if not grid.in_order:
+            G = np.empty((grid.entry.size, n))
+            G[grid.entry] = gradient  # back in the product's layout, (m × P) entries
         G = G.reshape(len(W), -1)  # (m, P·n)
         # ∂C/∂W = G·Aᵀ (summed over the batch), ∂C/∂A = Wᵀ·G: at an MLP's z, G is δ and these are BP4 and BP2
         grad_W = G @ A.T

@@ -28,6 +28,7 @@ class ProductGrid:
     entry: np.ndarray  # (g,): node i is entry divmod(entry[i], P) of the (m × P) product
     weights_unique: bool  # no parameter twice in W: a plain += adds its gradient
     inputs_unique: bool
+    in_order: bool  # entry is 0, 1, 2, …: the nodes are the product's entries row by row (an MLP's layer)
 
     def per_node(self) -> tuple[np.ndarray, np.ndarray]:
         """Each node's weight indices and input rows, (g, k) each."""
@@ -274,8 +275,9 @@ def _product_grid(weights: np.ndarray, inputs: np.ndarray) -> ProductGrid | None
     entry = weight_id.ravel() * positions + input_id.ravel()
     if m * positions != len(entry) or not _no_repeats(entry):
         return None
+    in_order = bool((entry == np.arange(len(entry))).all())
     return ProductGrid(
-        distinct_weights, distinct_inputs, entry, _no_repeats(distinct_weights), _no_repeats(distinct_inputs)
+        distinct_weights, distinct_inputs, entry, _no_repeats(distinct_weights), _no_repeats(distinct_inputs), in_order
     )
 
 
