@@ -40,7 +40,8 @@ def _add_to_rows(grads: np.ndarray, index: np.ndarray, share: np.ndarray, unique
     if unique:
         grads[index] += share
         return
-    share = np.broadcast_to(share, (*index.shape, grads.shape[1]))
+    if share.shape[:-1] != index.shape:  # a sum's one gradient, shared by all its inputs
+        share = np.broadcast_to(share, (*index.shape, grads.shape[1]))
     if grads.shape[1] == 1:
         np.add.at(grads[:, 0], index.ravel(), share.ravel())
     else:
