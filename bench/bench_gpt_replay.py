@@ -9,7 +9,8 @@ document per step, the first 200 names, 400 steps, Adam, from the same initial w
    included: the replay runs all 400 steps from a fresh plan cache; the yardstick, much slower,
    runs the first ``--yardstick-steps`` steps, on the same documents;
 3. ms per position and per step, plan recording time and how many plans a 1,000-step run on the
-   first 1,000 names records, peak memory (tracemalloc).
+   first 1,000 names records (one trace of the longest length, 16 positions, laid out once per
+   document length), peak memory (tracemalloc).
 
     python bench/bench_gpt_replay.py          # about a minute, most of it the yardstick
 """
@@ -159,11 +160,12 @@ def main() -> None:
         "numpy": numpy_seconds / replay_positions,
     }
     recorded = replay.replay.recording_seconds
+    recording = f"{recorded:.2f} s: {replay.replay.traces} trace, {len(replay.replay.plans)} plans"
     rows = [
         ("microgpt-style yardstick", args.yardstick_steps, f"{1e3 * per_position['yardstick']:.2f}",
          f"{1e3 * reference_seconds / args.yardstick_steps:.1f}", "", "1×"),
         ("replay, plan recording included", args.steps, f"{1e3 * per_position['replay']:.3f}",
-         f"{1e3 * replay_seconds / args.steps:.2f}", f"{recorded:.2f} s, {len(replay.replay.plans)} plans",
+         f"{1e3 * replay_seconds / args.steps:.2f}", recording,
          f"**{per_position['yardstick'] / per_position['replay']:.0f}×**"),
         ("replay, without the recording", args.steps, f"{1e3 * (replay_seconds - recorded) / replay_positions:.3f}",
          f"{1e3 * (replay_seconds - recorded) / args.steps:.2f}", "",
@@ -183,8 +185,9 @@ def main() -> None:
     long = Replay(args.long_steps)
     long_seconds, _ = run(long, long_documents, args.long_steps)
     print(f"\n{args.long_steps} steps on the first {args.long_steps} names: {long_seconds:.1f} s, of which recording "
-          f"{long.replay.recording_seconds:.1f} s for {len(long.replay.plans)} plans (one per document length: "
-          f"{sorted(long.replay.plans)} positions)")  # fmt: skip
+          f"{long.replay.recording_seconds:.1f} s: {long.replay.traces} trace of 16 positions, laid out as "
+          f"{len(long.replay.plans)} plans, one per document length "
+          f"({sorted(long.replay.plans)} positions)")  # fmt: skip
 
     longest = max(documents, key=len)
     memory = [

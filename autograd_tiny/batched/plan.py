@@ -149,7 +149,42 @@ def build_plan(
             "graph. Use the scalar engine for this function."
         )
     refuse_leaves_from_outside(order, order_again, params, name)
+    return _lay_out(order, roots, placeholders, params, n_features, target_shape, returns_list)
 
+
+def sub_plan(plan: Plan, roots: Sequence[int], n_features: int) -> Plan:
+    """The plan of the graph below some of ``plan``'s roots (rows), which must read only its first
+    ``n_features`` placeholders: the same traced nodes, so the same numbers, laid out afresh.
+
+    A causal cost over a sequence, traced once for its longest length, gives the plan of every
+    shorter length this way (the costs of the first P positions read tokens 0 … P only). Raises
+    ``ValueError`` when the nodes below those roots read a later placeholder.
+    """
+    if plan.target_shape is not None:
+        raise ValueError("sub_plan: only for a plan without targets")
+    node_at = {row: node for node, row in plan.row_of.items()}
+    placeholders = [node_at[row] for row in range(plan.n_features)]
+    root_nodes = [node_at[row] for row in roots]
+    order = topological_order(root_nodes)
+    late = set(placeholders[n_features:]).intersection(order)
+    if late:
+        raise ValueError(
+            f"sub_plan: the roots read {min(late, key=placeholders.index).label}, past x[{n_features - 1}]"
+        )
+    params = plan.scalars[: plan.n_params]
+    return _lay_out(order, root_nodes, placeholders[:n_features], params, n_features, None, plan.returns_list)
+
+
+def _lay_out(
+    order: list[Value],
+    roots: list[Value],
+    placeholders: list[Value],
+    params: Sequence[Value],
+    n_features: int,
+    target_shape: tuple[int, ...] | None,
+    returns_list: bool,
+) -> Plan:
+    """Group the traced nodes (``order``: every node below ``roots``, each after its inputs) into a plan."""
     param_slot = {}
     for i, p in enumerate(params):
         if not isinstance(p, Value):

@@ -27,7 +27,7 @@ import numpy as np
 from ..value import Value
 from .execute import Workspace, backward, forward, numbers
 from .explain import describe_plan
-from .plan import Plan, build_plan
+from .plan import Plan, build_plan, sub_plan
 
 
 class SequenceReplay:
@@ -54,10 +54,17 @@ class SequenceReplay:
                 raise ValueError(f"vectorize_sequences: plan_lengths must be positive numbers, got {plan_lengths}")
         if max_positions is not None and max_positions < 1:
             raise ValueError(f"vectorize_sequences: max_positions must be at least 1, got {max_positions}")
+        if max_positions is not None and plan_lengths is not None and plan_lengths[-1] > max_positions:
+            raise ValueError(
+                f"vectorize_sequences: plan_lengths {plan_lengths} go past max_positions={max_positions}, the most "
+                "positions a document keeps"
+            )
         self.plan_lengths = plan_lengths
         self.max_positions = max_positions
         self.plans: dict[int, Plan] = {}  # number of positions → its plan
+        self.traces = 0  # how many times fn was traced (each trace calls it twice, see ``build_plan``)
         self.recording_seconds = 0.0  # time spent tracing fn and laying out plans, in total
+        self._longest: Plan | None = None  # with max_positions: the plan of the longest documents
         self._last_read: dict[int, np.ndarray] = {}
         self._constants: dict[int, np.ndarray] = {}
         self._workspaces: dict[int, Workspace] = {}
@@ -81,10 +88,33 @@ class SequenceReplay:
         return fitting[0]
 
     def _record(self, positions: int) -> None:
+        """The plan for ``positions``: laid out from the trace of the longest documents when fn returns
+        one cost per position and ``max_positions`` is given (one trace serves every length), else traced."""
         start = time.perf_counter()
+        if self.max_positions is not None and self._longest is None:
+            self._longest = self._traced(self.max_positions)
+        plan = None
+        if self._longest is not None:
+            if positions == self.max_positions:
+                plan = self._longest
+            elif self._longest.returns_list:
+                try:
+                    plan = sub_plan(self._longest, self._longest.roots[:positions], positions + 1)
+                except ValueError:  # the first costs read later tokens: fn is not causal, trace this length
+                    plan = None
+        if plan is None:
+            plan = self._traced(positions)
+        self.plans[positions] = plan
+        self._last_read[positions] = _last_token_read(plan)
+        self._constants[positions] = numbers(plan.scalars[plan.n_params :])
+        self._workspaces[positions] = Workspace()
+        self.recording_seconds += time.perf_counter() - start
+
+    def _traced(self, positions: int) -> Plan:
         plan = build_plan(
             lambda x, _: self.fn(x), self.params, positions + 1, None, name="fn", whole_numbers=(True, False)
         )
+        self.traces += 1
         if plan.returns_list and len(plan.roots) != positions:
             raise ValueError(
                 f"vectorize_sequences: fn returned {len(plan.roots)} costs for {positions + 1} tokens; expected "
@@ -95,11 +125,7 @@ class SequenceReplay:
                 "vectorize_sequences: with plan_lengths, fn must return one cost per position (a list of Values), "
                 "so that the padded positions can be left out"
             )
-        self.plans[positions] = plan
-        self._last_read[positions] = _last_token_read(plan)
-        self._constants[positions] = numbers(plan.scalars[plan.n_params :])
-        self._workspaces[positions] = Workspace()
-        self.recording_seconds += time.perf_counter() - start
+        return plan
 
     def value_and_grad(
         self, documents: Sequence[Sequence[int]], param_numbers: np.ndarray | None = None
