@@ -8,9 +8,11 @@ document per step, the first 200 names, 400 steps, Adam, from the same initial w
 2. time per position (a step costs about its document's length), the replay's plan recording
    included: the replay runs all 400 steps from a fresh plan cache; the yardstick, much slower,
    runs the first ``--yardstick-steps`` steps, on the same documents;
-3. ms per position and per step, plan recording time and how many plans a 1,000-step run on the
-   first 1,000 names records (one trace of the longest length, 16 positions, laid out once per
-   document length), peak memory (tracemalloc).
+3. ms per position and per step (CPU time: on a shared machine, wall time measures the neighbours),
+   plan recording time and how many plans a 1,000-step run on the first 1,000 names records (one
+   trace of the longest length, 16 positions, laid out once per document length), peak memory
+   (tracemalloc);
+4. one plan per length against padding to 16 or to 8 or 16 positions (both exact).
 
     python bench/bench_gpt_replay.py          # about a minute, most of it the yardstick
 """
@@ -50,15 +52,21 @@ def load_names(path: str | None) -> list[str]:
 class Replay:
     """The replay's training: a plan cache, the parameters as one array, Adam on arrays."""
 
-    def __init__(self, steps: int) -> None:
+    def __init__(self, steps: int, plan_lengths: list[int] | None = None) -> None:
         self.state = yardstick.init_state(at.Value, 27, seed=SEED)
         params = yardstick.parameters(self.state)
         self.replay = at.vectorize_sequences(lambda tokens: gpt.position_losses(self.state, tokens), params,
-                                             max_positions=16)  # fmt: skip
+                                             max_positions=16, plan_lengths=plan_lengths)  # fmt: skip
         self.theta = np.array([p.data for p in params])
         self.m, self.v, self.steps = np.zeros_like(self.theta), np.zeros_like(self.theta), steps
+        self.recording = 0.0  # CPU seconds spent recording plans (inside the steps' time)
 
     def step(self, step: int, tokens: list[int]) -> float:
+        before = len(self.replay.plans)
+        start = time.process_time()
+        self.replay.plan_for(min(16, len(tokens) - 1))  # recorded on first use, as value_and_grad would
+        if len(self.replay.plans) > before:
+            self.recording += time.process_time() - start
         loss, grads = self.replay.value_and_grad([tokens], self.theta)
         adam_step(self.theta, grads, self.m, self.v, step, self.steps)
         return loss
@@ -91,9 +99,9 @@ class YardstickSteps:
 
 
 def run(engine, documents: list[list[int]], steps: int) -> tuple[float, list[float]]:
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the machine may be shared, and every engine runs on one core
     losses = [engine.step(s, documents[s % len(documents)]) for s in range(steps)]
-    return time.perf_counter() - start, losses
+    return time.process_time() - start, losses
 
 
 def positions(documents: list[list[int]], steps: int) -> int:
@@ -159,7 +167,7 @@ def main() -> None:
         "replay": replay_seconds / replay_positions,
         "numpy": numpy_seconds / replay_positions,
     }
-    recorded = replay.replay.recording_seconds
+    recorded = replay.recording
     recording = f"{recorded:.2f} s: {replay.replay.traces} trace, {len(replay.replay.plans)} plans"
     rows = [
         ("microgpt-style yardstick", args.yardstick_steps, f"{1e3 * per_position['yardstick']:.2f}",
@@ -181,11 +189,24 @@ def main() -> None:
     print(f"replay / NumPy by hand: {per_position['replay'] / per_position['numpy']:.1f}× the time (recording "
           f"included), {(replay_seconds - recorded) / numpy_seconds:.1f}× without")  # fmt: skip
 
+    print("\none plan per length, or padded to a few lengths (both exact; recording included)")
+    rows = []
+    for plan_lengths in (None, [16], [8, 16]):
+        seconds = []
+        for _ in range(3):
+            variant = Replay(args.steps, plan_lengths)
+            seconds.append(run(variant, documents, args.steps)[0])
+        what = "one plan per length" if plan_lengths is None else f"padded to {' or '.join(map(str, plan_lengths))}"
+        rows.append(
+            (what, len(variant.replay.plans), f"{variant.recording:.2f}", f"{1e3 * min(seconds) / args.steps:.2f}")
+        )
+    print(Table.of(("replay", "plans", "recording (s)", "ms/step (best of 3)"), rows, align="lrrr").text())
+
     long_documents = [yardstick.encode(name, alphabet) for name in names[: args.long_steps]]
     long = Replay(args.long_steps)
     long_seconds, _ = run(long, long_documents, args.long_steps)
     print(f"\n{args.long_steps} steps on the first {args.long_steps} names: {long_seconds:.1f} s, of which recording "
-          f"{long.replay.recording_seconds:.1f} s: {long.replay.traces} trace of 16 positions, laid out as "
+          f"{long.recording:.1f} s: {long.replay.traces} trace of 16 positions, laid out as "
           f"{len(long.replay.plans)} plans, one per document length "
           f"({sorted(long.replay.plans)} positions)")  # fmt: skip
 
