@@ -1,7 +1,10 @@
 """``vectorize_sequences``: a cost over token sequences of any length (a GPT's), replayed with NumPy.
 
 A plan is recorded for a number of positions P (fn traced on P + 1 token placeholders) and
-kept: a later document of that length reuses it. Two ways to serve documents of different lengths:
+kept: a later document of that length reuses it. With ``max_positions`` and a cost per position,
+fn is traced once, for ``max_positions``, and the plan of a shorter length P is laid out from the
+nodes below the first P costs (``sub_plan``): the same nodes, so the same numbers, for a fraction
+of a trace's time. Two ways to serve documents of different lengths:
 
 - ``plan_lengths=None`` (the default): one plan per number of positions, recorded the first
   time a document of that length comes. Each document replays exactly its own graph.
