@@ -70,7 +70,8 @@ def _finite(*arrays: np.ndarray) -> bool:
 
 
 def _dot_forward(dot: DotForm, values: np.ndarray, scalar_values: np.ndarray) -> tuple[np.ndarray, tuple]:
-    """z = W·A (+ b) for a group of dot nodes; returns z and what backward needs."""
+    """z = W·A (+ b) for a group of dot nodes; returns z and what backward needs: ("product", W, A) after
+    one matrix product, ("gathered", W, A, weight indices, input indices) after a gathered one."""
     grid = dot.grid
     if grid is not None:
         W, A = scalar_values[grid.weights], values[grid.inputs]  # (m, k), (P, k, n)
@@ -80,7 +81,7 @@ def _dot_forward(dot: DotForm, values: np.ndarray, scalar_values: np.ndarray) ->
             out = (W @ A).reshape(-1, n)  # the (m × P) product's entries
             if not grid.in_order:
                 out = out[grid.entry]  # in the nodes' order
-            kept: tuple = (W, A)
+            kept: tuple = ("product", W, A)
         else:
             out, kept = _gathered_forward(dot, values, scalar_values)
     else:
@@ -95,19 +96,20 @@ def _gathered_forward(dot: DotForm, values: np.ndarray, scalar_values: np.ndarra
     weights, inputs = dot.per_node()
     W = values[weights] if dot.weights_are_rows else scalar_values[weights]
     A = values[inputs]
-    return np.einsum("gkn,gkn->gn" if dot.weights_are_rows else "gk,gkn->gn", W, A), (W, A, weights, inputs)
+    out = np.einsum("gkn,gkn->gn" if dot.weights_are_rows else "gk,gkn->gn", W, A)
+    return out, ("gathered", W, A, weights, inputs)
 
 
 def _dot_backward(dot: DotForm, kept: tuple, gradient: np.ndarray, grads: np.ndarray, scalar_grads: np.ndarray) -> None:
     """Send ∂C/∂z back through z = Σₖ wₖaₖ + b: ∂C/∂a = w·∂C/∂z, ∂C/∂w = a·∂C/∂z, ∂C/∂b = ∂C/∂z."""
     weights_unique, inputs_unique, bias_unique = dot.unique
-    if len(kept) == 2 and not _finite(gradient):  # BLAS may skip zeros: IEEE 0·inf takes the gathered backward
-        grid, (W, A) = dot.grid, kept
+    if kept[0] == "product" and not _finite(gradient):  # BLAS may skip zeros: IEEE 0·inf goes gathered
+        grid, (_, W, A) = dot.grid, kept
         positions = grid.inputs.shape[0]
         A = A.reshape(A.shape[0], positions, -1).transpose(1, 0, 2)  # (P, k, n)
-        kept = (W[grid.entry // positions], A[grid.entry % positions], *grid.per_node())
-    if len(kept) == 2:
-        grid, (W, A) = dot.grid, kept  # (m, k), (k, P·n)
+        kept = ("gathered", W[grid.entry // positions], A[grid.entry % positions], *grid.per_node())
+    if kept[0] == "product":
+        grid, (_, W, A) = dot.grid, kept  # (m, k), (k, P·n)
         n = gradient.shape[1]
         G = gradient
         if not grid.in_order:
@@ -123,7 +125,7 @@ def _dot_backward(dot: DotForm, kept: tuple, gradient: np.ndarray, grads: np.nda
         grad_A = (W.T @ G).reshape(A.shape[0], -1, n).transpose(1, 0, 2)  # (P, k, n)
         _add_to_rows(grads, grid.inputs, grad_A, grid.inputs_unique)
     else:
-        W, A, weights, inputs = kept
+        _, W, A, weights, inputs = kept
         if dot.weights_are_rows:
             _add_to_rows(grads, weights, A * gradient[:, None, :], weights_unique)
             _add_to_rows(grads, inputs, W * gradient[:, None, :], inputs_unique)
