@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..table import Table
+from .plan import distinct_rows
 from .trace import target_count
 
 if TYPE_CHECKING:
@@ -85,8 +86,8 @@ def _dot_words(group: Group) -> str:
 def _product_blocks(left: np.ndarray, right: np.ndarray) -> list[tuple[tuple[int, int], int]]:
     """Node i pairs left vector left[i] with right vector right[i]: the blocks of the pairing
     (connected sets of left and right vectors, e.g. attention's heads) as ((lefts, rights), entries)."""
-    _, left_id = np.unique(left, axis=0, return_inverse=True)
-    _, right_id = np.unique(right, axis=0, return_inverse=True)
+    _, left_id = distinct_rows(left)
+    _, right_id = distinct_rows(right)
     left_id, right_id = left_id.ravel(), right_id.ravel() + int(left_id.max()) + 1
     parent = list(range(int(right_id.max()) + 1))
 
@@ -113,7 +114,7 @@ def _select_words(group: Group) -> str:
     indices = len(np.unique(select.index))
     if select.entries_are_rows:
         return f"picks 1 of {m} per-sample numbers by a per-sample index, {g} times; backward adds into the one picked"
-    columns = len(np.unique(select.entries, axis=0))
+    columns = len(distinct_rows(select.entries)[0])
     return (
         f"row lookup: for each of {indices} per-sample index(es), a row of a ({m} × {columns}) table (one gather); "
         "backward adds into the rows used (np.add.at)"

@@ -304,8 +304,8 @@ def _dot_form(rule: Rule, arity: int, kinds: tuple[bool, ...], nodes, row_of, sc
 
 def _product_grid(weights: np.ndarray, inputs: np.ndarray) -> ProductGrid | None:
     """The matrix product whose entries the nodes are, if they are each (weight row, input vector) pair once."""
-    distinct_weights, weight_id = np.unique(weights, axis=0, return_inverse=True)
-    distinct_inputs, input_id = np.unique(inputs, axis=0, return_inverse=True)
+    distinct_weights, weight_id = distinct_rows(weights)
+    distinct_inputs, input_id = distinct_rows(inputs)
     m, positions = len(distinct_weights), len(distinct_inputs)
     entry = weight_id.ravel() * positions + input_id.ravel()
     if m * positions != len(entry) or not _no_repeats(entry):
@@ -324,6 +324,20 @@ def _select_form(rule: Rule, arity: int, kinds: tuple[bool, ...], nodes, row_of,
     index = _indices(nodes, (0,), row_of)[:, 0]
     entries = _indices(nodes, range(1, arity), row_of if entries_are_rows else scalar_of)
     return SelectForm(index, entries, entries_are_rows)
+
+
+def distinct_rows(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a 2-D index array in order of first appearance, and each row's number among them."""
+    number_of: dict[bytes, int] = {}
+    firsts: list[int] = []
+    ids = np.empty(len(array), dtype=np.intp)
+    for i, row in enumerate(map(bytes, np.ascontiguousarray(array))):  # a row's bytes identify it
+        number = number_of.get(row)
+        if number is None:
+            number = number_of[row] = len(firsts)
+            firsts.append(i)
+        ids[i] = number
+    return array[firsts], ids
 
 
 def _no_repeats(index: np.ndarray) -> bool:
