@@ -189,6 +189,13 @@ def vectorize(
 
     ``batched.forward(X, Y)`` gives fn's value(s) per sample, without gradients;
     ``batched.explain()`` prints the plan.
+
+    A Value that fn uses but that is neither in ``params``, nor a placeholder, nor a constant
+    made inside fn is an error naming it (its gradient would silently stay 0). Integer ``X``
+    or ``Y`` (token ids, class indices) may choose with ``select(values, x[i])`` or
+    ``embedding(table, x[i])``: their placeholders hold 0 while tracing, and each replayed
+    index must be a whole number in range. For sequences of different lengths see
+    ``vectorize_sequences``.
     """
     return Batched(fn, params, extra)
 
