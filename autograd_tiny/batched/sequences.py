@@ -141,7 +141,9 @@ class SequenceReplay:
         documents = self._documents(documents)
         if param_numbers is None:
             param_numbers = numbers(self.params)
-        elif np.shape(param_numbers) != (len(self.params),):
+        elif np.shape(param_numbers) == (len(self.params),):
+            param_numbers = np.asarray(param_numbers, dtype=float)
+        else:
             raise ValueError(
                 f"vectorize_sequences: param_numbers has shape {np.shape(param_numbers)}, expected "
                 f"({len(self.params)},), one number per parameter"
