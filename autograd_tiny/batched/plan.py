@@ -13,7 +13,7 @@ from ..graph import topological_order
 from ..modes import DataDependentGraphError
 from ..rules import Rule
 from ..value import Value
-from .trace import refuse_leaves_from_outside, signature, trace
+from .trace import refuse_leaves_from_outside, signature, trace, values_made
 
 
 @dataclass(slots=True)
@@ -139,7 +139,9 @@ def build_plan(
     ``fn`` is traced twice, on placeholder numbers of opposite signs: a branch on a Value's
     ``.data`` (which no Value method sees) then usually records two different graphs, and is refused.
     """
-    roots, returns_list, placeholders = trace(fn, n_features, target_shape, 1.0, name, whole_numbers)
+    made: set[Value] = set()
+    with values_made(made):
+        roots, returns_list, placeholders = trace(fn, n_features, target_shape, 1.0, name, whole_numbers)
     again_roots, _, placeholders_again = trace(fn, n_features, target_shape, -1.0, name, whole_numbers)
     order, order_again = topological_order(roots), topological_order(again_roots)
     if signature(roots, placeholders, params, order) != signature(again_roots, placeholders_again, params, order_again):
@@ -148,7 +150,7 @@ def build_plan(
             "number, e.g. `.data`, to choose an operation or a constant); vectorize needs a data-independent "
             "graph. Use the scalar engine for this function."
         )
-    refuse_leaves_from_outside(order, order_again, params, name)
+    refuse_leaves_from_outside(order, made, params, name)
     return _lay_out(order, roots, placeholders, params, n_features, target_shape, returns_list)
 
 

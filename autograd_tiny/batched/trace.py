@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -102,18 +102,32 @@ def trace(
     return roots, returns_list, x + targets
 
 
-def refuse_leaves_from_outside(
-    order: list[Value], order_again: list[Value], params: Sequence[Value], name: str
-) -> None:
+@contextmanager
+def values_made(made: set) -> Iterator[None]:
+    """Inside this block, every Value constructed (``Value.__init__``: the constants fn writes, as
+    ``Value(2.0)`` or the 1.0 of ``x + 1.0``) is added to ``made``."""
+    original = Value.__init__
+
+    def recording_init(self: Value, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        made.add(self)
+
+    Value.__init__ = recording_init
+    try:
+        yield
+    finally:
+        Value.__init__ = original
+
+
+def refuse_leaves_from_outside(order: list[Value], made: set, params: Sequence[Value], name: str) -> None:
     """Refuse a leaf that ``fn`` used but that is neither a placeholder, a parameter, nor a constant made inside fn.
 
-    Such a Value was made outside fn: it is the same object in both traces (whose nodes are
-    ``order`` and ``order_again``), where placeholders and constants built inside fn are new
-    each time. A weight left out of ``params`` would keep ``grad == 0`` where ``backward()``
-    fills it, so this is an error, never a silent zero.
+    ``order``: the traced graph's nodes; ``made``: the Values constructed while fn was traced
+    (``values_made``), placeholders included. A leaf made before fn ran and left out of
+    ``params`` (a forgotten weight) would keep ``grad == 0`` where ``backward()`` fills it, so
+    this is an error, never a silent zero.
     """
-    first = {v for v in order if v._rule is None}
-    outside = {v for v in order_again if v._rule is None and v in first}.difference(params)
+    outside = {v for v in order if v._rule is None and v not in made}.difference(params)
     if not outside:
         return
     for node in order:
