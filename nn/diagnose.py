@@ -482,7 +482,8 @@ def _prepare_samples(pairs, W, loss: Loss) -> tuple[np.ndarray, np.ndarray]:
 
 def _exception_message(err: Exception, i: int, x: Any, y: Any) -> str:
     frames = traceback.extract_tb(err.__traceback__)
-    learner_frames = [f for f in frames[1:] if "numpy" not in f.filename]  # frames[0] is our call
+    numpy_frames = ("numpy", "<__array_function__ internals>")  # the latter: NumPy < 1.25's dispatch
+    learner_frames = [f for f in frames[1:] if not any(part in f.filename for part in numpy_frames)]  # [0]: our call
     where = f" at {learner_frames[-1].filename}:{learner_frames[-1].lineno}" if learner_frames else ""
     return (
         f"your backprop(x, y) raised {type(err).__name__}: {err}{where} "

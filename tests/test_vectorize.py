@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd_tiny as at
@@ -116,7 +116,6 @@ def assert_same(got: float, expected: float, scale: float = 0.0) -> None:
         assert math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-12 * scale), (got, expected)
 
 
-@settings(max_examples=300, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
     n_steps=st.integers(1, 12),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd_tiny.nn import BackpropDiagnosis, assert_backprop, diagnose_backprop
@@ -360,7 +360,6 @@ def test_the_diagnosis_is_a_falsy_or_truthy_object():
     assert repr(diagnose_backprop(zoo.Network(DEEP))) == "BackpropDiagnosis(ok)"
 
 
-@settings(max_examples=25, deadline=None)
 @given(
     st.lists(st.integers(1, 5), min_size=3, max_size=5),
     st.integers(0, 2**16),
