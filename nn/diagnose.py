@@ -380,15 +380,13 @@ def _network_shape_problem(weights, biases) -> BackpropDiagnosis | None:
                     l,
                 )
             continue
+        # Wˡ and bˡ disagree: Wˡ is wrong when Wˡ⁺¹ sides with bˡ, or in the output layer when Wˡ is their transpose
         transposed = w[1] == width and (previous is None or w[0] == previous)
         if width is None or not (next_columns == width or (next_columns is None and transposed)):
+            agreeing = f": weights[{l - 1}] and weights[{l}] say layer {l} has {w[0]} neurons"
             return _shape_problem(
                 f"layer {l}: biases[{l - 1}] has shape {v}, expected ({w[0]}, 1) or ({w[0]},)"
-                + (
-                    f": weights[{l - 1}] and weights[{l}] say layer {l} has {w[0]} neurons"
-                    if next_columns == w[0]
-                    else ""
-                ),
+                + (agreeing if next_columns == w[0] else ""),
                 l,
             )
         columns = previous if previous is not None else (w[0] if w[1] == width else w[1])
