@@ -20,7 +20,7 @@ test: $(STAMP) graphviz chromium oracle
 test-oldest: $(OLDEST_STAMP) graphviz chromium
 	$(OLDEST)/bin/python -m pytest
 
-# The long tests (marked slow) and every property test with 10× the examples: minutes, not seconds.
+# The long tests (marked slow) and every property test with 1000 examples (50 by default): minutes, not seconds.
 test-thorough: $(STAMP) graphviz chromium oracle
 	$(BIN)/python -m pytest -m "" --hypothesis-profile=thorough
 
