@@ -316,9 +316,38 @@ def test_four_equations_claims(executed):
     assert (m["diagnosed equation"], m["diagnosed layer"], m["mistake"]) == ("BP2", 2, "missing_sigma_prime")
 
 
+CHECKING = "05-checking-gradients.ipynb"
+EACH_ARRAY = (
+    "{{name: bool(at.check_gradient(lambda v: network_cost(params | {{name: v}}), "
+    "lambda v: {0}(params | {{name: v}})[name], value)) for name, value in params.items()}}"
+)
+PROBES[CHECKING] = {
+    "errors": "errors",
+    "gradcheck max rel error": "at.gradcheck(f, {'w': 0.8, 'x': -1.5, 'b': 0.3}).max_rel_error",
+    "right passes": "bool(at.check_gradient(loss, loss_gradient, W))",
+    "without 1/n": "at.check_gradient(loss, loss_gradient_without_mean, W).max_rel_error",
+    "slip": EACH_ARRAY.format("network_gradients"),
+    "fixed": EACH_ARRAY.format("network_gradients_fixed"),
+    "exercise answer": EACH_ARRAY.format("exercise_gradients"),
+    "eps 1e-6": "at_1e6",
+    "eps 1e-3": "at_1e3",
+}
+
+
 def test_checking_gradients_claims(executed):
-    _, m = numbers(executed("05-checking-gradients.ipynb"))
-    assert m["Newton after 10 steps"] < 1e-20 and m["descent after 200 steps"] > 1e-3
-    assert m["gradcheck max rel error"] < 1e-8
-    assert m["check_gradient right passes"] is True and m["check_gradient without 1/n passes"] is False
-    assert m["without 1/n max rel error"] > 1e-2  # "wrong" in CS231n's reading
+    _, v = executed(CHECKING)
+    errors = {float(eps): error for eps, error in v["errors"].items()}
+    # truncation ∝ ε² down to 1e-4 (a hundredfold per decade), rounding ∝ 1/ε below 1e-5
+    for eps in (1e-1, 1e-2, 1e-3):
+        assert 50 < errors[eps] / errors[eps / 10] < 200
+    assert 1e-12 < errors[1e-6] < 1e-9  # not ε² = 1e-12: rounding dominates at the usual ε
+    assert min(errors[1e-9], errors[1e-10]) > 10 * errors[1e-6]
+    assert min(errors, key=errors.get) in (1e-5, 1e-6)  # the best ε is near u^⅓ ≈ 5e-6
+    assert 1e-12 < v["gradcheck max rel error"] < 1e-9
+    assert v["right passes"] and v["without 1/n"] > 1e-2  # "wrong" in CS231n's reading
+    # the layer-by-layer check: the σ′ slip fails the hidden layer only; the exercise's slip fails W² only
+    assert v["slip"] == {"W1": False, "b1": False, "W2": True, "b2": True}
+    assert v["fixed"] == {"W1": True, "b1": True, "W2": True, "b2": True}
+    assert v["exercise answer"] == {"W1": True, "b1": True, "W2": True, "b2": True}
+    assert 1e-8 < v["eps 1e-3"] < 1e-5 and v["eps 1e-3"] > 10 * v["eps 1e-6"]
+    assert_stated(CHECKING, {"without 1/n": f"{v['without 1/n']:.2f}"})
