@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from pathlib import Path
 
 import graphviz
@@ -22,7 +23,9 @@ class Drawing(graphviz.Digraph):
     """
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs) -> dict[str, str]:
-        return {"image/svg+xml": to_svg(self)}
+        # Shrunk to the page's width when wider (Graphviz writes a fixed size in pt), never enlarged.
+        svg = re.sub(r"<svg\b", '<svg style="max-width: 100%; height: auto"', to_svg(self), count=1)
+        return {"image/svg+xml": svg}
 
 
 class Explorer:

@@ -38,6 +38,7 @@ def test_an_explorer_shows_inline_in_a_sandboxed_iframe_holding_the_whole_page()
 def test_drawings_show_as_svg_in_jupyter():
     bundle = draw_graph(small_cost())._repr_mimebundle_()
     assert list(bundle) == ["image/svg+xml"] and bundle["image/svg+xml"].lstrip().startswith("<?xml")
+    assert '<svg style="max-width: 100%; height: auto"' in bundle["image/svg+xml"]  # fits the page's width
 
 
 def test_without_graphviz_a_notebook_shows_our_error_with_the_install_command(monkeypatch, tmp_path):
