@@ -57,9 +57,7 @@ def main() -> None:
     print(f"minimise f(x, y) = (1 − x)² + 5(y − x²)² from ({start[0]}, {start[1]}); the minimum is f(1, 1) = 0")
     print(f"{'step':>5}  {'Newton f':>12} {'|∇f|':>10} {'min eig H':>10}   {'grad. descent f':>15} {'|∇f|':>10}")
     for k in [*range(10), 50, 100, 199]:
-        newton_cells = (
-            f"{fast[k][0]:>12.3e} {fast[k][1]:>10.2e} {fast[k][2]:>10.2f}" if k < len(fast) else f"{'':>34}"
-        )
+        newton_cells = f"{fast[k][0]:>12.3e} {fast[k][1]:>10.2e} {fast[k][2]:>10.2f}" if k < len(fast) else f"{'':>34}"
         print(f"{k:>5}  {newton_cells}   {slow[k][0]:>15.3e} {slow[k][1]:>10.2e}")
     rises = [k for k in range(1, len(fast)) if fast[k][0] > fast[k - 1][0]]
     print(f"Newton's f rose at step {', '.join(map(str, rises))}; from step 7 each step roughly squares the error")
@@ -67,7 +65,8 @@ def main() -> None:
     other = np.array([-1.0, 2.0])
     eigenvalues = np.linalg.eigvalsh(at.hessian(f, other))
     values = [value for value, _, _ in newton(other, 8)]
-    print(f"from ({other[0]}, {other[1]}): H has eigenvalues {eigenvalues[0]:.1f} and {eigenvalues[1]:.1f} (indefinite)")
+    low, high = eigenvalues
+    print(f"from ({other[0]}, {other[1]}): H has eigenvalues {low:.1f} and {high:.1f} (indefinite)")
     print("Newton's f: " + " → ".join(f"{value:.3g}" for value in values))
 
 

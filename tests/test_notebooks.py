@@ -169,7 +169,9 @@ PROBES[CROSS_ENTROPY] = {
     "widget": "{s: nielsens_widget(*starts[s]) for s in starts}",
     "eta 0.005": "{s: r['output'][300] for s, r in gradient_runs.items()}",
     "eta 0.005 epoch of the largest delta": "{s: r['delta'].index(max(r['delta'])) for s, r in gradient_runs.items()}",
-    "answer 1 passes": "bool(at.check_gradient(total_cross_entropy, lambda z: delta_cross_entropy(z, y_samples), z_samples))",
+    "answer 1 passes": (
+        "bool(at.check_gradient(total_cross_entropy, lambda z: delta_cross_entropy(z, y_samples), z_samples))"
+    ),
     "answer 2 passes": "bool(at.check_gradient(cross_entropy_of, gradient_of, np.array([2.0, 2.0])))",
 }
 
@@ -300,27 +302,77 @@ def test_unstable_gradient_claims(executed):
     assert_stated(UNSTABLE, stated)
 
 
+MICROGRAD = "01-from-micrograd-to-delta.ipynb"
+PROBES[MICROGRAD] = {
+    "by hand": "{v.label: v.grad for v in topological_order(L)}",
+    "backward()": "[a2.grad, b2.grad, c2.grad, f2.grad]",
+    "∂o/∂n": "n.grad",
+    "wrong order": "wrong_order",
+    "right order": "right_order",
+    "output δ": "output_deltas",
+    "a − y": "[a_k.data - y_k for a_k, y_k in zip(trace.output, y)]",
+    "shares": "[[W2[k][j] * output_deltas[k] for k in range(2)] for j in range(3)]",
+    "hidden a.grad": "[act.grad for act in trace.a[0]]",
+    "tanh′": "[1 - act.data**2 for act in trace.a[0]]",
+    "hidden δ": "trace.delta(0)",
+    "exercise 1": "[predicted, c.data, Value(2.0).grad]",
+    "exercise 2": "[my_delta, graph_delta]",
+}
+
+
 def test_micrograd_to_delta_claims(executed):
-    _, m = numbers(executed("01-from-micrograd-to-delta.ipynb"))
+    _, v = executed(MICROGRAD)
     # the chain rule by hand, node by node, gives the lecture's numbers, and backward() the same
-    assert (m["∂L/∂a"], m["∂L/∂b"], m["∂L/∂c"], m["∂L/∂f"]) == (6.0, -4.0, -2.0, 4.0)
-    assert (m["backward(): ∂L/∂a"], m["backward(): ∂L/∂b"]) == (6.0, -4.0)
-    assert m["∂o/∂n"] == pytest.approx(0.5, rel=1e-12)  # 1 − tanh²(n) with tanh(n) = 1/√2
-    assert m["output δ"] == m["a − y"]  # BP1 with a linear output and C = ½(a − y)²
+    by_hand = v["by hand"]
+    assert [by_hand[name] for name in "abcdef"] == [6.0, -4.0, -2.0, -2.0, -2.0, 4.0]
+    assert v["backward()"] == [6.0, -4.0, -2.0, 4.0]
+    assert v["∂o/∂n"] == pytest.approx(0.5, rel=1e-12)  # 1 − tanh²(n) with tanh(n) = 1/√2
+    # out = h² + h, h = 2a at a = 3: ∂out/∂h = 13 and ∂out/∂a = 26; h propagated too early leaves a 2
+    assert v["right order"] == {"h": 13.0, "a": 26.0} and v["wrong order"] == {"h": 13.0, "a": 2.0}
+    assert v["output δ"] == v["a − y"]  # BP1 with a linear output and C = ½‖a − y‖²
+    # BP2 on the graph: a hidden activation's gradient is the sum of the two shares, δ that times tanh′
+    for shares, a_grad, tanh_prime, delta in zip(v["shares"], v["hidden a.grad"], v["tanh′"], v["hidden δ"]):
+        assert len(shares) == 2 and all(share != 0 for share in shares)
+        assert a_grad == pytest.approx(sum(shares), rel=1e-14)
+        assert delta == pytest.approx(sum(shares) * tanh_prime, rel=1e-14)
+    assert v["exercise 1"][0] == 5.0  # ∂(a·a + a)/∂a at a = 2
+    assert v["exercise 2"][0] == pytest.approx(v["exercise 2"][1], rel=1e-12)
+    assert_stated(
+        MICROGRAD, {"∂L/∂a": "6", "∂L/∂b": "−4", "∂L/∂f": "4", "∂out/∂h": "13", "∂out/∂a": "26", "answer 1": "5"}
+    )
+
+
+FOUR_EQUATIONS = "02-the-four-equations.ipynb"
+PROBES[FOUR_EQUATIONS] = {
+    "norms": "norms",
+    "check_backprop passed": "bool(report)",
+    "learner": "[diagnosis.equation, diagnosis.layer, diagnosis.mistake]",
+    "fixed passes": "bool(diagnose_backprop(FixedNetwork([3, 4, 4, 2])))",
+    "slip": "diagnose_backprop(Network.__subclasses__()[1]([3, 4, 4, 2])).mistake",
+    "answer 1 passes": "bool(diagnose_backprop(SlipNetwork([3, 4, 4, 2])))",
+    "answer 2 passes": "bool(diagnose_backprop(CrossEntropyNetwork([3, 4, 4, 2]), loss='cross_entropy'))",
+    "quadratic BP1 under cross-entropy": (
+        "[diagnose_backprop(FixedNetwork([3, 4, 4, 2]), loss='cross_entropy').equation,"
+        " diagnose_backprop(FixedNetwork([3, 4, 4, 2]), loss='cross_entropy').mistake]"
+    ),
+}
 
 
 def test_four_equations_claims(executed):
-    _, m = numbers(executed("02-the-four-equations.ipynb"))
-    assert m["‖δ¹‖"] < m["‖δ²‖"] < m["‖δ³‖"]  # the error shrinks as it is passed back
-    assert m["check_backprop passed"] is True
-    assert (m["diagnosed equation"], m["diagnosed layer"], m["mistake"]) == ("BP2", 2, "missing_sigma_prime")
+    _, v = executed(FOUR_EQUATIONS)
+    norms = v["norms"]
+    assert norms[0] < norms[1] < norms[2]  # here the error is smaller at every step back
+    assert v["check_backprop passed"]
+    assert v["learner"] == ["BP2", 2, "missing_sigma_prime"]
+    assert v["fixed passes"] and v["answer 1 passes"] and v["answer 2 passes"]
+    assert v["slip"] == "sigma_prime_of_activation"  # the exercise's slip, as its placeholder had it
+    assert v["quadratic BP1 under cross-entropy"] == ["BP1", "cost_mismatch"]  # exercise 2's placeholder
+    stated = {f"‖δ{l}‖": f"{norm:.4f}" for l, norm in zip("¹²³", norms)}
+    assert_stated(FOUR_EQUATIONS, stated | {"diagnosed layer": "2"})
 
 
 CHECKING = "05-checking-gradients.ipynb"
-EACH_ARRAY = (
-    "{{name: bool(at.check_gradient(lambda v: network_cost(params | {{name: v}}), "
-    "lambda v: {0}(params | {{name: v}})[name], value)) for name, value in params.items()}}"
-)
+EACH_ARRAY = "{{name: bool(check_one_array(network_cost, {0}, params, name)) for name in params}}"
 PROBES[CHECKING] = {
     "errors": "errors",
     "gradcheck max rel error": "at.gradcheck(f, {'w': 0.8, 'x': -1.5, 'b': 0.3}).max_rel_error",
