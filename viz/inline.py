@@ -23,9 +23,22 @@ class Drawing(graphviz.Digraph):
     """
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs) -> dict[str, str]:
-        # Shrunk to the page's width when wider (Graphviz writes a fixed size in pt), never enlarged.
-        svg = re.sub(r"<svg\b", '<svg style="max-width: 100%; height: auto"', to_svg(self), count=1)
-        return {"image/svg+xml": svg}
+        return {"image/svg+xml": fit_width(to_svg(self))}
+
+
+MAX_WIDTH_PT = 600  # 800 px: the width of a notebook's output area on GitHub and in nbconvert's HTML
+
+
+def fit_width(svg: str, max_width: float = MAX_WIDTH_PT) -> str:
+    """The SVG shrunk to ``max_width`` points when it is wider (Graphviz writes its natural size in
+    pt and a viewBox, so only the width and height attributes change); never enlarged. Viewers show
+    a notebook's SVG inline or as an <img>, and neither shrinks it to the page by itself."""
+    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    if size is None or float(size.group(1)) <= max_width:
+        return svg
+    width, height = float(size.group(1)), float(size.group(2))
+    fitted = f'<svg width="{max_width:g}pt" height="{height * max_width / width:.2f}pt"'
+    return svg[: size.start()] + fitted + svg[size.end() :]
 
 
 class Explorer:
