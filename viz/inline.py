@@ -26,7 +26,7 @@ class Drawing(graphviz.Digraph):
         return {"image/svg+xml": fit_width(to_svg(self))}
 
 
-MAX_WIDTH_PT = 600  # 800 px: the width of a notebook's output area on GitHub and in nbconvert's HTML
+MAX_WIDTH_PT = 720  # 960 px: about the width of a notebook's output area on GitHub and in nbconvert's HTML
 
 
 def fit_width(svg: str, max_width: float = MAX_WIDTH_PT) -> str:
