@@ -278,6 +278,7 @@ def test_unstable_gradient_claims(executed):
     assert v["accuracy"]["2"] > 0.3 and v["accuracy"]["3"] < 0.15 and v["accuracy"]["4"] < 0.15
     assert v["moved"]["4"][0] < 0.03 and v["moved"]["4"][1] < 0.03 and v["moved"]["4"][-1] > 1
     assert all(moved > 1 for moved in v["moved"]["2"])
+    stated["4 hidden, first layers moved"] = f"{v['moved']['4'][0]:.0%}"
     # Nielsen's exploding chain: w = 100, every z = 0, so each step back multiplies δ by 25 exactly
     deltas = v["chain deltas"]
     assert deltas == [1953.125, 78.125, 3.125, 0.125]
