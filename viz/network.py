@@ -113,8 +113,8 @@ def _neuron_style(l: int, j: int, neuron: Neuron, trace: Trace | None, scale: fl
     tooltip = f"z[{name}] = {z.data!r}, a[{name}] = {a.data!r}, δ = ∂C/∂z = {delta!r}"
     # Graphviz writes a cell's id into the SVG only with a tooltip (and a target, as there is no link).
     delta_cell = f'<TD ID="{ids.delta_cell(l + 1, j)}" TOOLTIP="{escape(tooltip)}" TARGET="_self">'
-    rows = [f"<TD><B>z[{escape(name)}]</B> {escape(number(z.data))}</TD>", f"<TD>a {escape(number(a.data))}</TD>",
-            f"{delta_cell}<B>δ {escape(number(delta))}</B></TD>"]  # fmt: skip
+    rows = [f"<TD><B>z[{escape(name)}]</B></TD>", f"<TD>z {escape(number(z.data))}</TD>",
+            f"<TD>a {escape(number(a.data))}</TD>", f"{delta_cell}<B>δ {escape(number(delta))}</B></TD>"]  # fmt: skip
     cells = "".join(f"<TR>{row}</TR>" for row in rows)
     return {
         "label": f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>>',

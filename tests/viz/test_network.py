@@ -34,7 +34,7 @@ def test_each_neuron_shows_z_a_and_delta(network):
     model, trace = network
     nodes = groups(parse(to_svg(draw_network(model, trace))), "node")
     z, a = trace.z[1][5], trace.a[1][5]
-    assert nodes["n2_5"] == ["z[2][5]", f" {z.data:.4g}", f"a {a.data:.4g}", f"δ {z.grad:.4g}"]
+    assert nodes["n2_5"] == ["z[2][5]", f"z {z.data:.4g}", f"a {a.data:.4g}", f"δ {z.grad:.4g}"]
 
 
 def test_neurons_stand_in_index_order_top_to_bottom_and_the_legend_says_how_they_are_named():
