@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 
 class _Modes:
-    __slots__ = ("anomaly", "recording", "tracing")
+    __slots__ = ("anomaly", "plain", "recording")
 
     def __init__(self) -> None:
         self.recording = True  # record a graph node for every operation
         self.anomaly = False  # raise on the first non-finite value or gradient
-        self.tracing = False  # vectorize is recording a graph: no Value may be compared or converted
+        self.plain = True  # recording and no anomaly checks: an operation has nothing else to do
+
+    def __setattr__(self, name: str, value: bool) -> None:
+        object.__setattr__(self, name, value)
+        if name != "plain":
+            object.__setattr__(self, "plain", getattr(self, "recording", True) and not getattr(self, "anomaly", False))
 
 
 modes = _Modes()
@@ -21,21 +25,6 @@ modes = _Modes()
 
 class AnomalyError(FloatingPointError):
     """Raised inside ``detect_anomaly()`` at the first non-finite forward value or gradient."""
-
-
-class DataDependentGraphError(RuntimeError):
-    """Raised while ``vectorize`` traces a function whose graph would depend on each sample's numbers."""
-
-
-def refuse_while_tracing(operation: str, value: Any) -> None:
-    """Raise the error that says ``operation`` on a traced Value would make the graph data-dependent."""
-    name = value.label or (f"a '{value.op}' node" if value.op else "an unlabelled leaf")
-    raise DataDependentGraphError(
-        f"vectorize: fn used {operation} on a traced Value ({name}) while its graph was being recorded. "
-        "Its result depends on each sample's numbers, so the graph's shape could differ from sample to "
-        "sample; vectorize needs a data-independent graph (the same operations for every sample). "
-        "Use the scalar engine for this function, or express the branch with operations (relu, abs, …)."
-    )
 
 
 @contextmanager

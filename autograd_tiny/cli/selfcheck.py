@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..gradcheck import gradcheck
+from ..nary import dot
+from ..nary import sum as value_sum
 from ..nn import MLP, check_backprop, losses
 from ..random_graphs import random_expression
 from ..table import Table
-from ..value import Value, dot
-from ..value import sum as value_sum
+from ..value import Value
 
 NOISE_SCALE = 1e-12  # expected gradients below this are zero up to rounding
 
