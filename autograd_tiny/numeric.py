@@ -59,11 +59,6 @@ def log(a: float) -> float:
     return nan  # a < 0, or a is nan
 
 
-def tanh(a: float) -> float:
-    """Hyperbolic tangent."""
-    return math.tanh(a)
-
-
 def sigmoid(a: float) -> float:
     """σ(a) = 1 / (1 + e⁻ᵃ), evaluated without overflow for large |a|."""
     if a >= 0.0:
