@@ -93,9 +93,12 @@ def reverse_pass(
 def propagate(node: Value) -> None:
     """One node's step of the reverse pass, on ``.grad``: each input's grad += local_grad × node.grad
     (micrograd's ``_backward()``)."""
-    for child, share in reverse_pass({node: node.grad}, order=[node]).items():
-        if child is not node:
+
+    def add_shares(node: Value, node_grad: float, sent: list) -> None:
+        for child, _, _, share, _ in sent:
             child.grad += share
+
+    reverse_pass({node: node.grad}, order=[node], on_step=add_shares)
 
 
 def _value_local_grads(node: Value) -> tuple:

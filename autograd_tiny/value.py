@@ -138,8 +138,9 @@ class Value:
 
     @property
     def op(self) -> str:
-        """The operation that produced this value ("" for a leaf)."""
-        return self._rule.name if self._rule is not None else ""
+        """The operation that produced this value: "" for a leaf, "custom" for a node given its
+        local derivatives (``autograd_tiny.microgpt.Value``)."""
+        return self._rule.name if self._rule is not None else "custom" if self._children else ""
 
     @property
     def inputs(self) -> tuple[Value, ...]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..graph import topological_order
 from ..modes import modes
 from ..value import Value
 from .refusals import refusing_reads
@@ -44,6 +45,12 @@ def trace(
         out = fn(x, y)
         roots, returns_list = _roots_of(out, name)
         roots = [r if r._rule is not None else r + 0.0 for r in roots]  # a leaf returned as is becomes a node
+    for node in topological_order(roots):
+        if node._rule is None and node._children:
+            raise TypeError(
+                f"vectorize: {name} built a node with given local derivatives (microgpt.Value); the replay "
+                "needs each operation's rule on arrays: add it as a Rule in autograd_tiny/rules.py"
+            )
     return roots, returns_list, x + targets
 
 
