@@ -18,7 +18,7 @@ import autograd_tiny as at
 from autograd_tiny.microgpt import Value as MicroValue
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from microgpt_yardstick import YardstickValue, document_loss, encode, init_state, parameters  # noqa: E402
+from microgpt_yardstick import YardstickValue, document_loss, encode, init_state, parameters
 
 
 def tanh(x):
