@@ -10,7 +10,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import display  # noqa: F401 - attaches Value._repr_html_
+from . import value_html  # noqa: F401 - attaches Value._repr_html_
 from .batched import DataDependentGraphError, vectorize
 from .derivatives import grad, jacobian, jvp, vjp
 from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradcheck, gradgradcheck

@@ -7,18 +7,19 @@ differences (``gradcheck``), random expression graphs against finite differences
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..gradcheck import gradcheck
-from ..nary import dot
-from ..nary import sum as value_sum
-from ..nn import MLP, check_backprop, losses
-from ..random_graphs import random_expression
-from ..table import Table
-from ..value import Value
+from autograd_tiny.gradcheck import gradcheck
+from autograd_tiny.nary import dot
+from autograd_tiny.nary import sum as value_sum
+from autograd_tiny.nn import MLP, check_backprop, losses
+from autograd_tiny.random_graphs import random_expression
+from autograd_tiny.table import Table
+from autograd_tiny.value import Value
 
 NOISE_SCALE = 1e-12  # expected gradients below this are zero up to rounding
 
@@ -106,7 +107,7 @@ def backprop_checks(sizes_list: list[list[int]], seed: int = 0) -> Iterator[Chec
             )
 
 
-def run(quick: bool = False) -> list[CheckResult]:
+def run_suite(quick: bool = False) -> list[CheckResult]:
     """Every check; ``quick`` uses fewer random graphs and smaller networks."""
     sizes = [[2, 3, 2]] if quick else [[2, 3, 2], [3, 5, 4, 3], [1, 8, 8, 8, 2], [4, 16, 16, 3]]
     return [*operation_checks(), *random_graph_checks(20 if quick else 3000), *backprop_checks(sizes)]
@@ -121,3 +122,25 @@ def table(results: list[CheckResult]) -> str:
         "are rounding noise and are judged by the absolute error alone)",
         f"{len(results) - failed} passed, {failed} failed",
     ])  # fmt: skip
+
+
+# --- the command: ``autograd-tiny gradcheck`` ---------------------------------------------------
+EXAMPLE = "example: autograd-tiny gradcheck --quick"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "gradcheck",
+        help="run the built-in gradient-check suite",
+        description="Check every engine operation and random expression graphs against finite "
+        "differences, and MLPs with every activation and cost against the four backprop equations.",
+        epilog=EXAMPLE,
+    )
+    parser.add_argument("--quick", action="store_true", help="a smaller suite that runs in a second or so")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    results = run_suite(quick=args.quick)
+    print(table(results))
+    return 0 if all(r.passed for r in results) else 1

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..nn import diagnose_backprop
+from autograd_tiny.nn import diagnose_backprop
 
 EXAMPLE = "example: autograd-tiny check-backprop network.py:Network --sizes 2,3,3,1"
 LOSSES = ("quadratic", "cross_entropy", "softmax_cross_entropy")
