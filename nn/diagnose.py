@@ -22,11 +22,11 @@ from typing import Any
 
 import numpy as np
 
+from autograd_tiny.comparison import Comparison, Tolerance, format_error
 from autograd_tiny.table import Report, Table
 
 from .activations import get_activation
 from .backprop import backprop
-from .check import Difference
 from .losses import Loss, get_loss
 from .mistakes import (
     Numbers,
@@ -40,6 +40,7 @@ from .module import MLP
 
 RTOL = 1e-7  # relative to the largest |graph| entry of the array: rounding in float64 is ~1e-15
 ATOL = 1e-12  # floor for arrays that are (almost) all zero, e.g. behind a dead ReLU
+TOLERANCE = Tolerance("diagnose_backprop", RTOL, ATOL)  # yours against the graph's, normwise per array
 RANDOM_SAMPLES = 4
 VACUOUS = 1e-9  # an array this small everywhere passes whatever the learner wrote, so say so
 
@@ -99,8 +100,8 @@ class BackpropDiagnosis(Report):
                 r.equation,
                 _preview(r.learner[0]),
                 _preview(r.graph[0]),
-                f"{r.max_abs:.2e}",
-                f"{r.max_rel:.2e}",
+                format_error(r.max_abs, self.atol),
+                format_error(r.max_rel, self.rtol),
                 r.status,
             )
             for r in self.rows
@@ -236,8 +237,7 @@ def _vacuous_note(rows: list[GradientRow]) -> str:
 
 
 def _agrees(yours: np.ndarray, graph: np.ndarray) -> bool:
-    difference = Difference.between(yours, graph)
-    return difference.max_abs <= RTOL * difference.scale + ATOL
+    return Comparison.of(yours, graph, TOLERANCE).passed
 
 
 def _match(candidates, yours: np.ndarray, right: np.ndarray) -> tuple[tuple[str, str], ...]:
@@ -252,8 +252,8 @@ def _match(candidates, yours: np.ndarray, right: np.ndarray) -> tuple[tuple[str,
 
 
 def _row(l: int, quantity: str, equation: str, yours: np.ndarray, graph: np.ndarray, status: str) -> GradientRow:
-    difference = Difference.between(yours, graph)
-    return GradientRow(l + 1, quantity, equation, yours, graph, difference.max_abs, difference.max_rel, status)
+    difference = Comparison.of(yours, graph, TOLERANCE)
+    return GradientRow(l + 1, quantity, equation, yours, graph, difference.abs_error, difference.rel_error, status)
 
 
 def _failure_message(equation: str, l: int, matches: tuple[tuple[str, str], ...], loss: Loss) -> str:
