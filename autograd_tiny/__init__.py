@@ -17,9 +17,9 @@ from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradchec
 from .graph import topological_order
 from .hessian import hessian, hvp
 from .modes import AnomalyError, detect_anomaly, no_grad
-from .nary import dot, sum
+from .nary import dot, sum, zero_grad
 from .numpy_gradcheck import GradientCheck, check_gradient
-from .value import Value, zero_grad
+from .value import Value
 
 try:
     __version__ = version("autograd-tiny")

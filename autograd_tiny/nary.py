@@ -1,4 +1,5 @@
-"""Operations on many Values at once, each one node: ``sum`` and ``dot`` (rules SUM and DOT).
+"""Operations on many Values at once: ``sum`` and ``dot`` (one node each, rules SUM and DOT), and
+``zero_grad``.
 
 Python's built-in ``sum`` over n Values builds n − 1 binary ``+`` nodes, and a neuron's
 w·x + b as products and sums builds 2n; these build one node with n (or 2n + 1) inputs,
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import rules
+from .graph import topological_order
 from .rules import Rule
 from .value import Number, Value
 
@@ -53,4 +55,15 @@ def dot(
     return _nary(rules.DOT, _as_values(weights, "dot weights") + _as_values(inputs, "dot inputs") + bias_input)
 
 
-__all__ = ["dot", "sum"]
+def zero_grad(values: Value | Iterable[Value]) -> None:
+    """Set ``grad`` to 0 (and ``grad_value`` to None). Given one Value, resets it and every
+    Value it depends on; given an iterable (a model's parameters), resets exactly those."""
+    for node in topological_order(values) if isinstance(values, Value) else values:
+        if not isinstance(node, Value):
+            raise TypeError(f"zero_grad needs Values, got {type(node).__name__}")
+        node.grad = 0.0
+        if node.grad_value is not None:
+            node.grad_value = None
+
+
+__all__ = ["dot", "sum", "zero_grad"]

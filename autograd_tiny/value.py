@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from . import backward as reverse
 from . import rules
-from .graph import topological_order
 from .modes import AnomalyError, modes
 from .rules import Rule
 
@@ -253,15 +252,4 @@ def _number(x: Any) -> float:
     return x.data if isinstance(x, Value) else _to_float(x)
 
 
-def zero_grad(values: Value | Iterable[Value]) -> None:
-    """Set ``grad`` to 0 (and ``grad_value`` to None). Given one Value, resets it and every
-    Value it depends on; given an iterable (a model's parameters), resets exactly those."""
-    for node in topological_order(values) if isinstance(values, Value) else values:
-        if not isinstance(node, Value):
-            raise TypeError(f"zero_grad needs Values, got {type(node).__name__}")
-        node.grad = 0.0
-        if node.grad_value is not None:
-            node.grad_value = None
-
-
-__all__ = ["Value", "zero_grad"]
+__all__ = ["Value"]
