@@ -62,7 +62,7 @@ def test_each_layer_is_a_folder_holding_its_own_modules():
     names = {layer: {p.relative_to(ROOT).as_posix() for p in paths} for layer, paths in
              {"engine": ENGINE, "nn": NN, "viz": VIZ, "cli": CLI}.items()}  # fmt: skip
     assert {"autograd_tiny/value.py", "autograd_tiny/rules.py", "autograd_tiny/backward.py",
-            "autograd_tiny/batched/trace.py", "autograd_tiny/micrograd/engine.py"} <= names["engine"]  # fmt: skip
+            "autograd_tiny/batched/record.py", "autograd_tiny/micrograd/engine.py"} <= names["engine"]  # fmt: skip
     assert {"nn/module.py", "nn/backprop.py", "nn/losses.py"} <= names["nn"]
     assert {"viz/graph_drawing.py", "viz/network.py", "viz/explorer.py"} <= names["viz"]
     assert {"cli/main.py", "cli/demo.py", "cli/draw.py", "cli/selfcheck.py"} <= names["cli"]

@@ -12,7 +12,7 @@ from .. import rules
 from ..graph import topological_order
 from ..rules import Rule
 from ..value import Value
-from .trace import trace
+from .record import record_graph
 
 
 @dataclass(slots=True)
@@ -81,7 +81,7 @@ def build_plan(
     fn: Callable, params: Sequence[Value], n_features: int, target_shape: tuple[int, ...] | None, name: str = "fn"
 ) -> Plan:
     """Trace ``fn`` (refusing any read of the sample's numbers) and lay out the plan."""
-    roots, returns_list, placeholders = trace(fn, n_features, target_shape, name=name)
+    roots, returns_list, placeholders = record_graph(fn, n_features, target_shape, name=name)
 
     param_slot = {}
     for i, p in enumerate(params):

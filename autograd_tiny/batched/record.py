@@ -1,4 +1,5 @@
-"""Tracing: call ``fn`` once on placeholder Values, refusing any read of their numbers (``refusals.py``)."""
+"""Recording fn's graph: call ``fn`` once on placeholder Values, refusing any read of their numbers
+(``refusals.py``). (``nn``'s ``model.trace(x)`` is another thing: the z and a of one forward pass.)"""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def target_count(target_shape: tuple[int, ...] | None) -> int:
     return 0 if target_shape is None else 1 if target_shape == () else target_shape[0]
 
 
-def trace(
+def record_graph(
     fn: Callable, n_features: int, target_shape: tuple[int, ...] | None, name: str = "fn"
 ) -> tuple[list[Value], bool, list[Value]]:
     """Call ``fn`` on placeholders holding fixed random numbers, recording its graph.
