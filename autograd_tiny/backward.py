@@ -1,14 +1,12 @@
-"""The reverse pass: the chain rule, applied once per node from the output back to the leaves.
+"""The chain rule, once per node from the output back to the leaves, written twice.
 
-Walk the nodes in reverse topological order. When a node is reached, every node that uses
-it has already been visited, so its gradient ∂C/∂node is complete; it sends
-``local_grad × gradient`` to each of its inputs, where the shares add up.
-
-``backward`` is that walk in its plainest form, microgpt's loop over the local derivatives
-each node stored when it was computed. ``reverse_pass`` is the same walk with what the other
-uses need as parameters: gradients kept in a dict instead of ``.grad`` (``grad()``, ``vjp``),
-built as Values (``create_graph``), pruned to the paths that reach some nodes (``wrt``), or
-watched step by step (the explorer). A property test holds the two equal on random graphs.
+Walk the nodes in reverse topological order: when a node is reached, every node that uses it
+has been visited, so its gradient ∂C/∂node is complete; it sends ``local_grad × gradient`` to
+each input, where the shares add up. ``backward`` is that walk in its plainest form, microgpt's
+loop over the local derivatives stored in each node. ``reverse_pass`` is the same walk with
+what other uses need as parameters: gradients in a dict (``grad()``, ``vjp``), built as Values
+(``create_graph``), pruned to paths that reach some nodes (``wrt``), watched step by step (the
+explorer). A property test holds the two, and every entry point, equal on random graphs.
 """
 
 from __future__ import annotations
@@ -58,15 +56,13 @@ def reverse_pass(
 ) -> dict[Value, Any]:
     """∂(Σ seed·root)/∂node for every node the roots depend on, in a dict; no ``.grad`` is touched.
 
-    ``seeds`` maps each root to its seed (1 for a scalar cost; several roots give a
-    vector-Jacobian product). With ``create_graph`` the local derivatives are computed again
-    by each node's rule on Values, so every gradient is a Value with a graph of its own (and
-    can be differentiated again); otherwise the stored floats are used. With ``wrt``, shares
-    are sent only along paths that lead to those nodes: nothing is computed, or checked for
-    anomalies, on the way to constants that no one asked about. ``on_step`` is called once
-    per node, in order, with its complete gradient and the shares it sent. ``order`` walks
-    only the given nodes (default: every node, topologically); the dict then also holds the
-    shares sent to nodes outside it.
+    ``seeds`` maps each root to its seed (several roots: a vector-Jacobian product). With
+    ``create_graph`` each node's rule computes its local derivatives again on Values, so each
+    gradient is a Value with a graph of its own; otherwise the stored floats are used. With
+    ``wrt``, shares go only along paths that lead to those nodes (nothing is computed, or
+    checked for anomalies, on the way to constants no one asked about). ``on_step(node,
+    gradient, sent)`` is called per node, in order. ``order`` walks only the given nodes
+    (default: all, topologically); the dict then also holds the shares sent beyond them.
     """
     order = topological_order(list(seeds)) if order is None else order
     needed = _leading_to(order, wrt) if wrt is not None else None
