@@ -19,7 +19,7 @@ from .hessian import hessian, hvp
 from .modes import AnomalyError, detect_anomaly, no_grad
 from .nary import dot, sum, zero_grad
 from .numpy_gradcheck import GradientCheck, check_gradient
-from .value import Value
+from .value import Notes, Value
 
 try:
     __version__ = version("autograd-tiny")
@@ -33,6 +33,7 @@ __all__ = [
     "GradcheckError",
     "GradcheckResult",
     "GradientCheck",
+    "Notes",
     "Value",
     "__version__",
     "check_gradient",

@@ -27,7 +27,10 @@ def _nary(rule: Rule, children: tuple[Value, ...]) -> Value:
 def _as_values(items: Iterable[Any], what: str) -> tuple[Value, ...]:
     """The items as a tuple of Values; numbers become constant leaves."""
     values = tuple(items)
-    if all(isinstance(item, Value) for item in values):
+    for item in values:
+        if not isinstance(item, Value):
+            break
+    else:
         return values
     converted = []
     for i, item in enumerate(values):
@@ -51,8 +54,14 @@ def dot(
     """One n-ary node for w·x + b = Σ wᵢxᵢ + b; local derivatives ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1."""
     if len(weights) != len(inputs):
         raise ValueError(f"dot needs as many weights as inputs, got {len(weights)} weights and {len(inputs)} inputs")
-    bias_input = () if bias is None else _as_values([bias], "dot bias")
-    return _nary(rules.DOT, _as_values(weights, "dot weights") + _as_values(inputs, "dot inputs") + bias_input)
+    factors = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
+    numbers = [v.data for v in factors if type(v) is Value]  # the common case: every factor a Value
+    if len(numbers) != len(factors):
+        bias_input = () if bias is None else _as_values([bias], "dot bias")
+        factors = _as_values(weights, "dot weights") + _as_values(inputs, "dot inputs") + bias_input
+        numbers = [v.data for v in factors]
+    out = rules.DOT.forward(*numbers)
+    return Value(out, "", factors, rules.DOT.local_grads(out, *numbers), rules.DOT)
 
 
 def zero_grad(values: Value | Iterable[Value]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -66,30 +66,31 @@ def _unary(rule: Rule) -> Callable[[Value], Value]:
     return operation
 
 
+class Notes(NamedTuple):
+    """A node's annotations. They are set on few nodes, so a node keeps them in one slot, empty
+    until one is set: every other node is as small as microgpt's plus its rule. One ``Notes`` may
+    be shared by many nodes (``nn`` gives all of a neuron's pre-activations one); setting one
+    attribute on a node gives it a new ``Notes``, never changes a shared one."""
+
+    label: str = ""
+    meta: dict | None = None
+    grad_value: Any = None
+
+
+NO_NOTES = Notes()
+
+
 class _Note:
-    """``label``, ``meta`` and ``grad_value`` are set on few nodes, so they share one slot,
-    ``_notes`` (the list [label, meta, grad_value]), made when one of them is first set:
-    every other node is as small as microgpt's plus its rule."""
+    """``Value.label``, ``.meta`` or ``.grad_value``: one field of the node's ``Notes``."""
 
-    DEFAULTS = ("", None, None)
-
-    def __init__(self, index: int) -> None:
-        self.index = index
+    def __init__(self, field: str) -> None:
+        self.field = field
 
     def __get__(self, node: Value | None, owner: type | None = None) -> Any:
-        if node is None:
-            return self
-        try:
-            return node._notes[self.index]
-        except AttributeError:  # no notes yet
-            return self.DEFAULTS[self.index]
+        return self if node is None else getattr(getattr(node, "_notes", NO_NOTES), self.field)
 
     def __set__(self, node: Value, value: Any) -> None:
-        try:
-            node._notes[self.index] = value
-        except AttributeError:
-            node._notes = list(self.DEFAULTS)
-            node._notes[self.index] = value
+        node._notes = getattr(node, "_notes", NO_NOTES)._replace(**{self.field: value})
 
 
 class Value:
@@ -108,8 +109,7 @@ class Value:
         _rule: the operation (a ``Rule`` of ``rules.py``), None for a leaf.
     """
 
-    # label, meta and grad_value are set on few nodes: they share one slot, so every
-    # node is as small as microgpt's plus its rule.
+    # label, meta and grad_value are set on few nodes: they share one slot (see Notes)
     __slots__ = ("_children", "_local_grads", "_notes", "_rule", "data", "grad")
     __array_ufunc__ = None  # NumPy scalars defer to our reflected operators
 
@@ -133,7 +133,8 @@ class Value:
         elif not modes.plain:  # under no_grad or detect_anomaly
             _check_new_node(self)
 
-    label, meta, grad_value = _Note(0), _Note(1), _Note(2)
+    label, meta, grad_value = _Note("label"), _Note("meta"), _Note("grad_value")
+    notes = property(lambda self: getattr(self, "_notes", NO_NOTES), lambda self, notes: _set_notes(self, notes))
 
     @property
     def op(self) -> str:
@@ -229,9 +230,15 @@ def _check_given(value: Value, label: Any) -> None:
     if label != "":
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}")
-        value.label = label
+        value._notes = Notes(label)
     if value._children and not modes.plain:
         _check_new_node(value)
+
+
+def _set_notes(node: Value, notes: Notes) -> None:
+    if not isinstance(notes, Notes):
+        raise TypeError(f"Value.notes must be a Notes, got {type(notes).__name__}")
+    node._notes = notes
 
 
 def _to_float(x: Any) -> float:
