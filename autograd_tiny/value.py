@@ -181,7 +181,7 @@ class Value:
     def __ge__(self, other: Value | Number) -> bool:
         return self.data >= _number(other)
 
-    # --- operations: each applies one rule of rules.py (see _binary and _unary below) -----------
+    # --- operations: each applies one rule of rules.py (see _binary and _unary above) -----------
     __add__, __radd__ = _binary(rules.ADD)
     __sub__, __rsub__ = _binary(rules.SUB)
     __mul__, __rmul__ = _binary(rules.MUL)
