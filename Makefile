@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_vectorize.py
 	$(BIN)/python bench/bench_gpt_replay.py
+	$(BIN)/python bench/bench_microgpt.py
 
 figures: $(STAMP) graphviz chromium
 	$(BIN)/python docs/make_figures.py

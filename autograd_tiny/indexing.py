@@ -17,7 +17,8 @@ import operator
 from collections.abc import Sequence
 
 from . import rules
-from .value import Number, Value, _apply, _as_values
+from .nary import _as_values, _nary
+from .value import Number, Value
 
 
 class NotAWholeNumberError(ValueError):
@@ -59,7 +60,7 @@ def select(values: Sequence[Value | Number], index: int | Value) -> Value:
     position = _whole_number(index, len(candidates), "select")
     if not isinstance(index, Value):
         return candidates[position]
-    return _apply(rules.SELECT, (index, *candidates))
+    return _nary(rules.SELECT, (index, *candidates))
 
 
 def embedding(table: Sequence[Sequence[Value | Number]], index: int | Value) -> list[Value]:
@@ -78,7 +79,7 @@ def embedding(table: Sequence[Sequence[Value | Number]], index: int | Value) -> 
     position = _whole_number(index, len(rows), "embedding")
     if not isinstance(index, Value):
         return list(rows[position])
-    return [_apply(rules.SELECT, (index, *column)) for column in zip(*rows)]
+    return [_nary(rules.SELECT, (index, *column)) for column in zip(*rows)]
 
 
 __all__ = ["embedding", "select"]

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..table import Table
 from .plan import distinct_rows
-from .trace import target_count
+from .record import target_count
 
 if TYPE_CHECKING:
     from ..value import Value

@@ -10,10 +10,9 @@ import numpy as np
 
 from .. import rules
 from ..graph import topological_order
-from ..modes import DataDependentGraphError
 from ..rules import Rule
 from ..value import Value
-from .trace import refuse_leaves_from_outside, signature, trace, values_made
+from .record import record_graph, refuse_leaves_from_outside, values_made
 
 
 @dataclass(slots=True)
@@ -134,22 +133,12 @@ def build_plan(
     name: str = "fn",
     whole_numbers: tuple[bool, bool] = (False, False),
 ) -> Plan:
-    """Trace ``fn`` and lay out the plan (``whole_numbers``: whether x, y are whole numbers, see ``trace``).
-
-    ``fn`` is traced twice, on placeholder numbers of opposite signs: a branch on a Value's
-    ``.data`` (which no Value method sees) then usually records two different graphs, and is refused.
-    """
+    """Record ``fn``'s graph (refusing any read of the sample's numbers, and any Value it uses that is
+    missing from ``params``) and lay out the plan (``whole_numbers``: see ``record_graph``)."""
     made: set[Value] = set()
     with values_made(made):
-        roots, returns_list, placeholders = trace(fn, n_features, target_shape, 1.0, name, whole_numbers)
-    again_roots, _, placeholders_again = trace(fn, n_features, target_shape, -1.0, name, whole_numbers)
-    order, order_again = topological_order(roots), topological_order(again_roots)
-    if signature(roots, placeholders, params, order) != signature(again_roots, placeholders_again, params, order_again):
-        raise DataDependentGraphError(
-            f"vectorize: {name} recorded a different graph for different sample numbers (it reads a traced Value's "
-            "number, e.g. `.data`, to choose an operation or a constant); vectorize needs a data-independent "
-            "graph. Use the scalar engine for this function."
-        )
+        roots, returns_list, placeholders = record_graph(fn, n_features, target_shape, name, whole_numbers)
+    order = topological_order(roots)
     refuse_leaves_from_outside(order, made, params, name)
     return _lay_out(order, roots, placeholders, params, n_features, target_shape, returns_list)
 
@@ -209,7 +198,7 @@ def _lay_out(
             depth[node] = 0
             is_row.setdefault(node, False)
             continue
-        inputs = node._inputs
+        inputs = node._children
         depth[node] = node_depth = 1 + builtins.max(map(depth.__getitem__, inputs))
         is_row[node] = True
         kinds = tuple(map(is_row.__getitem__, inputs))
@@ -269,10 +258,10 @@ def _group(
 
 def _indices(nodes: list[Value], positions: Sequence[int], index_of: dict[Value, int]) -> np.ndarray:
     """(len(nodes), len(positions)): where each node's inputs at those positions are, rows or scalars."""
-    if len(positions) == len(nodes[0]._inputs):
-        flat = [index_of[v] for n in nodes for v in n._inputs]
+    if len(positions) == len(nodes[0]._children):
+        flat = [index_of[v] for n in nodes for v in n._children]
     else:
-        flat = [index_of[n._inputs[p]] for n in nodes for p in positions]
+        flat = [index_of[n._children[p]] for n in nodes for p in positions]
     return np.array(flat, dtype=np.intp).reshape(len(nodes), len(positions))
 
 

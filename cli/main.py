@@ -12,12 +12,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
-from ..viz import GraphvizMissingError
-from . import check_backprop, demo, draw, gradcheck
+from autograd_tiny import __version__
+from autograd_tiny.viz import GraphvizMissingError
+
+from . import check_backprop, demo, draw, selfcheck
 from .errors import Failure, UsageError
 
-COMMANDS = (demo, draw, gradcheck, check_backprop)
+COMMANDS = (demo, draw, selfcheck, check_backprop)  # selfcheck is the `gradcheck` command
 
 
 def build_parser() -> argparse.ArgumentParser:
