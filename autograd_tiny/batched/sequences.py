@@ -65,7 +65,7 @@ class SequenceReplay:
         self.plan_lengths = plan_lengths
         self.max_positions = max_positions
         self.plans: dict[int, Plan] = {}  # number of positions → its plan
-        self.traces = 0  # how many times fn was traced (each trace calls it twice, see ``build_plan``)
+        self.traces = 0  # how many times fn was traced (each plan of its own: one call of fn)
         self.recording_seconds = 0.0  # time spent tracing fn and laying out plans, in total
         self._longest: Plan | None = None  # with max_positions: the plan of the longest documents
         self._last_read: dict[int, np.ndarray] = {}
