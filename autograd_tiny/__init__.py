@@ -11,11 +11,12 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from . import value_html  # noqa: F401 - attaches Value._repr_html_
-from .batched import DataDependentGraphError, vectorize
+from .batched import DataDependentGraphError, vectorize, vectorize_sequences
 from .derivatives import grad, jacobian, jvp, vjp
 from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradcheck, gradgradcheck
 from .graph import topological_order
 from .hessian import hessian, hvp
+from .indexing import embedding, select
 from .modes import AnomalyError, detect_anomaly, no_grad
 from .nary import dot, sum, zero_grad
 from .numpy_gradcheck import GradientCheck, check_gradient
@@ -39,6 +40,7 @@ __all__ = [
     "check_gradient",
     "detect_anomaly",
     "dot",
+    "embedding",
     "grad",
     "gradcheck",
     "gradgradcheck",
@@ -47,9 +49,11 @@ __all__ = [
     "jacobian",
     "jvp",
     "no_grad",
+    "select",
     "sum",
     "topological_order",
     "vectorize",
+    "vectorize_sequences",
     "vjp",
     "zero_grad",
 ]

@@ -39,7 +39,16 @@ SMOOTH_OPS: dict[str, tuple[int, Callable[..., Any]]] = {
     "cube": (1, lambda a: a.tanh() ** 3),
     "rpow": (1, lambda a: 2.0 ** a.tanh()),
     "pow": (2, lambda a, b: (1.5 + a.sigmoid()) ** b.tanh()),
+    "select": (3, lambda a, b, c: _middle(a, b, c)),
 }
+
+
+def _middle(a: Any, b: Any, c: Any) -> Any:
+    """The second of three: on Values a ``select`` node with a constant index, elsewhere plain indexing."""
+    from .indexing import select
+    from .value import Value
+
+    return select([a, b, c], Value(1.0)) if isinstance(a, Value) else (a, b, c)[1]
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,23 @@ def _dot_local_grads(out: Any, *factors: Any) -> tuple:
     return inputs + weights + ((1.0,) if len(factors) % 2 else ())
 
 
+def _select_forward(index: Any, *entries: Any) -> Any:
+    """entries[index]: the entry a whole-number index picks (``select`` checks the index).
+
+    On arrays the index holds one whole number per column (per sample of a batch).
+    """
+    if isinstance(index, np.ndarray):
+        stacked = np.stack(np.broadcast_arrays(*entries))
+        return np.take_along_axis(stacked, index.astype(np.intp)[None], axis=0)[0]
+    return entries[int(index)]
+
+
+def _select_local_grads(out: Any, index: Any, *entries: Any) -> tuple:
+    """∂out/∂entryₖ = 1 where k = index, else 0; ∂out/∂index = 0 (a whole number picks: no slope)."""
+    i = number(index)
+    return (0.0, *[(i == k) * 1.0 for k in range(len(entries))])
+
+
 #          name       forward          local derivatives ∂out/∂input, given (out, *inputs)   forward on arrays
 ADD = Rule("+", operator.add, lambda out, a, b: (1.0, 1.0))  # operator.add(a, b) is a + b
 SUB = Rule("-", operator.sub, lambda out, a, b: (1.0, -1.0))
@@ -164,6 +181,7 @@ SIGMOID = Rule("sigmoid", numeric.sigmoid, lambda out, a: (out * (1.0 - out),), 
 RELU = Rule("relu", numeric.relu, lambda out, a: ((a > 0.0) * 1.0,), numeric.relu_array)
 SUM = Rule("sum", lambda *xs: builtins.sum(xs, 0.0), lambda out, *xs: (1.0,) * len(xs))
 DOT = Rule("dot", _dot_forward, _dot_local_grads)
+SELECT = Rule("select", _select_forward, _select_local_grads)  # values[i]: embeddings, the target's logit
 
 RULES: tuple[Rule, ...] = tuple(value for value in list(globals().values()) if isinstance(value, Rule))
 """Every rule above, in table order: the one list of operations the rest of the project derives from."""

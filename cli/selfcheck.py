@@ -15,6 +15,7 @@ import numpy as np
 
 from autograd_tiny.comparison import Tolerance, format_error
 from autograd_tiny.gradcheck import gradcheck
+from autograd_tiny.indexing import select
 from autograd_tiny.nary import dot
 from autograd_tiny.nary import sum as value_sum
 from autograd_tiny.nn import MLP, check_backprop, losses
@@ -91,6 +92,7 @@ OPERATIONS: dict[str, tuple[Callable, list[tuple[float, ...]]]] = {
     "abs(a)": (lambda a: a.abs(), [(-1.5,), (0.5,)]),
     "sum(a, b, c)": (lambda a, b, c: value_sum([a, b, c]), [(1.0, -2.0, 0.5)]),
     "dot([a, b], [c, d], e)": (lambda a, b, c, d, e: dot([a, b], [c, d], e), [(1.0, -2.0, 0.5, 3.0, 0.1)]),
+    "select([a, b, c], 1)": (lambda a, b, c: select([a * b, b * c, c * a], Value(1.0)), [(1.0, -2.0, 0.5)]),
 }
 
 

@@ -32,6 +32,7 @@ APPLY = {
     rules.RELU: (1, lambda a: a.relu()),
     rules.SUM: (None, lambda *xs: at.sum(xs)),
     rules.DOT: (None, lambda *xs: at.dot(xs[: len(xs) // 2], xs[len(xs) // 2 :])),
+    rules.SELECT: (None, lambda *xs: at.select(xs, Value(float(len(xs) - 1)))),  # per-sample indices: below
 }
 EXPONENTS = (0.0, 0.5, 2.0, 3.0, -1.0)
 
@@ -264,10 +265,40 @@ def test_bad_inputs_get_clear_errors():
 def test_forward_returns_every_output_and_batch_values_reads_nodes():
     from autograd_tiny.nn import MLP, predict
 
-    model = MLP(3, [4, 2], "tanh", seed=1)
+    model = MLP(3, [4, 2], "tanh", "tanh", seed=1)
     X = np.random.default_rng(0).normal(size=(5, 3))
-    batched = vectorize(lambda x, y: model(x), model.parameters())
-    np.testing.assert_allclose(batched.forward(X), predict(model, X, engine="scalar"), rtol=1e-12, atol=1e-12)
+    traced = {}
+
+    def outputs(x, y):
+        out = model(x)
+        traced.setdefault("hidden", [node.inputs[0] for node in out])  # the first trace's z of layer 2
+        traced.setdefault("out", out)
+        return out
+
+    batched = vectorize(outputs, model.parameters())
+    with pytest.raises(RuntimeError, match="call batched"):
+        batched.batch_values([])
+    expected = predict(model, X, engine="scalar")
+    np.testing.assert_allclose(batched.forward(X), expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(batched.batch_values(traced["out"]), expected, rtol=1e-12, atol=1e-12)
+    z = batched.batch_values(traced["hidden"])  # tanh(z) is the output
+    np.testing.assert_allclose(np.tanh(z), expected, rtol=1e-12, atol=1e-12)
+    assert z.shape == (5, 2)
+    with pytest.raises(ValueError, match="nodes recorded while fn was traced"):
+        batched.batch_values([Value(1.0)])
+
+
+def test_a_value_missing_from_params_is_an_error_not_a_silent_zero_gradient():
+    w, b = Value(0.5, "w"), Value(0.1)
+    with pytest.raises(ValueError, match=r"fn uses a Value made outside it that is not in params: 'w', input 0 of a "
+                       r"'\*' node over \(w, x\[0\]\)\. Its gradient would stay 0"):  # fmt: skip
+        vectorize(lambda x, y: (w * x[0] - y) ** 2, [])(np.ones((2, 1)), np.ones(2))
+    with pytest.raises(ValueError, match=r"an unlabelled Value holding 0.1, input 1 of a '\+' node"):
+        vectorize(lambda x, y: x[0] * w + b, [w])(np.ones((2, 1)))
+    with pytest.raises(ValueError, match="extra uses a Value made outside it that is not in params: 'w'"):
+        vectorize(lambda x, y: b * x[0], [b], extra=lambda: w * w)(np.ones((2, 1)))
+    # constants written as numbers, or made inside fn, are fine
+    assert vectorize(lambda x, y: w * x[0] + Value(2.0) + 3.0, [w])(np.ones((2, 1))) == 5.5
 
 
 def test_explain_shows_each_layer_as_a_matrix_product(capsys):
@@ -306,3 +337,32 @@ def test_an_extra_term_that_is_not_a_value_is_named_as_extra():
     batched = at.vectorize(lambda x, y: (w * x[0] - y) ** 2, [w], extra=lambda: 0.5)
     with pytest.raises(TypeError, match="vectorize: extra must return a Value"):
         batched(np.array([[1.0], [2.0]]), np.array([1.0, 0.0]))
+
+
+def test_a_product_over_several_positions_replays_per_sample_ieee_values():
+    """A group of dot nodes that is every entry of W·A (weights × positions) runs as one matrix product;
+    where a factor is inf or nan it takes the gathered product, so 0·inf gives nan as on floats."""
+    W = [[Value(0.5 * i - 0.25 * j, f"W[{i}][{j}]") for j in range(2)] for i in range(3)]
+    W[1][0].data = 0.0
+    params = [w for row in W for w in row]
+
+    def fn(x, y):  # positions p = 0, 1: z[p][i] = W[i]·x[2p : 2p + 2]
+        z = [at.dot(row, x[2 * p : 2 * p + 2]) for p in range(2) for row in W]
+        return at.sum([zi.tanh() * y for zi in z])
+
+    X = np.array([[1.0, -2.0, 0.5, 3.0], [np.inf, 1.0, 0.0, -1.0], [2.0, 0.0, -np.inf, np.nan], [0.1, 0.2, 0.3, 0.4]])
+    Y = np.array([1.0, 0.0, -1.0, 2.0])
+    batched = vectorize(fn, params)
+    assert "one (3 × 2)·(2 × 2) product W·A per sample" in (batched(X, Y), batched.describe())[1]
+    per_sample = batched.forward(X, Y)
+    for i, (row, t) in enumerate(zip(X, Y)):
+        at.zero_grad(params)
+        scalar = fn([Value(a) for a in row], Value(t))
+        scalar.backward()
+        expected = [w.grad for w in params]
+        at.zero_grad(params)
+        assert_same(batched(X[i : i + 1], Y[i : i + 1]), scalar.data, abs(scalar.data))
+        assert_same(per_sample[i], scalar.data, abs(scalar.data))
+        for w, g in zip(params, expected):
+            assert_same(w.grad, g, abs(g) if math.isfinite(g) else 0.0)
+    assert np.isnan(per_sample[1:3]).all() and np.isfinite(per_sample[[0, 3]]).all()

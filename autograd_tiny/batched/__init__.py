@@ -9,9 +9,11 @@ target ``y``, and the recorded nodes become a *plan*:
 - parameters and constants are scalars, broadcast over the batch;
 - nodes at the same depth with the same operation (and the same kinds of inputs) form a
   *group*, evaluated by one call of the rule's forward on arrays of shape (group size, batch).
-  A group of ``dot`` nodes reading the same inputs is a matrix product W·A + b.
+  A group of ``dot`` nodes that is every entry of a matrix product is that product, W·A + b;
+  any other is one gathered product over index arrays; a group of ``select`` nodes with a
+  per-sample index is one gather (``plan.py``, ``execute.py``).
 
-The backward pass walks the groups in reverse: each group's rows of ∂C/∂node (a ``delta``
+The backward pass walks the groups in reverse: each group's rows of ∂C/∂node (a gradient
 per node and sample) are multiplied by the rule's local derivatives, evaluated on the same
 arrays, and added to the rows of the group's inputs; a parameter's share is summed over the
 batch. The rule table (``rules.py``) is the one source of each operation's forward value and
@@ -28,10 +30,11 @@ from typing import Any
 import numpy as np
 
 from ..value import Value
+from .execute import Workspace, backward, current_scalars, forward, numbers
 from .explain import describe_plan
 from .plan import Plan, build_plan
 from .refusals import DataDependentGraphError
-from .replay import Workspace, backward, current_scalars, forward, numbers
+from .sequences import SequenceReplay, vectorize_sequences
 
 
 class Batched:
@@ -58,6 +61,7 @@ class Batched:
 
     # the inputs
     def _arrays(self, X: Any, Y: Any) -> tuple[np.ndarray, np.ndarray | None]:
+        whole_numbers = (_is_whole(X), Y is not None and _is_whole(Y))
         try:
             X = np.asarray(X, dtype=float)
         except (TypeError, ValueError) as err:
@@ -76,7 +80,7 @@ class Batched:
                 )
         target_shape = None if Y is None else Y.shape[1:]
         if self.plan is None:
-            self.plan = build_plan(self.fn, self.params, X.shape[1], target_shape)
+            self.plan = build_plan(self.fn, self.params, X.shape[1], target_shape, whole_numbers=whole_numbers)
         elif (X.shape[1], target_shape) != (self.plan.n_features, self.plan.target_shape):
             raise ValueError(
                 f"vectorize: fn was traced for samples of {self.plan.n_features} features and targets of shape "
@@ -150,6 +154,11 @@ class Batched:
         print(self.describe())
 
 
+def _is_whole(array: Any) -> bool:
+    """Integers (token ids, class indices): traced with placeholders holding 0, a valid index for ``select``."""
+    return np.issubdtype(np.asarray(array).dtype, np.integer)
+
+
 def _shape_words(shape: tuple[int, ...] | None) -> str:
     return "none" if shape is None else "(n,)" if shape == () else f"(n, {shape[0]})"
 
@@ -179,8 +188,15 @@ def vectorize(
 
     ``batched.forward(X, Y)`` gives fn's value(s) per sample, without gradients;
     ``batched.explain()`` prints the plan.
+
+    A Value that fn uses but that is neither in ``params``, nor a placeholder, nor a constant
+    made inside fn is an error naming it (its gradient would silently stay 0). Integer ``X``
+    or ``Y`` (token ids, class indices) may choose with ``select(values, x[i])`` or
+    ``embedding(table, x[i])``: their placeholders hold 0 while tracing, and each replayed
+    index must be a whole number in range. For sequences of different lengths see
+    ``vectorize_sequences``.
     """
     return Batched(fn, params, extra)
 
 
-__all__ = ["Batched", "DataDependentGraphError", "vectorize"]
+__all__ = ["Batched", "DataDependentGraphError", "SequenceReplay", "vectorize", "vectorize_sequences"]

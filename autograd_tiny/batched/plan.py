@@ -12,21 +12,63 @@ from .. import rules
 from ..graph import topological_order
 from ..rules import Rule
 from ..value import Value
-from .record import record_graph
+from .record import record_graph, refuse_leaves_from_outside, values_made
+
+
+@dataclass(slots=True)
+class ProductGrid:
+    """A group of dot nodes with scalar weights that computes every entry of a matrix product once:
+    node i is entry (j, p) of W·A, W (m × k) the distinct weight rows, A (k × P) the distinct
+    input vectors (P = 1 for a layer of an MLP, P positions for a GPT's projections).
+    """
+
+    weights: np.ndarray  # (m, k) scalar indices
+    inputs: np.ndarray  # (P, k) row indices
+    entry: np.ndarray  # (g,): node i is entry divmod(entry[i], P) of the (m × P) product
+    weights_unique: bool  # no parameter twice in W: a plain += adds its gradient
+    inputs_unique: bool
+    in_order: bool  # entry is 0, 1, 2, …: the nodes are the product's entries row by row (an MLP's layer)
+
+    def per_node(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each node's weight indices and input rows, (g, k) each."""
+        positions = self.inputs.shape[0]
+        return self.weights[self.entry // positions], self.inputs[self.entry % positions]
 
 
 @dataclass(slots=True)
 class DotForm:
-    """A group of ``dot`` nodes z = W·a + b: weights and bias are scalars, the inputs are rows.
+    """A group of ``dot`` nodes zᵢ = Σₖ wᵢₖ aᵢₖ (+ bᵢ) as arrays.
 
-    ``shared`` when every node reads the same input rows (a layer of an MLP): one matrix product.
+    The inputs a are rows (per-sample numbers); the weights w are scalars (parameters) or rows
+    too (attention's q·k); the bias is a scalar, a row or absent. With ``grid`` the group is one
+    matrix product W·A per sample; otherwise one gathered product zᵢ = Σₖ W[i, k] A[i, k]
+    over the index arrays ``weights`` and ``inputs``.
     """
 
-    weights: np.ndarray  # (g, k) scalar indices
-    inputs: np.ndarray  # (g, k) row indices; (k,) when shared
-    bias: np.ndarray | None  # (g,) scalar indices
-    shared: bool
-    inputs_unique: bool  # no row appears twice in `inputs`: a plain += scatters the gradient
+    weights: np.ndarray | None  # (g, k): scalar indices, or row indices when weights_are_rows; None with a grid
+    weights_are_rows: bool
+    inputs: np.ndarray | None  # (g, k) row indices; None with a grid
+    bias: np.ndarray | None  # (g,) scalar or row indices
+    bias_is_row: bool
+    grid: ProductGrid | None
+    unique: tuple[bool, bool, bool]  # weight rows, input rows, bias rows: none repeats, so a plain += scatters
+
+    def per_node(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each node's weight and input indices, (g, k) each."""
+        return self.grid.per_node() if self.grid is not None else (self.weights, self.inputs)
+
+
+@dataclass(slots=True)
+class SelectForm:
+    """A group of ``select`` nodes zᵢ = entriesᵢ[indexᵢ] whose index is per sample (a token id).
+
+    Forward gathers, for every sample, the entry its index chooses; backward adds each
+    gradient to the entry that was chosen (``np.add.at``, as a row of an embedding table).
+    """
+
+    index: np.ndarray  # (g,) the rows holding each node's index
+    entries: np.ndarray  # (g, m): scalar indices, or row indices when entries_are_rows
+    entries_are_rows: bool
 
 
 @dataclass(slots=True)
@@ -45,6 +87,7 @@ class Group:
     scalar_positions: tuple[int, ...]  # input positions read from scalars (parameters, constants)
     scalar_index: np.ndarray  # (g, len(scalar_positions))
     dot: DotForm | None
+    select: SelectForm | None
     nodes: list[Value]  # the traced nodes (for explain)
 
     @property
@@ -73,16 +116,66 @@ class Plan:
         for g in self.groups:
             total += g.row_index.nbytes + g.scalar_index.nbytes
             if g.dot is not None:
-                total += g.dot.weights.nbytes + g.dot.inputs.nbytes + (0 if g.dot.bias is None else g.dot.bias.nbytes)
+                arrays = (g.dot.weights, g.dot.inputs, g.dot.bias)
+                if g.dot.grid is not None:
+                    arrays += (g.dot.grid.weights, g.dot.grid.inputs, g.dot.grid.entry)
+                total += sum(a.nbytes for a in arrays if a is not None)
+            if g.select is not None:
+                total += g.select.index.nbytes + g.select.entries.nbytes
         return total
 
 
 def build_plan(
-    fn: Callable, params: Sequence[Value], n_features: int, target_shape: tuple[int, ...] | None, name: str = "fn"
+    fn: Callable,
+    params: Sequence[Value],
+    n_features: int,
+    target_shape: tuple[int, ...] | None,
+    name: str = "fn",
+    whole_numbers: tuple[bool, bool] = (False, False),
 ) -> Plan:
-    """Trace ``fn`` (refusing any read of the sample's numbers) and lay out the plan."""
-    roots, returns_list, placeholders = record_graph(fn, n_features, target_shape, name=name)
+    """Record ``fn``'s graph (refusing any read of the sample's numbers, and any Value it uses that is
+    missing from ``params``) and lay out the plan (``whole_numbers``: see ``record_graph``)."""
+    made: set[Value] = set()
+    with values_made(made):
+        roots, returns_list, placeholders = record_graph(fn, n_features, target_shape, name, whole_numbers)
+    order = topological_order(roots)
+    refuse_leaves_from_outside(order, made, params, name)
+    return _lay_out(order, roots, placeholders, params, n_features, target_shape, returns_list)
 
+
+def sub_plan(plan: Plan, roots: Sequence[int], n_features: int) -> Plan:
+    """The plan of the graph below some of ``plan``'s roots (rows), which must read only its first
+    ``n_features`` placeholders: the same traced nodes, so the same numbers, laid out afresh.
+
+    A causal cost over a sequence, traced once for its longest length, gives the plan of every
+    shorter length this way (the costs of the first P positions read tokens 0 … P only). Raises
+    ``ValueError`` when the nodes below those roots read a later placeholder.
+    """
+    if plan.target_shape is not None:
+        raise ValueError("sub_plan: only for a plan without targets")
+    node_at = {row: node for node, row in plan.row_of.items()}
+    placeholders = [node_at[row] for row in range(plan.n_features)]
+    root_nodes = [node_at[row] for row in roots]
+    order = topological_order(root_nodes)
+    late = set(placeholders[n_features:]).intersection(order)
+    if late:
+        raise ValueError(
+            f"sub_plan: the roots read {min(late, key=placeholders.index).label}, past x[{n_features - 1}]"
+        )
+    params = plan.scalars[: plan.n_params]
+    return _lay_out(order, root_nodes, placeholders[:n_features], params, n_features, None, plan.returns_list)
+
+
+def _lay_out(
+    order: list[Value],
+    roots: list[Value],
+    placeholders: list[Value],
+    params: Sequence[Value],
+    n_features: int,
+    target_shape: tuple[int, ...] | None,
+    returns_list: bool,
+) -> Plan:
+    """Group the traced nodes (``order``: every node below ``roots``, each after its inputs) into a plan."""
     param_slot = {}
     for i, p in enumerate(params):
         if not isinstance(p, Value):
@@ -96,17 +189,20 @@ def build_plan(
 
     depth: dict[Value, int] = {}
     buckets: dict[tuple, list[Value]] = {}
-    for node in topological_order(roots):
+    is_row: dict[Value, bool] = dict.fromkeys(row_of, True)  # per sample: placeholders and every node
+    for node in order:
         if node._rule is None:
             if node not in row_of and node not in scalar_of:
                 scalar_of[node] = len(scalars)  # a constant
                 scalars.append(node)
             depth[node] = 0
+            is_row.setdefault(node, False)
             continue
-        depth[node] = 1 + builtins.max(depth[v] for v in node._children)
-        kinds = tuple(v in row_of or v._rule is not None for v in node._children)
-        rule = node._rule
-        buckets.setdefault((depth[node], id(rule), len(node._children), kinds), []).append(node)
+        inputs = node._children
+        depth[node] = node_depth = 1 + builtins.max(map(depth.__getitem__, inputs))
+        is_row[node] = True
+        kinds = tuple(map(is_row.__getitem__, inputs))
+        buckets.setdefault((node_depth, id(node._rule), len(inputs), kinds), []).append(node)
 
     groups: list[Group] = []
     row = len(placeholders)
@@ -131,14 +227,17 @@ def build_plan(
 def _group(
     nodes: list[Value], depth: int, arity: int, kinds: tuple[bool, ...], start: int, row_of: dict, scalar_of: dict
 ) -> Group:
+    rule = nodes[0]._rule
+    dot = _dot_form(rule, arity, kinds, nodes, row_of, scalar_of)
+    select = None if dot is not None else _select_form(rule, arity, kinds, nodes, row_of, scalar_of)
     row_positions = tuple(p for p in range(arity) if kinds[p])
     scalar_positions = tuple(p for p in range(arity) if not kinds[p])
-    row_index = np.array([[row_of[n._children[p]] for p in row_positions] for n in nodes], dtype=np.intp)
-    row_index = row_index.reshape(len(nodes), len(row_positions))
-    scalar_index = np.array([[scalar_of[n._children[p]] for p in scalar_positions] for n in nodes], dtype=np.intp)
-    scalar_index = scalar_index.reshape(len(nodes), len(scalar_positions))
-    row_unique = tuple(len(set(row_index[:, j].tolist())) == len(nodes) for j in range(len(row_positions)))
-    rule = nodes[0]._rule
+    if dot is not None or select is not None:  # their forms hold the indices; the per-position ones go unused
+        row_index = np.empty((len(nodes), 0), dtype=np.intp)
+        scalar_index = np.empty((len(nodes), 0), dtype=np.intp)
+    else:
+        row_index = _indices(nodes, row_positions, row_of)
+        scalar_index = _indices(nodes, scalar_positions, scalar_of)
     return Group(
         rule=rule,
         depth=depth,
@@ -147,34 +246,90 @@ def _group(
         arity=arity,
         row_positions=row_positions,
         row_index=row_index,
-        row_unique=row_unique,
-        all_rows_unique=len(set(row_index.ravel().tolist())) == row_index.size,
+        row_unique=tuple(len(np.unique(row_index[:, j])) == len(nodes) for j in range(row_index.shape[1])),
+        all_rows_unique=_no_repeats(row_index),
         scalar_positions=scalar_positions,
         scalar_index=scalar_index,
-        dot=_dot_form(rule, arity, kinds, nodes, row_of, scalar_of),
+        dot=dot,
+        select=select,
         nodes=nodes,
     )
 
 
+def _indices(nodes: list[Value], positions: Sequence[int], index_of: dict[Value, int]) -> np.ndarray:
+    """(len(nodes), len(positions)): where each node's inputs at those positions are, rows or scalars."""
+    if len(positions) == len(nodes[0]._children):
+        flat = [index_of[v] for n in nodes for v in n._children]
+    else:
+        flat = [index_of[n._children[p]] for n in nodes for p in positions]
+    return np.array(flat, dtype=np.intp).reshape(len(nodes), len(positions))
+
+
 def _dot_form(rule: Rule, arity: int, kinds: tuple[bool, ...], nodes, row_of, scalar_of) -> DotForm | None:
-    """The matrix form of a dot group whose weights (or inputs) are all scalars and the others all rows."""
+    """The array form of a group of dot nodes: one side of its products rows, the other rows or scalars."""
     if rule is not rules.DOT or arity < 2:
         return None
     k = arity // 2
     has_bias = arity % 2 == 1
-    if has_bias and kinds[-1]:
+    first, second = kinds[:k], kinds[k : 2 * k]
+    if len(set(first)) != 1 or len(set(second)) != 1 or not (first[0] or second[0]):
+        return None  # a side mixing rows and scalars, or no rows at all: the rule's forward on arrays
+    weights_part, inputs_part = (slice(0, k), slice(k, 2 * k)) if second[0] else (slice(k, 2 * k), slice(0, k))
+    weights_are_rows = first[0] and second[0]
+    weights = _indices(nodes, range(arity)[weights_part], row_of if weights_are_rows else scalar_of)
+    inputs = _indices(nodes, range(arity)[inputs_part], row_of)
+    bias_is_row = has_bias and kinds[-1]
+    bias = None
+    if has_bias:
+        bias = _indices(nodes, (arity - 1,), row_of if bias_is_row else scalar_of)[:, 0]
+    grid = None if weights_are_rows else _product_grid(weights, inputs)
+    unique = (
+        weights_are_rows and _no_repeats(weights),
+        grid is None and _no_repeats(inputs),
+        bias_is_row and _no_repeats(bias),
+    )
+    if grid is not None:
+        weights = inputs = None
+    return DotForm(weights, weights_are_rows, inputs, bias, bias_is_row, grid, unique)
+
+
+def _product_grid(weights: np.ndarray, inputs: np.ndarray) -> ProductGrid | None:
+    """The matrix product whose entries the nodes are, if they are each (weight row, input vector) pair once."""
+    distinct_weights, weight_id = distinct_rows(weights)
+    distinct_inputs, input_id = distinct_rows(inputs)
+    m, positions = len(distinct_weights), len(distinct_inputs)
+    entry = weight_id.ravel() * positions + input_id.ravel()
+    if m * positions != len(entry) or not _no_repeats(entry):
         return None
-    if not any(kinds[:k]) and all(kinds[k : 2 * k]):
-        scalar_part, row_part = slice(0, k), slice(k, 2 * k)
-    elif all(kinds[:k]) and not any(kinds[k : 2 * k]):
-        scalar_part, row_part = slice(k, 2 * k), slice(0, k)  # dot(a, w): the same product
-    else:
+    in_order = bool((entry == np.arange(len(entry))).all())
+    return ProductGrid(
+        distinct_weights, distinct_inputs, entry, _no_repeats(distinct_weights), _no_repeats(distinct_inputs), in_order
+    )
+
+
+def _select_form(rule: Rule, arity: int, kinds: tuple[bool, ...], nodes, row_of, scalar_of) -> SelectForm | None:
+    """The gather form of a group of select nodes whose index is a row and whose entries are all of one kind."""
+    if rule is not rules.SELECT or arity < 2 or not kinds[0] or len(set(kinds[1:])) != 1:
         return None
-    weights = np.array([[scalar_of[v] for v in n._children[scalar_part]] for n in nodes], dtype=np.intp)
-    inputs = np.array([[row_of[v] for v in n._children[row_part]] for n in nodes], dtype=np.intp)
-    bias = np.array([scalar_of[n._children[-1]] for n in nodes], dtype=np.intp) if has_bias else None
-    shared = bool((inputs == inputs[0]).all())
-    if shared:
-        inputs = inputs[0]
-    unique = len(set(inputs.ravel().tolist())) == inputs.size
-    return DotForm(weights, inputs, bias, shared, unique)
+    entries_are_rows = kinds[1]
+    index = _indices(nodes, (0,), row_of)[:, 0]
+    entries = _indices(nodes, range(1, arity), row_of if entries_are_rows else scalar_of)
+    return SelectForm(index, entries, entries_are_rows)
+
+
+def distinct_rows(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a 2-D index array in order of first appearance, and each row's number among them."""
+    number_of: dict[bytes, int] = {}
+    firsts: list[int] = []
+    ids = np.empty(len(array), dtype=np.intp)
+    for i, row in enumerate(map(bytes, np.ascontiguousarray(array))):  # a row's bytes identify it
+        number = number_of.get(row)
+        if number is None:
+            number = number_of[row] = len(firsts)
+            firsts.append(i)
+        ids[i] = number
+    return array[firsts], ids
+
+
+def _no_repeats(index: np.ndarray) -> bool:
+    return len(np.unique(index)) == index.size

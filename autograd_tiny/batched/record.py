@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
 from ..graph import topological_order
+from ..indexing import NotAWholeNumberError
 from ..modes import modes
 from ..value import Value
 from .refusals import refusing_reads
@@ -31,19 +32,33 @@ def target_count(target_shape: tuple[int, ...] | None) -> int:
 
 
 def record_graph(
-    fn: Callable, n_features: int, target_shape: tuple[int, ...] | None, name: str = "fn"
+    fn: Callable,
+    n_features: int,
+    target_shape: tuple[int, ...] | None,
+    name: str = "fn",
+    whole_numbers: tuple[bool, bool] = (False, False),
 ) -> tuple[list[Value], bool, list[Value]]:
     """Call ``fn`` on placeholders holding fixed random numbers, recording its graph.
 
+    ``whole_numbers`` (for x, for y): placeholders that hold 0 instead, a valid choice for any
+    ``select`` or ``embedding`` (token ids, class indices).
     Returns (the returned Values, whether fn returned a list, the placeholders x then y).
     """
     rng = np.random.default_rng(0)
-    x = [Value(float(v), f"x[{i}]") for i, v in enumerate(rng.standard_normal(n_features))]
-    numbers = rng.standard_normal(target_count(target_shape))
+    features = np.zeros(n_features) if whole_numbers[0] else rng.standard_normal(n_features)
+    x = [Value(float(v), f"x[{i}]") for i, v in enumerate(features)]
+    count = target_count(target_shape)
+    numbers = np.zeros(count) if whole_numbers[1] else rng.standard_normal(count)
     targets = [Value(float(v), "y" if target_shape == () else f"y[{j}]") for j, v in enumerate(numbers)]
     y = None if target_shape is None else targets[0] if target_shape == () else targets
     with _recording(), refusing_reads(x + targets, name):
-        out = fn(x, y)
+        try:
+            out = fn(x, y)
+        except NotAWholeNumberError as err:
+            raise NotAWholeNumberError(
+                f"{err}. vectorize traced fn on placeholders holding random numbers: to choose by x or y, pass "
+                "them as integers (an int array of token ids or class indices), whose placeholders hold 0"
+            ) from None
         roots, returns_list = _roots_of(out, name)
         roots = [r if r._rule is not None else r + 0.0 for r in roots]  # a leaf returned as is becomes a node
     for node in topological_order(roots):
@@ -53,6 +68,54 @@ def record_graph(
                 "needs each operation's rule on arrays: add it as a Rule in autograd_tiny/rules.py"
             )
     return roots, returns_list, x + targets
+
+
+@contextmanager
+def values_made(made: set) -> Iterator[None]:
+    """Inside this block, every Value constructed (``Value.__init__``: the nodes and the constants
+    fn writes, as ``Value(2.0)`` or the 1.0 of ``x + 1.0``) is added to ``made``."""
+    original = Value.__init__
+
+    def recording_init(self: Value, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        made.add(self)
+
+    Value.__init__ = recording_init
+    try:
+        yield
+    finally:
+        Value.__init__ = original
+
+
+def refuse_leaves_from_outside(order: list[Value], made: set, params: Sequence[Value], name: str) -> None:
+    """Refuse a leaf that ``fn`` used but that is neither a placeholder, a parameter, nor a constant made inside fn.
+
+    ``order``: the recorded graph's nodes; ``made``: the Values constructed while fn was traced
+    (``values_made``), placeholders included. A leaf made before fn ran and left out of
+    ``params`` (a forgotten weight) would keep ``grad == 0`` where ``backward()`` fills it, so
+    this is an error, never a silent zero.
+    """
+    outside = {v for v in order if v._rule is None and v not in made}.difference(params)
+    if not outside:
+        return
+    for node in order:
+        for position, v in enumerate(node._children):
+            if v in outside:
+                what = repr(v.label) if v.label else f"an unlabelled Value holding {v.data!r}"
+                uses = ", ".join(
+                    u.label or (repr(u.data) if u._rule is None else f"({u.op} …)") for u in node._children
+                )
+                more = f" ({len(outside) - 1} more such Value(s) too)" if len(outside) > 1 else ""
+                raise ValueError(
+                    f"vectorize: {name} uses a Value made outside it that is not in params: {what}, input "
+                    f"{position} of a '{node.op}' node over ({uses}){more}. Its gradient would stay 0. Add it to "
+                    "params if it is a parameter; if it is a constant, write a plain number or create it inside "
+                    f"{name}."
+                )
+
+
+def _short(node: Value) -> str:
+    return node.label or (repr(node.data) if node._rule is None else f"({node.op} …)")
 
 
 def _roots_of(out: Any, name: str) -> tuple[list[Value], bool]:

@@ -20,7 +20,8 @@ from ..value import Value
 
 ENGINE_PREFIX = "autograd_tiny."
 NOT_ENGINE = ("autograd_tiny.nn", "autograd_tiny.viz", "autograd_tiny.cli")
-READS = {"__float__": "float()", "__int__": "int()", "__index__": "int() / indexing", "__bool__": "bool()",
+INDEXING = "int() / indexing (to choose by a per-sample whole number, use select(values, i) or embedding(table, i))"
+READS = {"__float__": "float()", "__int__": "int()", "__index__": INDEXING, "__bool__": "bool()",
          "__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}  # fmt: skip
 
 
