@@ -17,7 +17,7 @@ from .graph import topological_order
 from .hessian import hessian, hvp
 from .modes import AnomalyError, detect_anomaly, no_grad
 from .numpy_gradcheck import GradientCheck, check_gradient
-from .value import Value, dot, grad, sum, zero_grad
+from .value import Value, dot, grad, logsumexp, sum, zero_grad
 
 try:
     __version__ = version("autograd-tiny")
@@ -43,6 +43,7 @@ __all__ = [
     "hvp",
     "jacobian",
     "jvp",
+    "logsumexp",
     "no_grad",
     "sum",
     "topological_order",

@@ -20,7 +20,9 @@ other list of operations (formula functions, self-checks, random graphs) is deri
 from __future__ import annotations
 
 import builtins
+import functools
 import inspect
+import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,6 +71,12 @@ def power(x: Any, y: Any) -> Any:
     if isinstance(x, float) and isinstance(y, float):
         return numeric.power(x, y)
     return x**y
+
+
+def exp(x: Any) -> Any:
+    if isinstance(x, float):
+        return numeric.exp(x)
+    return np.exp(x) if isinstance(x, np.ndarray) else x.exp()
 
 
 def sin(x: Any) -> Any:
@@ -144,6 +152,27 @@ def _dot_local_grads(out: Any, *factors: Any) -> tuple:
     return inputs + weights + ((1.0,) if len(factors) % 2 else ())
 
 
+def _logsumexp_forward(*xs: float) -> float:
+    """ln Σᵢ e^{xᵢ}, computed as m + ln Σᵢ e^{xᵢ − m} with m = max xᵢ, so no exponential overflows
+    and the largest term is e⁰ = 1 (no underflow to ln 0). An infinite or nan m is not subtracted."""
+    shift = builtins.max(xs)
+    shift = shift if math.isfinite(shift) else 0.0
+    return shift + numeric.log(builtins.sum([numeric.exp(x - shift) for x in xs], 0.0))
+
+
+def _logsumexp_array(*xs: np.ndarray) -> np.ndarray:
+    """``_logsumexp_forward`` on arrays, element by element (the inputs broadcast together)."""
+    shift = functools.reduce(np.maximum, xs)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    with np.errstate(all="ignore"):
+        return shift + np.log(builtins.sum([np.exp(x - shift) for x in xs]))
+
+
+def _logsumexp_local_grads(out: Any, *xs: Any) -> tuple:
+    """∂/∂xᵢ ln Σⱼ e^{xⱼ} = e^{xᵢ} / Σⱼ e^{xⱼ} = e^{xᵢ − out}: the softmax, each ≤ 1 (no overflow)."""
+    return tuple(exp(x - out) for x in xs)
+
+
 #          name       forward          local derivatives ∂out/∂input, given (out, *inputs)   forward on arrays
 ADD = Rule("+", lambda a, b: a + b, lambda out, a, b: (1.0, 1.0))
 SUB = Rule("-", lambda a, b: a - b, lambda out, a, b: (1.0, -1.0))
@@ -166,6 +195,8 @@ SIGMOID = Rule("sigmoid", numeric.sigmoid, lambda out, a: (out * (1.0 - out),), 
 RELU = Rule("relu", numeric.relu, lambda out, a: ((a > 0.0) * 1.0,), numeric.relu_array)
 SUM = Rule("sum", lambda *xs: builtins.sum(xs, 0.0), lambda out, *xs: (1.0,) * len(xs))
 DOT = Rule("dot", _dot_forward, _dot_local_grads)
+# ln Σ e^{xᵢ}, stable without reading the numbers into the graph: its local derivatives are softmax(x).
+LOGSUMEXP = Rule("logsumexp", _logsumexp_forward, _logsumexp_local_grads, _logsumexp_array)
 
 RULES: tuple[Rule, ...] = tuple(value for value in list(globals().values()) if isinstance(value, Rule))
 """Every rule above, in table order: the one list of operations the rest of the project derives from."""

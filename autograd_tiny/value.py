@@ -354,6 +354,21 @@ def dot(
     return _node(rules.DOT, rules.DOT.forward(*args), factors)
 
 
+def logsumexp(values: Iterable[Value | Number]) -> Value:
+    """One n-ary node for ln(e^{v₁} + … + e^{vₙ}), numerically stable at any scale.
+
+    Local derivatives: ∂/∂vᵢ = e^{vᵢ} / Σⱼ e^{vⱼ} = softmax(v)ᵢ. The forward value subtracts
+    the largest vᵢ inside the rule, not in the graph, so the graph is the same whatever the
+    numbers (the batched replay can replay it) and ``softmax(v)ᵢ = exp(vᵢ − logsumexp(v))``.
+    """
+    inputs = _as_values(values, "logsumexp(values)")
+    if not inputs:
+        raise ValueError(
+            "logsumexp needs at least one value (ln of an empty sum is −inf, with no inputs to differentiate)"
+        )
+    return _apply(rules.LOGSUMEXP, inputs)
+
+
 def zero_grad(values: Value | Iterable[Value]) -> None:
     """Set ``grad`` to 0 (and ``grad_value`` to None).
 
@@ -390,4 +405,4 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     return [Value(found.get(v, 0.0)) for v in inputs]
 
 
-__all__ = ["Value", "dot", "grad", "sum", "zero_grad"]
+__all__ = ["Value", "dot", "grad", "logsumexp", "sum", "zero_grad"]

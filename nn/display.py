@@ -43,13 +43,14 @@ def trace_html(trace: Trace) -> str:
 
 
 def history_html(history: History) -> str:
-    """The cost (and accuracy) per epoch: a small curve of the cost and a table."""
+    """The cost (and accuracy) per epoch or step: a small curve of the cost and a table."""
     rows = [
         (str(epoch), f"{loss:.6g}", "" if accuracy is None else f"{accuracy:.1%}")
         for epoch, (loss, accuracy) in enumerate(zip(history.loss, history.accuracy), start=1)
     ]
-    table = Table.of(("epoch", "cost", "accuracy"), _shorten(rows, 3))
-    return f"<p>{html.escape(repr(history))}</p>{_curve(history.loss)}{table.html()}"
+    table = Table.of((history.unit, "cost", "accuracy"), _shorten(rows, 3))
+    curve = _curve(history.loss, label=f"cost per {history.unit}")
+    return f"<p>{html.escape(repr(history))}</p>{curve}{table.html()}"
 
 
 def _shorten(rows: list[tuple[str, ...]], width: int) -> list[tuple[str, ...]]:
@@ -59,7 +60,7 @@ def _shorten(rows: list[tuple[str, ...]], width: int) -> list[tuple[str, ...]]:
     return [*rows[:half], ("…",) * width, *rows[-half:]]
 
 
-def _curve(values: list[float], width: int = 320, height: int = 80) -> str:
+def _curve(values: list[float], width: int = 320, height: int = 80, label: str = "cost per epoch") -> str:
     """An inline SVG polyline of ``values`` (finite ones), drawn in the text colour."""
     points = [(i, v) for i, v in enumerate(values) if math.isfinite(v)]
     if len(points) < 2:
@@ -70,6 +71,6 @@ def _curve(values: list[float], width: int = 320, height: int = 80) -> str:
         f"{4 + i / last * (width - 8):.1f},{4 + (high - v) / span * (height - 8):.1f}" for i, v in points
     )
     return (
-        f'<svg width="{width}" height="{height}" role="img" aria-label="cost per epoch">'
+        f'<svg width="{width}" height="{height}" role="img" aria-label="{html.escape(label)}">'
         f'<polyline points="{coordinates}" fill="none" stroke="currentColor" stroke-width="1.5"/></svg>'
     )

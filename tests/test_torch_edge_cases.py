@@ -42,6 +42,7 @@ UNARY = {
     "2**x": lambda x: 2.0**x,
     "sum": lambda x: at.sum([x, x * 2.0]),
     "dot": lambda x: at.dot([x, 3.0], [x, x], 1.0),
+    "logsumexp": lambda x: at.logsumexp([x, x * 2.0, 1.0]),
 }
 TORCH_UNARY = {
     "-x": lambda t: -t,
@@ -63,6 +64,7 @@ TORCH_UNARY = {
     "2**x": lambda t: torch.tensor(2.0, dtype=torch.float64) ** t,
     "sum": lambda t: t + t * 2.0,
     "dot": lambda t: t * t + 3.0 * t + 1.0,
+    "logsumexp": lambda t: torch.logsumexp(torch.stack([t, t * 2.0, torch.ones((), dtype=torch.float64)]), 0),
 }
 BINARY = ["+", "-", "*", "/", "**"]
 PATHS = [(0, 0, 0), (1, 1, 1), (0, 1, 0), (1, 0, 1)]

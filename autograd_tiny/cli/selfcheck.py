@@ -16,7 +16,7 @@ from ..gradcheck import gradcheck
 from ..nn import MLP, check_backprop, losses
 from ..random_graphs import random_expression
 from ..table import Table
-from ..value import Value, dot
+from ..value import Value, dot, logsumexp
 from ..value import sum as value_sum
 
 NOISE_SCALE = 1e-12  # expected gradients below this are zero up to rounding
@@ -53,6 +53,7 @@ OPERATIONS: dict[str, tuple[Callable, list[tuple[float, ...]]]] = {
     "abs(a)": (lambda a: a.abs(), [(-1.5,), (0.5,)]),
     "sum(a, b, c)": (lambda a, b, c: value_sum([a, b, c]), [(1.0, -2.0, 0.5)]),
     "dot([a, b], [c, d], e)": (lambda a, b, c, d, e: dot([a, b], [c, d], e), [(1.0, -2.0, 0.5, 3.0, 0.1)]),
+    "logsumexp(a, b, c)": (lambda a, b, c: logsumexp([a, b, c]), [(1.0, -2.0, 0.5), (300.0, 299.0, -40.0)]),
 }
 
 
