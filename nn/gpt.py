@@ -174,7 +174,9 @@ class GPT(Module):
         for t in range(n):
             logits = self._position(tokens[t], t, trace)
             trace.logits.append(logits)
-            cost = logsumexp(logits) - logits[tokens[t + 1]]  # −ln softmax(logits)[next token]
+            total = logsumexp(logits)
+            cost = total - logits[tokens[t + 1]]  # −ln softmax(logits)[next token]
+            _mark(total, f"logsumexp[{t}]", t, ("loss",))
             _mark(cost, f"C[{t}]", t, ("loss",))
             trace.position_losses.append(cost)
         trace.loss = at.sum(trace.position_losses) * (1.0 / n)
@@ -196,8 +198,7 @@ class GPT(Module):
     def _position(self, token: int, t: int, trace: GPTTrace) -> list[Value]:
         """One position's logits; appends its keys and values to the trace (the cache)."""
         x = self.embedding_lookup(token, t)
-        for node in x:
-            node.meta = {"position": t, "block": ("embedding",)}
+        _mark_all(x, "emb", t, ("embedding",))
         x = _rmsnorm(x, {"position": t, "block": ("embedding",)})
         _mark_all(x, "x", t, ("embedding",))
         trace.embedding.append(x)
@@ -205,6 +206,7 @@ class GPT(Module):
         for l, (wq, wk, wv, wo, fc1, fc2) in enumerate(self.layers):
             attention, mlp = ("attention", l), ("mlp", l)
             h_in = _rmsnorm(x, {"position": t, "block": attention})
+            _mark_all(h_in, f"h{l}.attn", t, attention)
             q, k, v = [dot(row, h_in) for row in wq], [dot(row, h_in) for row in wk], [dot(row, h_in) for row in wv]
             _mark_all(q, f"q{l}", t, attention, head_dim=self.head_dim)
             _mark_all(k, f"k{l}", t, attention, head_dim=self.head_dim)
@@ -236,6 +238,7 @@ class GPT(Module):
             _mark_all(x, f"res{l}.attn", t, attention)
             trace.residual_attention[l].append(x)
             h_mlp = _rmsnorm(x, {"position": t, "block": mlp})
+            _mark_all(h_mlp, f"h{l}.mlp", t, mlp)
             z = [dot(row, h_mlp) for row in fc1]
             _mark_all(z, f"z{l}", t, mlp, role=Role.PREACTIVATION)
             trace.mlp_z[l].append(z)
