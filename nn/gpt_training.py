@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from tqdm import tqdm  # plain text bars: tqdm.auto warns in notebooks without ipywidgets
@@ -25,6 +25,7 @@ def train_gpt(
     eps: float = 1e-8,
     engine: str = "scalar",
     progress: bool = True,
+    on_step: Callable[[int, float], None] | None = None,
 ) -> History:
     """Train ``model`` as microgpt does: step s reads ``documents[s % len(documents)]`` (token lists,
     for example ``CharTokenizer.encode``'s), builds its cost ``model.loss(tokens)``, runs backward and
@@ -32,8 +33,9 @@ def train_gpt(
     linearly from ``lr`` to 0: lrₛ = lr · (1 − s/steps).
 
     Returns a ``History`` whose ``loss`` lists each step's cost (before its update). ``progress=False``
-    hides the bar. ``engine``: only ``"scalar"`` (a graph of Values per step) exists so far;
-    ``"vectorized"`` and ``"auto"`` are refused with a ValueError until the replay of sequences lands.
+    hides the bar; ``on_step(step, loss)`` is called after each step (to print or record).
+    ``engine``: only ``"scalar"`` (a graph of Values per step) exists so far; ``"vectorized"`` and
+    ``"auto"`` are refused with a ValueError until the replay of sequences lands.
     """
     if not isinstance(model, GPT):
         raise TypeError(f"train_gpt needs an autograd_tiny.nn.GPT, got {type(model).__name__}")
@@ -64,6 +66,8 @@ def train_gpt(
             history.loss.append(loss.data)
             history.accuracy.append(None)
             bar.set_postfix(loss=f"{loss.data:.4f}")
+            if on_step is not None:
+                on_step(step, loss.data)
     return history
 
 
