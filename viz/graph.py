@@ -67,8 +67,7 @@ def draw_graph(
         raise ValueError(
             f"{', '.join(f'{k}=' for k in part)} draw a part of a GPT's graph (nodes nn.GPT marks); this graph has none"
         )
-    hidden = _hidden(every_node) if is_gpt and not show_parameters else set()
-    nodes, outside = _select(every_node, hidden, part)
+    nodes, outside, hidden = select_part(every_node, part, show_parameters=bool(show_parameters))
     if len(nodes) > max_nodes:
         advice = (
             "draw a part of it: draw_graph(loss, position=0), or with block='attention', layer=0, head=0"
@@ -224,6 +223,18 @@ def _group_of(node: Value) -> tuple:
 _NAMED_OP_STYLE = {**_OP_STYLE, "shape": "ellipse", "width": "0.3", "height": "0.3", "fontsize": "8"}
 BLOCK_TITLES = {"embedding": "embedding", "attention": "attention", "mlp": "MLP", "lm_head": "lm_head", "loss": "cost"}
 SHORT_MATRIX = {"attn_wq": "Wq", "attn_wk": "Wk", "attn_wv": "Wv", "attn_wo": "Wo", "mlp_fc1": "W1", "mlp_fc2": "W2"}
+
+
+def select_part(
+    every_node: list[Value], part: Mapping[str, object], *, show_parameters: bool = False
+) -> tuple[list[Value], set[Value], set[Value]]:
+    """What ``draw_graph`` draws of a graph (its nodes in topological order): (the nodes drawn, those of
+    them outside ``part`` that the part reads, the nodes left out). Only a GPT's graph has parts and
+    leaves nodes out (its weights and constants, unless ``show_parameters``)."""
+    is_gpt = any(node.meta is not None and "position" in node.meta for node in every_node)
+    hidden = _hidden(every_node) if is_gpt and not show_parameters else set()
+    nodes, outside = _select(every_node, hidden, dict(part))
+    return nodes, outside, hidden
 
 
 def _hidden(nodes: list[Value]) -> set[Value]:

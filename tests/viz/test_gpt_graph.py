@@ -80,3 +80,38 @@ def test_show_parameters_draws_the_weights_too(gpt_trace):
     _, trace = gpt_trace
     source = draw_graph(trace.loss, position=0, block="mlp", show_parameters=True, max_nodes=10_000).source
     assert "layer0.mlp_fc1[3,1]" in source
+
+
+def test_the_explorer_plays_a_gpt_block_by_block(tmp_path):
+    from autograd_tiny.viz import backward_explorer
+    from autograd_tiny.viz.style import number
+
+    from .explorer_page import embedded_data
+
+    model = GPT(27, n_embd=4, n_head=2, n_layer=2, seed=1)
+    trace = model.trace(TOKENIZER.encode("ava"))
+    explorer = backward_explorer(trace.loss, model=model, trace=trace, position=2)
+    assert explorer.steps == 1 + 1 + 2 * 2 + 1  # logits, last stream, (MLP, attention) per layer, embeddings
+    data = embedded_data(explorer.save(tmp_path / "gpt.html"))
+    assert data["mode"] == "stages"
+    trace.loss.backward()  # the page replayed backward itself: the same numbers as .grad
+    names = ids.value_names(topological_order(trace.loss))
+    expected_stage = {
+        trace.logits[2][5]: 1, trace.residual_mlp[1][2][0]: 2, trace.mlp_z[1][2][3]: 3,
+        trace.residual_attention[1][2][1]: 3, trace.attention_scores[1][0][2][1]: 4, trace.residual_mlp[0][2][2]: 4,
+        trace.mlp_z[0][2][0]: 5, trace.attention_scores[0][1][2][0]: 6, trace.embedding[2][3]: 7,
+    }  # fmt: skip
+    for node, stage in expected_stage.items():
+        entry = data["nodes"][names[node]]
+        assert (entry["stage"], entry["grad"]) == (stage, number(node.grad)), node.label
+    target = trace.logits[2][trace.tokens[3]]
+    assert (
+        f"{target.label}: p = " in data["frames"][1]["text"]
+        and f"δ = {number(target.grad)}" in data["frames"][1]["text"]
+    )
+    score = trace.attention_scores[0][1][2][0]
+    assert (
+        f"{score.label}: α = " in data["frames"][6]["text"] and f"δ = {number(score.grad)}" in data["frames"][6]["text"]
+    )
+    with pytest.raises(ValueError, match=r"position must be in 0…3"):
+        backward_explorer(trace.loss, model=model, trace=trace, position=4)
