@@ -114,7 +114,9 @@ class GPT(Module):
     def from_state_dict(cls, state: Mapping[str, Any], *, n_head: int) -> GPT:
         """A GPT from microgpt's state dict: keys ``wte``, ``wpe``, ``lm_head``, ``layer{i}.attn_wq`` …
         ``layer{i}.mlp_fc2``, each matrix a list of rows [out][in] of numbers or Values, or a NumPy array.
-        The sizes are read from the shapes; the numbers are copied (Values are not shared)."""
+        The sizes are read from the shapes. ``autograd_tiny.Value`` entries become the parameters
+        themselves (labelled and marked), so gradients reach them (``gradcheck`` builds a GPT this way);
+        anything else (numbers, microgpt's own Values) is copied."""
         check_positive_int(n_head, "n_head")
         if not isinstance(state, Mapping):
             raise TypeError(f"state must be a dict of matrices, got {type(state).__name__}")
@@ -138,16 +140,21 @@ class GPT(Module):
         if n_embd % n_head:
             raise ValueError(f"n_embd must be a multiple of n_head, got n_embd={n_embd} and n_head={n_head}")
         model = cls.__new__(cls)
-        model._build({key: arrays[key] for key in expected}, n_head)
+        given = {key: state[key] for key in expected if not isinstance(state[key], np.ndarray)}
+        shared = {key: rows for key, rows in given.items() if all(type(x) is Value for row in rows for x in row)}
+        model._build({key: arrays[key] for key in expected}, n_head, shared)
         return model
 
-    def _build(self, state: dict[str, np.ndarray], n_head: int) -> None:
+    def _build(self, state: dict[str, np.ndarray], n_head: int, shared: Mapping[str, Any] | None = None) -> None:
         self.vocab_size, self.n_embd = state["wte"].shape
         self.block_size = state["wpe"].shape[0]
         self.n_layer = sum(1 for key in state if key.endswith(".attn_wq"))
         self.n_head, self.head_dim = n_head, self.n_embd // n_head
         self.bos = self.vocab_size - 1
-        self.matrices: dict[str, list[Row]] = {key: _parameter_rows(key, array) for key, array in state.items()}
+        shared = shared or {}
+        self.matrices: dict[str, list[Row]] = {
+            key: _parameter_rows(key, array, shared.get(key)) for key, array in state.items()
+        }
         self.wte, self.wpe, self.lm_head = self.matrices["wte"], self.matrices["wpe"], self.matrices["lm_head"]
         self.layers = [[self.matrices[f"layer{l}.{key}"] for key in LAYER_KEYS] for l in range(self.n_layer)]
 
@@ -332,11 +339,13 @@ def _matrix(state: Mapping[str, Any], key: str) -> np.ndarray:
     return array
 
 
-def _parameter_rows(key: str, array: np.ndarray) -> list[Row]:
+def _parameter_rows(key: str, array: np.ndarray, values: Sequence[Sequence[Value]] | None = None) -> list[Row]:
+    """The matrix as rows of parameter Values (new ones, or ``values`` themselves), labelled and marked."""
     rows = []
     for r, numbers in enumerate(array.tolist()):
-        row = tuple(Value(x, f"{key}[{r},{c}]") for c, x in enumerate(numbers))
+        row = tuple(Value(x) for x in numbers) if values is None else tuple(values[r])
         for c, p in enumerate(row):
+            p.label = f"{key}[{r},{c}]"
             p.meta = {"role": Role.WEIGHT, "matrix": key, "row": r, "column": c}
         rows.append(row)
     return rows

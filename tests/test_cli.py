@@ -133,6 +133,7 @@ def test_gpt_trains_samples_checks_and_draws(tmp_path):
         ET.parse(out / name)
         assert f"wrote {out / name}" in result.stdout and "δ = " in (out / name).read_text()
     assert (out / "loss.png").read_bytes().startswith(b"\x89PNG")
+    assert f"wrote {out / 'backward.html'}" in result.stdout and "block by block" in (out / "backward.html").read_text()
 
 
 def test_gpt_refuses_a_width_that_the_heads_do_not_divide(tmp_path):

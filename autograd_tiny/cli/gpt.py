@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from ..atomic import write_atomic
 from ..nn import GPT, CharTokenizer, History, check_gpt_backprop, datasets, train_gpt
-from ..viz import draw_graph, save_svg
+from ..viz import backward_explorer, draw_graph, save_svg
 from .demo import _output_folder, positive_int
 from .errors import Failure, UsageError
 
@@ -86,12 +86,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_figures(out: Path, model: GPT, tokens: list[int], history: History) -> list[Path]:
-    """One position's graph (position 1: it attends to two positions), one head of it, and the loss curve."""
+    """One position's graph (position 1: it attends to two positions) as an explorer played block by block
+    and as a drawing, one head of it, and the loss curve."""
     model.zero_grad()
     trace = model.trace(tokens)
-    trace.loss.backward()
     position = min(1, trace.n_positions - 1)
+    explorer = backward_explorer(trace.loss, out / "backward.html", model=model, trace=trace, position=position)
+    trace.loss.backward()
     written = [
+        explorer,
         save_svg(draw_graph(trace.loss, position=position, max_nodes=5000), out / "position.svg"),
         save_svg(draw_graph(trace.loss, position=position, block="attention", layer=0, head=0), out / "head.svg"),
     ]

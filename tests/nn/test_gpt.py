@@ -237,3 +237,20 @@ def test_names_and_the_char_tokenizer():
         tokenizer.decode([40])
     with pytest.raises(ValueError, match="tokens must be ids 0…26"):
         tokenizer.decode([-1])
+
+
+def test_values_given_to_from_state_dict_are_the_parameters_so_gradcheck_works():
+    small = GPT(5, n_embd=2, n_head=1, block_size=4, seed=0)
+    shapes = {key: array.shape for key, array in small.state_dict().items()}
+    numbers = [p.data for p in small.parameters()]
+
+    def cost(*params):
+        state, i = {}, 0
+        for key, (rows, columns) in shapes.items():
+            state[key] = [list(params[i + r * columns : i + (r + 1) * columns]) for r in range(rows)]
+            i += rows * columns
+        return GPT.from_state_dict(state, n_head=1).loss([4, 0, 1, 2, 4])
+
+    result = at.gradcheck(cost, numbers, eps=1e-6, atol=1e-9, rtol=1e-6)
+    assert result, str(result)
+    assert len(numbers) == 76
