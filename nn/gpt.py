@@ -56,7 +56,8 @@ class GPTTrace:
     Per position t (0-based) and layer l (0-based, as microgpt's ``layer{l}``):
     ``logits[t]`` (the output layer's pre-activations), ``attention_scores[l][h][t]`` (head h's
     scores before the softmax, one per position s ≤ t), ``attention_weights[l][h][t]`` (the
-    softmax of those), ``queries/keys/values[l][t]``, ``mlp_z[l][t]`` (the MLP's pre-activations
+    softmax of those), ``queries/keys/values[l][t]``, ``attention_outputs[l][t]`` (the heads' outputs,
+    concatenated: Σₛ αₛ vₛ per head), ``mlp_z[l][t]`` (the MLP's pre-activations
     before relu), and the residual stream: ``embedding[t]`` (where it starts),
     ``residual_attention[l][t]`` (after layer l's attention block) and ``residual_mlp[l][t]``
     (after its MLP block; the last one feeds ``lm_head``). After ``loss.backward()``, ``.grad``
@@ -71,6 +72,7 @@ class GPTTrace:
     values: list[list[list[Value]]] = field(default_factory=list)
     attention_scores: list[list[list[list[Value]]]] = field(default_factory=list)
     attention_weights: list[list[list[list[Value]]]] = field(default_factory=list)
+    attention_outputs: list[list[list[Value]]] = field(default_factory=list)
     residual_attention: list[list[list[Value]]] = field(default_factory=list)
     mlp_z: list[list[list[Value]]] = field(default_factory=list)
     residual_mlp: list[list[list[Value]]] = field(default_factory=list)
@@ -192,7 +194,7 @@ class GPT(Module):
 
     def _empty_trace(self, tokens: list[int]) -> GPTTrace:
         trace = GPTTrace(tokens=tokens)
-        for name in ("queries", "keys", "values", "residual_attention", "mlp_z", "residual_mlp"):
+        for name in ("queries", "keys", "values", "attention_outputs", "residual_attention", "mlp_z", "residual_mlp"):
             getattr(trace, name).extend([] for _ in range(self.n_layer))
         for name in ("attention_scores", "attention_weights"):
             getattr(trace, name).extend([[] for _ in range(self.n_head)] for _ in range(self.n_layer))
@@ -241,6 +243,7 @@ class GPT(Module):
                 heads += [dot(weights, [values[j] for values in trace.values[l]]) for j in range(lo, hi)]
             for j, node in enumerate(heads):
                 _mark(node, f"head{l}[{t}][{j}]", t, attention, j // self.head_dim)
+            trace.attention_outputs[l].append(heads)
             x = [dot(row, heads, residual) for row, residual in zip(wo, x)]  # Wo·heads + x: the skip connection
             _mark_all(x, f"res{l}.attn", t, attention)
             trace.residual_attention[l].append(x)

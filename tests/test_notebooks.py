@@ -93,7 +93,9 @@ def test_a_notebook_without_the_numbers_cell_is_reported(tmp_path):
 
 
 def test_the_tutorials_are_there():
-    assert {"03-why-cross-entropy.ipynb", "04-vanishing-gradients.ipynb"} <= {p.name for p in WITH_NUMBERS}
+    assert {"03-why-cross-entropy.ipynb", "04-vanishing-gradients.ipynb", "06-delta-inside-a-gpt.ipynb"} <= {
+        p.name for p in WITH_NUMBERS
+    }
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -185,3 +187,20 @@ def test_checking_gradients_claims(executed):
     assert m["gradcheck max rel error"] < 1e-8
     assert m["check_gradient right passes"] is True and m["check_gradient without 1/n passes"] is False
     assert m["without 1/n max rel error"] > 1e-2  # "wrong" in CS231n's reading
+
+
+def test_delta_inside_a_gpt_claims(executed):
+    stated, m = numbers(executed("06-delta-inside-a-gpt.ipynb"))
+    assert abs(m["cost before training"] - 3.2958) < 0.2  # near ln 27: a uniform guess
+    # BP1 for softmax with cross-entropy: δ = (p − y)/n, at position 0 and at every logit
+    assert m["δ of the next token at position 0"] == pytest.approx(m["(p − 1)/n"], rel=1e-12)
+    assert m["largest |δ − (p − y)/n|"] < 1e-15
+    # the scores' δ through the softmax's Jacobian, summing to 0; the first position's is exactly 0
+    assert m["largest |δ scores graph − formula|"] < 1e-15 and abs(m["sum of the scores' δ"]) < 1e-17
+    assert m["first position's score δ"] == [0.0, 0.0]
+    # the residual stream: skip + block, and the skip dominates at initialisation
+    assert m["largest |stream − (skip + block)|"] < 1e-15 and 0.8 < m["‖∂C/∂x_mid‖ / ‖∂C/∂x_out‖"] < 1.2
+    assert m["check_gpt_backprop passed"] is True and m["gradcheck passed"] is True
+    assert m["mean cost, last 50 steps"] < m["mean cost, first 20 steps"] - 0.5  # it learns
+    assert m["exercise 1 answer"] == "correct"
+    assert stated["δ of the next token at position 0"].startswith("−")
