@@ -106,7 +106,7 @@ def digits(
 # names.txt is the names.txt of the public repository karpathy/makemore (commit 988aa59): 32,033 first
 # names, one per line, lower case, from ssa.gov (the US Social Security Administration's public baby-name
 # data, year 2018). It is the file microgpt trains on, shipped here unchanged.
-NAMES_FILE = Path(__file__).resolve().parent / "data" / "names.txt"
+NAMES_FILE = Path(__file__).resolve().parent / "names.txt"
 
 
 def names() -> list[str]:
