@@ -28,6 +28,7 @@ Parameters use microgpt's layout and names (``wte``, ``wpe``, ``lm_head``, ``lay
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -308,8 +309,6 @@ class GPT(Module):
         )
 
     def _repr_html_(self) -> str:
-        import html
-
         return f"<p>{html.escape(repr(self))}</p>"
 
 
