@@ -106,8 +106,8 @@
       setFill(group, shown ? node.fill : "#ffffff");
       group.classList.toggle("current", node.stage === k);
     });
-    const first = svg.querySelector("g.node.current");
-    if (first) first.scrollIntoView({ block: "center", inline: "center" });
+    const focus = data.frames[k].focus ? byId(data.frames[k].focus) : svg.querySelector("g.node.current");
+    if (focus) focus.scrollIntoView({ block: "center", inline: "center" });
     explanation.textContent = data.frames[k].text;
   }
 

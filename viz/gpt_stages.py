@@ -43,7 +43,18 @@ def stage_data(model: GPT, trace: GPTTrace, finals: dict[Value, float], position
         }
         for node in drawn
     }
-    return {"mode": "stages", "nodes": nodes, "frames": _frames(model, trace, finals, position)}
+    frames = _frames(model, trace, finals, position)
+    for frame, node in zip(frames, _focus(model, trace, position)):
+        frame["focus"] = ids.value_group(names[node]) if node is not None else None
+    return {"mode": "stages", "nodes": nodes, "frames": frames}
+
+
+def _focus(model: GPT, trace: GPTTrace, t: int) -> list[Value | None]:
+    """The node each frame scrolls into view: the next token's logit, the stream, z, a score, x."""
+    focus: list[Value | None] = [None, trace.logits[t][trace.tokens[t + 1]], trace.residual_mlp[-1][t][0]]
+    for l in range(model.n_layer - 1, -1, -1):
+        focus += [trace.mlp_z[l][t][0], trace.attention_scores[l][0][t][-1]]
+    return [*focus, trace.embedding[t][0]]
 
 
 def _stages(model: GPT, trace: GPTTrace):
