@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from autograd_tiny.table import Table
 
 if TYPE_CHECKING:
+    from .gpt import GPTTrace
     from .module import Module, Trace
     from .train import History
 
@@ -40,6 +41,20 @@ def trace_html(trace: Trace) -> str:
     ]
     table = Table.of(("neuron", "z", "a = σ(z)", "δ = ∂C/∂z (z.grad)"), _shorten(rows, 4))
     return f"<p>{html.escape(repr(trace))}</p>{table.html()}"
+
+
+def gpt_trace_html(trace: GPTTrace) -> str:
+    """A GPT's forward pass: per position, the token read, the next one, its probability and Cₜ, and
+    the δ of the next token's logit (meaningful after ``trace.loss.backward()``)."""
+    rows = []
+    for t, (logits, cost) in enumerate(zip(trace.logits, trace.position_losses)):
+        target = logits[trace.tokens[t + 1]]
+        rows.append((
+            str(t), str(trace.tokens[t]), str(trace.tokens[t + 1]), f"{math.exp(-cost.data):.4f}", f"{cost.data:.4f}",
+            f"{target.grad:.4g}",
+        ))  # fmt: skip
+    header = ("position", "reads", "next", "p(next)", "Cₜ = −ln p", "δ at the next token's logit")
+    return f"<p>{html.escape(repr(trace))}</p>{Table.of(header, _shorten(rows, 6)).html()}"
 
 
 def history_html(history: History) -> str:

@@ -40,6 +40,7 @@ import autograd_tiny as at
 from autograd_tiny import Value, dot, logsumexp
 from autograd_tiny.roles import Role
 
+from . import display
 from .module import Module
 from .validate import Seed, check_positive_int
 
@@ -79,6 +80,8 @@ class GPTTrace:
     residual_mlp: list[list[list[Value]]] = field(default_factory=list)
     logits: list[list[Value]] = field(default_factory=list)
     position_losses: list[Value] = field(default_factory=list)
+
+    _repr_html_ = display.gpt_trace_html
 
     @property
     def n_positions(self) -> int:

@@ -259,3 +259,14 @@ def test_values_given_to_from_state_dict_are_the_parameters_so_gradcheck_works()
     result = at.gradcheck(cost, numbers, eps=1e-6, atol=1e-9, rtol=1e-6)
     assert result, str(result)
     assert len(numbers) == 76
+
+
+def test_a_trace_shows_each_position_in_jupyter():
+    model = GPT(27, n_embd=4, n_head=1, seed=0)
+    trace = model.trace(TOKENIZER.encode("ava"))
+    trace.loss.backward()
+    page = trace._repr_html_()
+    assert page.startswith("<p>GPTTrace(4 positions, loss=") and page.count("<tr>") == 5
+    cost = trace.position_losses[1]
+    assert f'<td style="text-align:right">{cost.data:.4f}</td>' in page
+    assert f"{trace.logits[1][21].grad:.4g}" in page  # 'v', the next token after 'a'
