@@ -165,13 +165,20 @@
   document.getElementById("prev").addEventListener("click", () => { pause(); go(frame - 1); });
   document.getElementById("next").addEventListener("click", () => { pause(); go(frame + 1); });
   playButton.addEventListener("click", () => (timer ? pause() : play()));
-  document.getElementById("zoom").addEventListener("click", (event) => {
-    const actual = document.getElementById("drawing").classList.toggle("actual");
-    event.target.textContent = actual ? "Fit" : "1:1";
+  const zoomButton = document.getElementById("zoom");
+  const drawingBox = document.getElementById("drawing");
+  zoomButton.addEventListener("click", () => {
+    const actual = drawingBox.classList.toggle("actual");
+    zoomButton.textContent = actual ? "Fit" : "1:1";
   });
-  if (data.mode === "stages") {  // a GPT's position is wide: open at full size, the current block in view
-    document.getElementById("drawing").classList.add("actual");
-    document.getElementById("zoom").textContent = "Fit";
+  // Open fitted to the window unless that would shrink the text below 3/4 of its size: then
+  // at full size, scrolling (a wide graph in a notebook's frame would otherwise be unreadable).
+  // A GPT's position (mode "stages") always opens at full size, its current block in view.
+  const svgElement = drawingBox.querySelector("svg");
+  const naturalWidth = svgElement ? svgElement.width.baseVal.value : 0;
+  if (data.mode === "stages" || (naturalWidth > 0 && drawingBox.clientWidth / naturalWidth < 0.75)) {
+    drawingBox.classList.add("actual");
+    zoomButton.textContent = "Fit";
   }
   slider.max = String(maxFrame());
   slider.addEventListener("input", () => { pause(); go(Number(slider.value)); });

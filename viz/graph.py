@@ -130,11 +130,10 @@ def draw_graph(
         if outside:
             rows.append("dashed border: a value from outside the part drawn, which this part reads")
     else:
-        rows = [
-            "fill: the gradient ∂C/∂v (purple < 0 < orange), by |grad| / largest |grad| of non-constants",
-            "double border: a pre-activation z, where grad is δ = ∂C/∂z",
-            "circle: the operation that made the value it points to",
-        ]
+        rows = ["fill: the gradient ∂C/∂v (purple < 0 < orange), by |grad| / largest |grad| of non-constants"]
+        if any(is_preactivation(node) for node in nodes):
+            rows.append("double border: a pre-activation z, where grad is δ = ∂C/∂z")
+        rows.append("circle: the operation that made the value it points to")
     if show_local_grads:
         rows.append("edge label ∂: local derivative ∂out/∂in; grad(in) += ∂ × grad(out)")
     add_legend(dot, scale, rows)
