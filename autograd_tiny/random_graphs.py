@@ -65,7 +65,7 @@ class RandomExpression:
         """Evaluate on ``inputs`` (Values by default; pass ``total``/``weighted``/``log_total`` for other
         backends)."""
         if total is None or weighted is None or log_total is None:
-            from .value import dot, logsumexp, sum
+            from .nary import dot, logsumexp, sum
 
             total, weighted, log_total = total or sum, weighted or dot, log_total or logsumexp
         nodes = list(inputs)

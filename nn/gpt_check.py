@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograd_tiny.comparison import Comparison, Tolerance
 from autograd_tiny.table import Report, Table
 
-from .check import Difference
 from .gpt import GPT, RMS_EPS, GPTTrace
 
 
@@ -39,7 +39,7 @@ class GradientComparison:
     equation: str  # how the formula computes it
     graph: np.ndarray
     formula: np.ndarray
-    difference: Difference
+    comparison: Comparison  # the graph's (yours) against the formula's (the reference)
 
 
 @dataclass(frozen=True, repr=False)
@@ -48,12 +48,10 @@ class GPTBackpropCheck(Report):
 
     comparisons: tuple[GradientComparison, ...]
     cost: float
-    rtol: float
-    atol: float
+    tolerance: Tolerance
 
     def passed(self, comparison: GradientComparison) -> bool:
-        d = comparison.difference
-        return d.max_abs <= self.atol or d.max_rel <= self.rtol
+        return comparison.comparison.passed
 
     def __bool__(self) -> bool:
         return all(self.passed(c) for c in self.comparisons)
@@ -68,16 +66,12 @@ class GPTBackpropCheck(Report):
         verdict = "passed" if self else "FAILED"
         return (
             f"check_gpt_backprop {verdict}: graph gradients vs δ by hand in NumPy "
-            f"(tolerance: rel ≤ {self.rtol:g} or abs ≤ {self.atol:g}), cost {self.cost:.6g}"
+            f"({self.tolerance}), cost {self.cost:.6g}"
         )
 
     def table(self) -> Table:
-        rows = [
-            (c.name, c.equation, f"{c.difference.max_abs:.2e}", f"{c.difference.max_rel:.2e}",
-             "ok" if self.passed(c) else "FAIL")
-            for c in self.comparisons
-        ]  # fmt: skip
-        return Table.of(("gradient", "formula", "max abs", "max rel", ""), rows, align="llrrl")
+        rows = [(c.name, c.equation, *c.comparison.error_cells(), c.comparison.verdict) for c in self.comparisons]
+        return Table.of(("gradient", "formula", "abs error", "rel error", ""), rows, align="llrrl")
 
 
 def check_gpt_backprop(
@@ -94,7 +88,8 @@ def check_gpt_backprop(
     model.zero_grad()
     trace = model.trace(tokens)
     trace.loss.backward()
-    return GPTBackpropCheck(tuple(_comparisons(model, trace)), trace.loss.data, rtol, atol)
+    tolerance = Tolerance("check_gpt_backprop", rtol, atol)
+    return GPTBackpropCheck(tuple(_comparisons(model, trace, tolerance)), trace.loss.data, tolerance)
 
 
 def _numbers(nodes) -> np.ndarray:
@@ -116,7 +111,7 @@ def _rmsnorm(x: np.ndarray) -> np.ndarray:
     return x * (np.mean(x * x, axis=1, keepdims=True) + RMS_EPS) ** -0.5
 
 
-def _comparisons(model: GPT, trace: GPTTrace):
+def _comparisons(model: GPT, trace: GPTTrace, tolerance: Tolerance):
     weights = model.state_dict()
     last = model.n_layer - 1
     n, tokens = trace.n_positions, trace.tokens
@@ -124,7 +119,7 @@ def _comparisons(model: GPT, trace: GPTTrace):
     parameter_grads = {key: _grads(rows) for key, rows in model.matrices.items()}
 
     def compare(name: str, equation: str, graph: np.ndarray, formula: np.ndarray) -> GradientComparison:
-        return GradientComparison(name, equation, graph, formula, Difference.between(graph, formula))
+        return GradientComparison(name, equation, graph, formula, Comparison.of(graph, formula, tolerance))
 
     logits = _numbers(trace.logits)
     p = np.exp(logits - logits.max(axis=1, keepdims=True))

@@ -2,7 +2,7 @@
 every pre-activation. It reads graphs and never changes them."""
 
 from .explorer import backward_explorer
-from .graph import GraphTooLargeError, draw_graph
+from .graph_drawing import GraphTooLargeError, draw_graph
 from .inline import Drawing, Explorer
 from .network import draw_network
 from .output import GraphvizMissingError, save_svg, to_svg

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from autograd_tiny import Value, topological_order
 
 from . import ids
-from .graph import grad_text, is_preactivation, percentile_scale, select_part
+from .graph_drawing import grad_text, is_preactivation, percentile_scale, select_part
 from .style import gradient_colour, number
 
 if TYPE_CHECKING:  # type hints only: viz does not import nn at run time

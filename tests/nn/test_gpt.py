@@ -172,7 +172,7 @@ def test_check_gpt_backprop_passes_and_shows_a_table():
     text = str(report)
     assert text.startswith("check_gpt_backprop passed") and "δ at the attention scores, layer 1" in text
     assert "<table>" in report._repr_html_()
-    assert report["δ at the logits"].difference.max_rel < 1e-13
+    assert report["δ at the logits"].comparison.rel_error < 1e-13
     assert report["δ at the MLP's z, layer 1"].graph.shape == (10, 32)
 
 
@@ -191,7 +191,7 @@ def test_check_gpt_backprop_bites_on_a_wrong_relu_derivative(monkeypatch):
     model = GPT(27, n_embd=8, n_head=2, seed=2)
     wrong = dataclasses.replace(rules.RELU, local_grads=lambda out, a: (1.0,))  # relu′ = 1 everywhere
     monkeypatch.setattr(rules, "RELU", wrong)
-    monkeypatch.setattr(at.Value, "relu", lambda self: at.value._unary(wrong, self))
+    monkeypatch.setattr(at.Value, "relu", at.value._unary(wrong))
     report = check_gpt_backprop(model, TOKENIZER.encode("mia"))
     assert report["δ at the logits"] in [c for c in report.comparisons if report.passed(c)]
     assert not report.passed(report["δ at the MLP's z, layer 0"])

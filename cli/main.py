@@ -12,12 +12,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
-from ..viz import GraphvizMissingError
-from . import check_backprop, demo, draw, gpt, gradcheck
+from autograd_tiny import __version__
+from autograd_tiny.viz import GraphvizMissingError
+
+from . import check_backprop, demo, draw, gpt_demo, selfcheck
 from .errors import Failure, UsageError
 
-COMMANDS = (demo, draw, gradcheck, check_backprop, gpt)
+COMMANDS = (demo, draw, selfcheck, check_backprop, gpt_demo)  # selfcheck: `gradcheck`; gpt_demo: `gpt`
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import write_atomic
-from ..modes import no_grad
-from ..nn import MLP, Adam, History, Loss, check_backprop, datasets, fit, losses, predict
-from ..viz import backward_explorer, draw_graph, draw_network, save_svg
+from autograd_tiny.atomic import write_atomic
+from autograd_tiny.modes import no_grad
+from autograd_tiny.nn import MLP, Adam, History, Loss, check_backprop, datasets, fit, losses, predict
+from autograd_tiny.viz import backward_explorer, draw_graph, draw_network, save_svg
+
 from .errors import Failure, UsageError
 
 EXAMPLE = "example: autograd-tiny demo --dataset moons --epochs 100 --out demo-out"

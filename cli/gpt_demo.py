@@ -1,4 +1,6 @@
-"""``autograd-tiny gpt``: train microgpt's GPT on the names, sample names, check δ, draw one position's graph."""
+"""``autograd-tiny gpt``: train microgpt's GPT on the names, sample names, check δ, draw one position's graph.
+
+(Named ``gpt_demo`` so that no two modules of the project share a name: ``nn/gpt.py`` is the model.)"""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ..atomic import write_atomic
-from ..nn import GPT, CharTokenizer, History, check_gpt_backprop, datasets, train_gpt
-from ..viz import backward_explorer, draw_graph, save_svg
+from autograd_tiny.atomic import write_atomic
+from autograd_tiny.nn import GPT, CharTokenizer, History, check_gpt_backprop, datasets, train_gpt
+from autograd_tiny.viz import backward_explorer, draw_graph, save_svg
+
 from .demo import _output_folder, positive_int
 from .errors import Failure, UsageError
 
