@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 import autograd_tiny as at
-from autograd_tiny import Value, dot, logsumexp
+from autograd_tiny import Notes, Value, dot, logsumexp
 from autograd_tiny.roles import Role
 
 from . import display
@@ -236,12 +236,13 @@ class GPT(Module):
                 total = logsumexp(scores)
                 shifted = [score - total for score in scores]
                 weights = [difference.exp() for difference in shifted]  # softmax(scores)
-                where = {"position": t, "block": attention, "head": h}
+                where = Notes(meta={"position": t, "block": attention, "head": h})  # shared, read-only
+                score_meta = {"position": t, "block": attention, "head": h, "role": Role.PREACTIVATION}
                 for s, (score, weight) in enumerate(zip(scores, weights)):
-                    _mark(score, f"score{l}.{h}[{t},{s}]", t, attention, h, Role.PREACTIVATION)
-                    _mark(weight, f"att{l}.{h}[{t},{s}]", t, attention, h)
-                    products[s].meta = shifted[s].meta = where
-                total.meta = where
+                    score.notes = Notes(f"score{l}.{h}[{t},{s}]", score_meta)
+                    weight.notes = Notes(f"att{l}.{h}[{t},{s}]", where.meta)
+                    products[s].notes = shifted[s].notes = where
+                total.notes = where
                 trace.attention_scores[l][h].append(scores)
                 trace.attention_weights[l][h].append(weights)
                 heads += [dot(weights, [values[j] for values in trace.values[l]]) for j in range(lo, hi)]
@@ -350,8 +351,7 @@ def _parameter_rows(key: str, array: np.ndarray, values: Sequence[Sequence[Value
     for r, numbers in enumerate(array.tolist()):
         row = tuple(Value(x) for x in numbers) if values is None else tuple(values[r])
         for c, p in enumerate(row):
-            p.label = f"{key}[{r},{c}]"
-            p.meta = {"role": Role.WEIGHT, "matrix": key, "row": r, "column": c}
+            p.notes = Notes(f"{key}[{r},{c}]", {"role": Role.WEIGHT, "matrix": key, "row": r, "column": c})
         rows.append(row)
     return rows
 
@@ -362,25 +362,29 @@ def _rmsnorm(x: list[Value], where: dict) -> list[Value]:
     mean_square = square_sum * (1.0 / len(x))
     shifted = mean_square + RMS_EPS
     scale = shifted**-0.5
-    normed = [xi * scale for xi in x]
-    for node in (square_sum, mean_square, shifted, scale, *normed):
-        node.meta = where
-    return normed
+    notes = Notes(meta=where)  # one shared, read-only Notes; the outputs are labelled by the caller
+    for node in (square_sum, mean_square, shifted, scale):
+        node.notes = notes
+    return [xi * scale for xi in x]
 
 
 def _mark(node: Value, label: str, t: int, block: tuple, head: int | None = None, role: Role | None = None) -> None:
-    node.label = label
-    node.meta = {"position": t, "block": block, "head": head, "role": role}
+    node.notes = Notes(label, {"position": t, "block": block, "head": head, "role": role})
 
 
 def _mark_all(
     nodes: list[Value], name: str, t: int, block: tuple, *, head_dim: int | None = None, role: Role | None = None
 ) -> None:
-    """Label ``name[t][i]`` and mark position, block (and head, for q, k, v) on each node."""
-    for i, node in enumerate(nodes):
-        head = i // head_dim if head_dim else None
-        node.label = f"{name}[{t}][{i}]"
-        node.meta = {"position": t, "block": block, "head": head, "role": role}
+    """Label ``name[t][i]`` and mark position, block (and head, for q, k, v) on each node (one ``Notes``
+    each; the meta dicts are shared, one per head, and read-only)."""
+    if head_dim:
+        metas = [{"position": t, "block": block, "head": h, "role": role} for h in range(len(nodes) // head_dim)]
+        for i, node in enumerate(nodes):
+            node.notes = Notes(f"{name}[{t}][{i}]", metas[i // head_dim])
+    else:
+        meta = {"position": t, "block": block, "head": None, "role": role}
+        for i, node in enumerate(nodes):
+            node.notes = Notes(f"{name}[{t}][{i}]", meta)
 
 
 __all__ = ["GPT", "GPTTrace"]
