@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_vectorize.py
 	$(BIN)/python bench/bench_gpt_replay.py
 	$(BIN)/python bench/bench_microgpt.py
+	$(BIN)/python bench/bench_gpt.py
 
 figures: $(STAMP) graphviz chromium
 	$(BIN)/python docs/make_figures.py

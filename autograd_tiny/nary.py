@@ -1,5 +1,5 @@
-"""Operations on many Values at once: ``sum`` and ``dot`` (one node each, rules SUM and DOT), and
-``zero_grad``.
+"""Operations on many Values at once: ``sum``, ``dot`` and ``logsumexp`` (one node each, rules SUM,
+DOT and LOGSUMEXP), and ``zero_grad``.
 
 Python's built-in ``sum`` over n Values builds n − 1 binary ``+`` nodes, and a neuron's
 w·x + b as products and sums builds 2n; these build one node with n (or 2n + 1) inputs,
@@ -64,6 +64,21 @@ def dot(
     return Value(out, "", factors, rules.DOT.local_grads(out, *numbers), rules.DOT)
 
 
+def logsumexp(values: Iterable[Value | Number]) -> Value:
+    """One n-ary node for ln(e^{v₁} + … + e^{vₙ}), numerically stable at any scale.
+
+    Local derivatives: ∂/∂vᵢ = e^{vᵢ} / Σⱼ e^{vⱼ} = softmax(v)ᵢ. The forward value subtracts
+    the largest vᵢ inside the rule, not in the graph, so the graph is the same whatever the
+    numbers (the batched replay can replay it) and ``softmax(v)ᵢ = exp(vᵢ − logsumexp(v))``.
+    """
+    inputs = _as_values(values, "logsumexp(values)")
+    if not inputs:
+        raise ValueError(
+            "logsumexp needs at least one value (ln of an empty sum is −inf, with no inputs to differentiate)"
+        )
+    return _nary(rules.LOGSUMEXP, inputs)
+
+
 def zero_grad(values: Value | Iterable[Value]) -> None:
     """Set ``grad`` to 0 (and ``grad_value`` to None). Given one Value, resets it and every
     Value it depends on; given an iterable (a model's parameters), resets exactly those."""
@@ -75,4 +90,4 @@ def zero_grad(values: Value | Iterable[Value]) -> None:
             node.grad_value = None
 
 
-__all__ = ["dot", "sum", "zero_grad"]
+__all__ = ["dot", "logsumexp", "sum", "zero_grad"]

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-# name -> (number of operands, function of the operands). ``total`` and ``weighted``
-# stand for the backend's n-ary sum and dot. Together they use every rule of the table
+# name -> (number of operands, function of the operands). ``total``, ``weighted`` and
+# ``log_total`` stand for the backend's n-ary sum, dot and logsumexp. Together they use every rule of the table
 # (tests/test_operation_lists.py checks it).
 SMOOTH_OPS: dict[str, tuple[int, Callable[..., Any]]] = {
     "add": (2, lambda a, b: a + b),
@@ -65,13 +65,18 @@ class RandomExpression:
     steps: tuple[Step, ...]
 
     def __call__(
-        self, *inputs: Any, total: Callable[[Sequence], Any] | None = None, weighted: Callable | None = None
+        self,
+        *inputs: Any,
+        total: Callable[[Sequence], Any] | None = None,
+        weighted: Callable | None = None,
+        log_total: Callable[[Sequence], Any] | None = None,
     ) -> Any:
-        """Evaluate on ``inputs`` (Values by default; pass ``total``/``weighted`` for other backends)."""
-        if total is None or weighted is None:
-            from .nary import dot, sum
+        """Evaluate on ``inputs`` (Values by default; pass ``total``/``weighted``/``log_total`` for other
+        backends)."""
+        if total is None or weighted is None or log_total is None:
+            from .nary import dot, logsumexp, sum
 
-            total, weighted = total or sum, weighted or dot
+            total, weighted, log_total = total or sum, weighted or dot, log_total or logsumexp
         nodes = list(inputs)
         for step in self.steps:
             args = [nodes[i] for i in step.operands]
@@ -80,6 +85,8 @@ class RandomExpression:
             elif step.op == "dot":
                 half = len(args) // 2
                 nodes.append(weighted(args[:half], args[half:]))
+            elif step.op == "logsumexp":
+                nodes.append(log_total(args))
             else:
                 nodes.append(SMOOTH_OPS[step.op][1](*args))
         return total(nodes[-3:]) if len(nodes) > 1 else nodes[0]
@@ -93,12 +100,12 @@ class RandomExpression:
 
 def random_expression(rng: np.random.Generator, n_inputs: int = 3, n_steps: int = 8) -> RandomExpression:
     """A random recipe: each step picks an operation and operands among the earlier nodes."""
-    names = [*SMOOTH_OPS, "sum", "dot"]
+    names = [*SMOOTH_OPS, "sum", "dot", "logsumexp"]
     steps = []
     for k in range(n_steps):
         available = n_inputs + k
         op = names[rng.integers(len(names))]
-        if op in ("sum", "dot"):
+        if op in ("sum", "dot", "logsumexp"):
             arity = int(rng.integers(1, 4)) * (2 if op == "dot" else 1)
         else:
             arity = SMOOTH_OPS[op][0]

@@ -3,7 +3,10 @@ and ``viz`` reads. The engine itself never looks at it.
 
 Each member is a ``str``, so ``meta["role"] == "preactivation"`` holds too. Beside the role,
 ``nn`` writes ``layer`` (1-based, as in the equations) and ``neuron`` (0-based) on every node
-of a neuron, ``input`` on a weight (the index i of wˡⱼᵢ), and ``index`` on an input xᵢ.
+of a neuron, ``input`` on a weight (the index i of wˡⱼᵢ), and ``index`` on an input xᵢ. On a
+GPT's nodes (``nn.GPT``) it writes ``position``, ``block`` (``("embedding",)``, ``("attention", l)``,
+``("mlp", l)``, ``("lm_head",)``, ``("loss",)``) and ``head``; a pre-activation there is an
+attention score, an MLP z or a logit; its parameters carry ``matrix`` (microgpt's key), ``row``, ``column``.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ other list of operations (formula functions, self-checks, random graphs) is deri
 from __future__ import annotations
 
 import builtins
+import functools
 import inspect
 import math
 import operator
@@ -75,6 +76,7 @@ def _elementwise(on_float: Callable, on_array: Callable, method: str) -> Callabl
 log = _elementwise(numeric.log, np.log, "log")
 sin = _elementwise(numeric.sin, np.sin, "sin")
 cos = _elementwise(numeric.cos, np.cos, "cos")
+exp = _elementwise(numeric.exp, np.exp, "exp")
 
 
 def power(x: Any, y: Any) -> Any:
@@ -159,6 +161,27 @@ def _select_local_grads(out: Any, index: Any, *entries: Any) -> tuple:
     return (0.0, *[(i == k) * 1.0 for k in range(len(entries))])
 
 
+def _logsumexp_forward(*xs: float) -> float:
+    """ln Σᵢ e^{xᵢ}, computed as m + ln Σᵢ e^{xᵢ − m} with m = max xᵢ, so no exponential overflows
+    and the largest term is e⁰ = 1 (no underflow to ln 0). An infinite or nan m is not subtracted."""
+    shift = builtins.max(xs)
+    shift = shift if math.isfinite(shift) else 0.0
+    return shift + numeric.log(builtins.sum([numeric.exp(x - shift) for x in xs], 0.0))
+
+
+def _logsumexp_array(*xs: np.ndarray) -> np.ndarray:
+    """``_logsumexp_forward`` on arrays, element by element (the inputs broadcast together)."""
+    shift = functools.reduce(np.maximum, xs)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    with np.errstate(all="ignore"):
+        return shift + np.log(builtins.sum([np.exp(x - shift) for x in xs]))
+
+
+def _logsumexp_local_grads(out: Any, *xs: Any) -> tuple:
+    """∂/∂xᵢ ln Σⱼ e^{xⱼ} = e^{xᵢ} / Σⱼ e^{xⱼ} = e^{xᵢ − out}: the softmax, each ≤ 1 (no overflow)."""
+    return tuple(exp(x - out) for x in xs)
+
+
 #          name       forward          local derivatives ∂out/∂input, given (out, *inputs)   forward on arrays
 ADD = Rule("+", operator.add, lambda out, a, b: (1.0, 1.0))  # operator.add(a, b) is a + b
 SUB = Rule("-", operator.sub, lambda out, a, b: (1.0, -1.0))
@@ -182,6 +205,8 @@ RELU = Rule("relu", numeric.relu, lambda out, a: ((a > 0.0) * 1.0,), numeric.rel
 SUM = Rule("sum", lambda *xs: builtins.sum(xs, 0.0), lambda out, *xs: (1.0,) * len(xs))
 DOT = Rule("dot", _dot_forward, _dot_local_grads)
 SELECT = Rule("select", _select_forward, _select_local_grads)  # values[i]: embeddings, the target's logit
+# ln Σ e^{xᵢ}, stable without reading the numbers into the graph: its local derivatives are softmax(x).
+LOGSUMEXP = Rule("logsumexp", _logsumexp_forward, _logsumexp_local_grads, _logsumexp_array)
 
 RULES: tuple[Rule, ...] = tuple(value for value in list(globals().values()) if isinstance(value, Rule))
 """Every rule above, in table order: the one list of operations the rest of the project derives from."""

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from autograd_tiny import __version__
 from autograd_tiny.viz import GraphvizMissingError
 
-from . import check_backprop, demo, draw, selfcheck
+from . import check_backprop, demo, draw, gpt_demo, selfcheck
 from .errors import Failure, UsageError
 
-COMMANDS = (demo, draw, selfcheck, check_backprop)  # selfcheck is the `gradcheck` command
+COMMANDS = (demo, draw, selfcheck, check_backprop, gpt_demo)  # selfcheck: `gradcheck`; gpt_demo: `gpt`
 
 
 def build_parser() -> argparse.ArgumentParser:

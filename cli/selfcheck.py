@@ -16,7 +16,7 @@ import numpy as np
 from autograd_tiny.comparison import Tolerance, format_error
 from autograd_tiny.gradcheck import gradcheck
 from autograd_tiny.indexing import select
-from autograd_tiny.nary import dot
+from autograd_tiny.nary import dot, logsumexp
 from autograd_tiny.nary import sum as value_sum
 from autograd_tiny.nn import MLP, check_backprop, losses
 from autograd_tiny.random_graphs import random_expression
@@ -93,6 +93,7 @@ OPERATIONS: dict[str, tuple[Callable, list[tuple[float, ...]]]] = {
     "sum(a, b, c)": (lambda a, b, c: value_sum([a, b, c]), [(1.0, -2.0, 0.5)]),
     "dot([a, b], [c, d], e)": (lambda a, b, c, d, e: dot([a, b], [c, d], e), [(1.0, -2.0, 0.5, 3.0, 0.1)]),
     "select([a, b, c], 1)": (lambda a, b, c: select([a * b, b * c, c * a], Value(1.0)), [(1.0, -2.0, 0.5)]),
+    "logsumexp(a, b, c)": (lambda a, b, c: logsumexp([a, b, c]), [(1.0, -2.0, 0.5), (300.0, 299.0, -40.0)]),
 }
 
 

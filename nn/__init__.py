@@ -5,7 +5,11 @@ from . import datasets, losses
 from .activations import ACTIVATIONS, Activation, get_activation
 from .backprop import BackpropResult, backprop
 from .check import BackpropCheck, LayerCheck, check_backprop
+from .datasets import CharTokenizer
 from .diagnose import BackpropDiagnosis, assert_backprop, diagnose_backprop
+from .gpt import GPT, GPTTrace
+from .gpt_check import GPTBackpropCheck, check_gpt_backprop
+from .gpt_training import train_gpt
 from .losses import Loss, get_loss, l2
 from .module import MLP, Layer, Module, Neuron, Trace, initial_weights
 from .optim import SGD, Adam, Optimizer
@@ -14,6 +18,7 @@ from .train import History, batch_cost, fit, predict
 
 __all__ = [
     "ACTIVATIONS",
+    "GPT",
     "MLP",
     "SGD",
     "Activation",
@@ -21,6 +26,9 @@ __all__ = [
     "BackpropCheck",
     "BackpropDiagnosis",
     "BackpropResult",
+    "CharTokenizer",
+    "GPTBackpropCheck",
+    "GPTTrace",
     "History",
     "Layer",
     "LayerCheck",
@@ -34,6 +42,7 @@ __all__ = [
     "backprop",
     "batch_cost",
     "check_backprop",
+    "check_gpt_backprop",
     "datasets",
     "diagnose_backprop",
     "fit",
@@ -45,4 +54,5 @@ __all__ = [
     "losses",
     "predict",
     "save",
+    "train_gpt",
 ]

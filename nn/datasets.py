@@ -1,7 +1,11 @@
 """Small deterministic data sets, nothing downloaded: toy sets generated here, each returning (X, y)
-NumPy arrays, and scikit-learn's digits (``digits``), split into train and test."""
+NumPy arrays, scikit-learn's digits (``digits``), split into train and test, and the makemore list of
+names (``names``) with a character tokenizer for it (``CharTokenizer``)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -97,3 +101,62 @@ def digits(
     if one_hot:
         y = np.eye(10)[y]
     return X[train], y[train], X[test], y[test]
+
+
+# names.txt is the names.txt of the public repository karpathy/makemore (commit 988aa59): 32,033 first
+# names, one per line, lower case, from ssa.gov (the US Social Security Administration's public baby-name
+# data, year 2018). It is the file microgpt trains on, shipped here unchanged.
+NAMES_FILE = Path(__file__).resolve().parent / "names.txt"
+
+
+def names() -> list[str]:
+    """makemore's 32,033 names (the data microgpt trains on), in the file's order, duplicates kept
+    (29,494 are distinct). Shipped with the package: nothing is downloaded."""
+    return NAMES_FILE.read_text(encoding="utf-8").split()
+
+
+class CharTokenizer:
+    """Characters as tokens, as microgpt has them: the sorted distinct characters of ``documents`` are
+    tokens 0 … k−1 and BOS = k marks a document's start and end (``vocab_size`` = k + 1).
+
+    >>> tokenizer = CharTokenizer(["ab", "ba"])
+    >>> tokenizer.encode("ab")
+    [2, 0, 1, 2]
+    >>> tokenizer.decode([0, 1])
+    'ab'
+    """
+
+    def __init__(self, documents: Iterable[str]) -> None:
+        documents = list(documents)
+        bad = next((d for d in documents if not isinstance(d, str)), None)
+        if bad is not None:
+            raise TypeError(f"CharTokenizer needs strings, got {type(bad).__name__}: {bad!r}")
+        self.chars: list[str] = sorted(set("".join(documents)))
+        if not self.chars:
+            raise ValueError("CharTokenizer got no characters: the documents are empty")
+        self.bos = len(self.chars)
+        self._index = {c: i for i, c in enumerate(self.chars)}
+
+    @property
+    def vocab_size(self) -> int:
+        """k characters + BOS."""
+        return len(self.chars) + 1
+
+    def encode(self, document: str) -> list[int]:
+        """[BOS, token of each character, BOS]."""
+        try:
+            return [self.bos, *(self._index[c] for c in document), self.bos]
+        except KeyError as err:
+            raise ValueError(
+                f"character {err.args[0]!r} of {document!r} is not in the tokenizer's vocabulary"
+            ) from None
+
+    def decode(self, tokens: Sequence[int]) -> str:
+        """The characters of ``tokens``; BOS tokens are left out."""
+        tokens = list(tokens)
+        if not all(isinstance(t, int | np.integer) and 0 <= t <= self.bos for t in tokens):
+            raise ValueError(f"tokens must be ids 0…{self.bos} (BOS = {self.bos}), got {tokens!r:.80}")
+        return "".join(self.chars[t] for t in tokens if t != self.bos)
+
+    def __repr__(self) -> str:
+        return f"CharTokenizer({len(self.chars)} characters + BOS = {self.bos})"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from autograd_tiny.table import Table
 
 if TYPE_CHECKING:
+    from .gpt import GPTTrace
     from .module import Module, Trace
     from .train import History
 
@@ -42,14 +43,29 @@ def trace_html(trace: Trace) -> str:
     return f"<p>{html.escape(repr(trace))}</p>{table.html()}"
 
 
+def gpt_trace_html(trace: GPTTrace) -> str:
+    """A GPT's forward pass: per position, the token read, the next one, its probability and Cₜ, and
+    the δ of the next token's logit (meaningful after ``trace.loss.backward()``)."""
+    rows = []
+    for t, (logits, cost) in enumerate(zip(trace.logits, trace.position_losses)):
+        target = logits[trace.tokens[t + 1]]
+        rows.append((
+            str(t), str(trace.tokens[t]), str(trace.tokens[t + 1]), f"{math.exp(-cost.data):.4f}", f"{cost.data:.4f}",
+            f"{target.grad:.4g}",
+        ))  # fmt: skip
+    header = ("position", "reads", "next", "p(next)", "Cₜ = −ln p", "δ at the next token's logit")
+    return f"<p>{html.escape(repr(trace))}</p>{Table.of(header, _shorten(rows, 6)).html()}"
+
+
 def history_html(history: History) -> str:
-    """The cost (and accuracy) per epoch: a small curve of the cost and a table."""
+    """The cost (and accuracy) per epoch or step: a small curve of the cost and a table."""
     rows = [
         (str(epoch), f"{loss:.6g}", "" if accuracy is None else f"{accuracy:.1%}")
         for epoch, (loss, accuracy) in enumerate(zip(history.loss, history.accuracy), start=1)
     ]
-    table = Table.of(("epoch", "cost", "accuracy"), _shorten(rows, 3))
-    return f"<p>{html.escape(repr(history))}</p>{_curve(history.loss)}{table.html()}"
+    table = Table.of((history.unit, "cost", "accuracy"), _shorten(rows, 3))
+    curve = _curve(history.loss, label=f"cost per {history.unit}")
+    return f"<p>{html.escape(repr(history))}</p>{curve}{table.html()}"
 
 
 def _shorten(rows: list[tuple[str, ...]], width: int) -> list[tuple[str, ...]]:
@@ -59,7 +75,7 @@ def _shorten(rows: list[tuple[str, ...]], width: int) -> list[tuple[str, ...]]:
     return [*rows[:half], ("…",) * width, *rows[-half:]]
 
 
-def _curve(values: list[float], width: int = 320, height: int = 80) -> str:
+def _curve(values: list[float], width: int = 320, height: int = 80, label: str = "cost per epoch") -> str:
     """An inline SVG polyline of ``values`` (finite ones), drawn in the text colour."""
     points = [(i, v) for i, v in enumerate(values) if math.isfinite(v)]
     if len(points) < 2:
@@ -70,6 +86,6 @@ def _curve(values: list[float], width: int = 320, height: int = 80) -> str:
         f"{4 + i / last * (width - 8):.1f},{4 + (high - v) / span * (height - 8):.1f}" for i, v in points
     )
     return (
-        f'<svg width="{width}" height="{height}" role="img" aria-label="cost per epoch">'
+        f'<svg width="{width}" height="{height}" role="img" aria-label="{html.escape(label)}">'
         f'<polyline points="{coordinates}" fill="none" stroke="currentColor" stroke-width="1.5"/></svg>'
     )

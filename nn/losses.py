@@ -139,21 +139,18 @@ class BinaryCrossEntropyWithLogits(Loss):
 class SoftmaxCrossEntropy(Loss):
     """Cross-entropy of softmax(z) for logits z (a linear output layer) and a class index y.
 
-    C = −ln softmaxᵧ(z) = ln Σⱼ e^{zⱼ} − zᵧ (log-sum-exp, shifted by max z: stable)
+    C = −ln softmaxᵧ(z) = ln Σⱼ e^{zⱼ} − zᵧ (one ``logsumexp`` node: stable, and the graph reads no number)
     ∇_z C = softmax(z) − eᵧ: seen as a softmax output layer, the cross-entropy's −eᵧ/p and the
     softmax Jacobian diag(p) − ppᵀ cancel to δᴸ = p − y.
     """
 
     name = "softmax_cross_entropy"
     target_kind = "index"
-    vectorizable = False  # the class index picks a node, and the shift is max z
+    vectorizable = False  # the class index picks a node
     cancels_with = "linear"  # the logits are the output layer's z; softmax lives in the cost
 
     def cost(self, logits, y):
-        y = int(y)
-        shift = max(z.data for z in logits)
-        log_sum_exp = at.sum([(z - shift).exp() for z in logits]).log() + shift
-        return log_sum_exp - logits[y]
+        return at.logsumexp(logits) - logits[int(y)]
 
     def gradient(self, a, y):
         """Through the softmax Jacobian, as the general formula reads: Jᵀ ∇ₚC with ∇ₚC = −eᵧ/p."""

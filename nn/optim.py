@@ -1,11 +1,22 @@
-"""Optimisers: update parameters from their gradients, outside the graph."""
+"""Optimisers: update parameters from their gradients, outside the graph.
+
+Each step gathers every parameter's number and gradient into a NumPy array once, updates the
+arrays with the optimiser's formula (element by element: the same IEEE operations, in the same
+order, as a loop over the parameters would do, so the numbers are identical) and writes the
+numbers back.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
+
+import numpy as np
 
 import autograd_tiny as at
 from autograd_tiny import Value
+
+_data, _grad = attrgetter("data"), attrgetter("grad")
 
 
 class Optimizer:
@@ -27,6 +38,16 @@ class Optimizer:
     def step(self) -> None:
         raise NotImplementedError
 
+    def gather(self) -> tuple[np.ndarray, np.ndarray]:
+        """(numbers, gradients) of every parameter, as arrays in ``params``' order."""
+        n = len(self.params)
+        return np.fromiter(map(_data, self.params), float, n), np.fromiter(map(_grad, self.params), float, n)
+
+    def write_back(self, numbers: np.ndarray) -> None:
+        """Set every parameter's ``data`` from ``numbers`` (Python floats, in ``params``' order)."""
+        for p, x in zip(self.params, numbers.tolist()):
+            p.data = x
+
 
 class SGD(Optimizer):
     """Gradient descent with optional momentum μ (PyTorch's form):
@@ -37,18 +58,18 @@ class SGD(Optimizer):
         if not 0.0 <= momentum < 1.0:
             raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
         self.momentum = momentum
-        self.velocity = [0.0] * len(self.params)
+        self.velocity = np.zeros(len(self.params))
 
     def step(self) -> None:
-        with at.no_grad():
-            for i, p in enumerate(self.params):
-                self.velocity[i] = self.momentum * self.velocity[i] + p.grad
-                p.data -= self.lr * self.velocity[i]
+        numbers, g = self.gather()
+        self.velocity = self.momentum * self.velocity + g
+        self.write_back(numbers - self.lr * self.velocity)
 
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², bias-corrected,
-    p ← p − lr · m̂ / (√v̂ + ε)."""
+    p ← p − lr · m̂ / (√v̂ + ε) (ε outside the square root, as PyTorch and microgpt have it).
+    ``lr`` may be changed between steps (a schedule)."""
 
     def __init__(
         self, params: Iterable[Value], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
@@ -59,17 +80,15 @@ class Adam(Optimizer):
         if not eps > 0:
             raise ValueError(f"eps must be positive, got {eps!r}")
         self.betas, self.eps = (float(betas[0]), float(betas[1])), float(eps)
-        self.m = [0.0] * len(self.params)
-        self.v = [0.0] * len(self.params)
+        self.m = np.zeros(len(self.params))
+        self.v = np.zeros(len(self.params))
         self.t = 0
 
     def step(self) -> None:
         beta1, beta2 = self.betas
         self.t += 1
         correction1, correction2 = 1.0 - beta1**self.t, 1.0 - beta2**self.t
-        with at.no_grad():
-            for i, p in enumerate(self.params):
-                g = p.grad
-                self.m[i] = beta1 * self.m[i] + (1.0 - beta1) * g
-                self.v[i] = beta2 * self.v[i] + (1.0 - beta2) * g * g
-                p.data -= self.lr * (self.m[i] / correction1) / ((self.v[i] / correction2) ** 0.5 + self.eps)
+        numbers, g = self.gather()
+        self.m = beta1 * self.m + (1.0 - beta1) * g
+        self.v = beta2 * self.v + (1.0 - beta2) * (g * g)
+        self.write_back(numbers - self.lr * (self.m / correction1) / (np.sqrt(self.v / correction2) + self.eps))

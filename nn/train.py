@@ -45,20 +45,21 @@ def batch_cost(model: MLP, X: Any, Y: Any, loss: str | Loss) -> tuple[at.Value, 
 
 @dataclass(repr=False)
 class History:
-    """Per epoch: the mean cost and, for classification costs, the training accuracy
-    (both measured on the forward passes of that epoch, before each update).
-    In Jupyter it shows a small curve of the cost and a table."""
+    """Per epoch (``fit``) or per step (``train_gpt``; ``unit`` says which): the mean cost and, for
+    classification costs, the training accuracy (both measured on the forward passes of that epoch,
+    before each update). In Jupyter it shows a small curve of the cost and a table."""
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float | None] = field(default_factory=list)
+    unit: str = "epoch"
 
     _repr_html_ = display.history_html
 
     def __repr__(self) -> str:
         if not self.loss:
-            return "History(no epochs)"
+            return f"History(no {self.unit}s)"
         accuracy = "" if self.accuracy[-1] is None else f", accuracy {self.accuracy[-1]:.1%}"
-        return f"History({len(self.loss)} epochs: cost {self.loss[0]:.4g} → {self.loss[-1]:.4g}{accuracy})"
+        return f"History({len(self.loss)} {self.unit}s: cost {self.loss[0]:.4g} → {self.loss[-1]:.4g}{accuracy})"
 
 
 def fit(

@@ -81,3 +81,16 @@ def engine_gradient(f: Callable[..., Value], point: Sequence[float]) -> list[flo
 @pytest.fixture
 def fd():
     return central_difference
+
+
+@pytest.fixture(scope="session")
+def yardstick():
+    """bench/microgpt_yardstick.py (microgpt's Value and GPT), loaded by path: the one copy, an oracle for nn.GPT."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "microgpt_yardstick.py"
+    spec = importlib.util.spec_from_file_location("microgpt_yardstick", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -120,9 +120,36 @@ def test_the_self_check_is_a_report():
 
 
 def test_every_command_has_help_with_an_example():
-    for command in ("demo", "draw", "gradcheck"):
+    for command in ("demo", "draw", "gradcheck", "gpt"):
         result = run(command, "--help")
         assert result.returncode == 0 and "example: autograd-tiny " + command in result.stdout
+
+
+def test_gpt_trains_samples_checks_and_draws(tmp_path):
+    out = tmp_path / "gpt"
+    result = run("gpt", "--steps", "4", "--n-embd", "4", "--n-head", "2", "--block-size", "8", "--samples", "3",
+                 "--seed", "1", "--out", str(out), "--quiet")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert (
+        lines[0] == "1. Training a GPT of 440 parameters (n_layer 1, n_embd 4, n_head 2, block_size 8) on 32,033 names,"
+    )
+    losses = [float(line.split("loss")[1]) for line in lines if line.strip().startswith("step ")]
+    assert len(losses) == 4 and all(2.5 < loss < 4.5 for loss in losses)  # ln 27 = 3.30 at the start
+    sampled = lines[lines.index("2. 3 names sampled at temperature 0.5:") + 1 :][:3]
+    assert all(name.startswith("   ") and (name.strip().isalpha() or "empty" in name) for name in sampled)
+    assert "check_gpt_backprop passed" in result.stdout and "δ at the attention scores, layer 0" in result.stdout
+    for name in ("position.svg", "head.svg"):
+        ET.parse(out / name)
+        assert f"wrote {out / name}" in result.stdout and "δ = " in (out / name).read_text()
+    assert (out / "loss.png").read_bytes().startswith(b"\x89PNG")
+    assert f"wrote {out / 'backward.html'}" in result.stdout and "block by block" in (out / "backward.html").read_text()
+
+
+def test_gpt_refuses_a_width_that_the_heads_do_not_divide(tmp_path):
+    result = run("gpt", "--n-embd", "6", "--n-head", "4", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "--n-embd 6 must be a multiple of --n-head 4" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_unknown_command_is_a_usage_error():

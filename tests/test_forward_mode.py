@@ -135,10 +135,15 @@ def test_against_torch_func():
     expression = random_expression(np.random.default_rng(7), n_inputs=3, n_steps=12)
     total = lambda xs: torch.stack(list(xs)).sum()  # noqa: E731
     weighted = lambda ws, xs: torch.stack([w * x for w, x in zip(ws, xs)]).sum()  # noqa: E731
+    log_total = lambda xs: torch.logsumexp(torch.stack(list(xs)), 0)  # noqa: E731
 
     def torch_f(x):
         return torch.stack(
-            [expression(*x, total=total, weighted=weighted), torch.sin(x[0]) * x[2], x[1].abs().sqrt() + x[0].cos()]
+            [
+                expression(*x, total=total, weighted=weighted, log_total=log_total),
+                torch.sin(x[0]) * x[2],
+                x[1].abs().sqrt() + x[0].cos(),
+            ]
         )
 
     def ours(*x):

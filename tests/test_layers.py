@@ -71,7 +71,11 @@ def test_each_layer_is_a_folder_holding_its_own_modules():
 
 def test_every_python_package_folder_is_one_layer():
     """A new package folder must be placed in a layer (and so be checked) before it can land."""
-    packages = {p.parent for p in ROOT.rglob("__init__.py") if ".venv" not in p.parts and "tests" not in p.parts}
+    packages = {
+        p.parent
+        for p in ROOT.rglob("__init__.py")
+        if not any(part.startswith(".") for part in p.relative_to(ROOT).parts) and "tests" not in p.parts
+    }
     assert packages == set(PACKAGE_OF), sorted(str(p.relative_to(ROOT)) for p in packages ^ set(PACKAGE_OF))
 
 

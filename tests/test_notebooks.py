@@ -404,3 +404,50 @@ def test_checking_gradients_claims(executed):
     assert v["exercise answer"] == {"W1": True, "b1": True, "W2": True, "b2": True}
     assert 1e-8 < v["eps 1e-3"] < 1e-5 and v["eps 1e-3"] > 10 * v["eps 1e-6"]
     assert_stated(CHECKING, {"without 1/n": f"{v['without 1/n']:.2f}"})
+
+
+GPT_NOTEBOOK = "06-delta-inside-a-gpt.ipynb"
+PROBES[GPT_NOTEBOOK] = {
+    "cost before training": "trace.loss.data",
+    "nodes": "len(at.topological_order(trace.loss))",
+    "p next": "float(p_next)",
+    "δ next": "float(delta_next)",
+    "(p − 1)/n": "float((p_next - 1) / trace.n_positions)",
+    "largest |δ − (p − y)/n|": "float(largest_difference)",
+    "largest |δ scores graph − formula|": "float(np.max(np.abs(score_delta_formula - score_delta_graph)))",
+    "sum of the scores' δ": "float(score_delta_sum)",
+    "largest |stream − (skip + block)|": "float(stream_difference)",
+    "stream ratio": "float(stream_ratio)",
+    "check_gpt_backprop passed": "bool(report)",
+    "gradcheck passed": "bool(result)",
+    "first": "float(first)",
+    "last": "float(last)",
+    "exercise 1 answer": "check_exercise_1(delta_at_logits)",
+    "first position's score δ": "first_scores_delta",
+}
+
+
+def test_delta_inside_a_gpt_claims(executed):
+    _, m = executed(GPT_NOTEBOOK)
+    assert abs(m["cost before training"] - 3.2958) < 0.2  # near ln 27: a uniform guess
+    assert m["δ next"] == pytest.approx(m["(p − 1)/n"], rel=1e-12)  # BP1: δ = (p − y)/n
+    assert m["largest |δ − (p − y)/n|"] < 1e-15
+    assert m["largest |δ scores graph − formula|"] < 1e-15 and abs(m["sum of the scores' δ"]) < 1e-17
+    assert m["first position's score δ"] == [0.0, 0.0]
+    assert m["largest |stream − (skip + block)|"] < 1e-15 and 0.8 < m["stream ratio"] < 1.2
+    assert m["check_gpt_backprop passed"] is True and m["gradcheck passed"] is True
+    assert m["last"] < m["first"] - 0.5  # it learns
+    assert m["exercise 1 answer"] == "correct"
+    minus = lambda text: text.replace("-", "−")  # noqa: E731
+    assert_stated(
+        GPT_NOTEBOOK,
+        {
+            "cost before training": f"{m['cost before training']:.2f}",
+            "nodes": f"{m['nodes']:,}",
+            "p next": f"{m['p next']:.3f}",
+            "δ next": minus(f"{m['δ next']:.3f}"),
+            "stream ratio": f"{m['stream ratio']:.2f}",
+            "first": f"{m['first']:.2f}",
+            "last": f"{m['last']:.2f}",
+        },
+    )

@@ -43,6 +43,7 @@ UNARY = {
     "sum": lambda x: at.sum([x, x * 2.0]),
     "dot": lambda x: at.dot([x, 3.0], [x, x], 1.0),
     "select": lambda x: at.select([x * 2.0, x * x, 3.0], Value(1.0)),
+    "logsumexp": lambda x: at.logsumexp([x, x * 2.0, 1.0]),
 }
 TORCH_UNARY = {
     "-x": lambda t: -t,
@@ -65,6 +66,7 @@ TORCH_UNARY = {
     "sum": lambda t: t + t * 2.0,
     "dot": lambda t: t * t + 3.0 * t + 1.0,
     "select": lambda t: t * t,
+    "logsumexp": lambda t: torch.logsumexp(torch.stack([t, t * 2.0, torch.ones((), dtype=torch.float64)]), 0),
 }
 BINARY = ["+", "-", "*", "/", "**"]
 PATHS = [(0, 0, 0), (1, 1, 1), (0, 1, 0), (1, 0, 1)]

@@ -26,6 +26,10 @@ def torch_weighted(ws, xs):
     return torch.stack([w * x for w, x in zip(ws, xs)]).sum()
 
 
+def torch_log_total(xs):
+    return torch.logsumexp(torch.stack(list(xs)), 0)
+
+
 @given(
     seed=st.integers(0, 2**32 - 1),
     point=st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=3, max_size=3),
@@ -37,7 +41,7 @@ def test_random_graph_gradients_match_pytorch(seed, point):
     assume(math.isfinite(output.data) and abs(output.data) < 1e6)
     output.backward()
     tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
-    torch_output = expression(*tensors, total=torch_total, weighted=torch_weighted)
+    torch_output = expression(*tensors, total=torch_total, weighted=torch_weighted, log_total=torch_log_total)
     torch_output.backward()
     assert output.data == pytest.approx(torch_output.item(), rel=1e-12)
     for v, t in zip(values, tensors):

@@ -33,6 +33,7 @@ APPLY = {
     rules.SUM: (None, lambda *xs: at.sum(xs)),
     rules.DOT: (None, lambda *xs: at.dot(xs[: len(xs) // 2], xs[len(xs) // 2 :])),
     rules.SELECT: (None, lambda *xs: at.select(xs, Value(float(len(xs) - 1)))),  # per-sample indices: below
+    rules.LOGSUMEXP: (None, lambda *xs: at.logsumexp(xs)),
 }
 EXPONENTS = (0.0, 0.5, 2.0, 3.0, -1.0)
 

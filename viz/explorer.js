@@ -96,9 +96,26 @@
     explanation.textContent = data.frames[k].text;
   }
 
+  function renderStages(k) {
+    // A GPT, block by block: the nodes of stages 1 … k show their final gradient.
+    Object.values(data.nodes).forEach((node) => {
+      const group = byId(node.element);
+      if (!group) return;
+      const shown = node.stage <= k;
+      textOf(node.gradText).textContent = node.gradPrefix + (shown ? node.grad : "?");
+      setFill(group, shown ? node.fill : "#ffffff");
+      group.classList.toggle("current", node.stage === k);
+    });
+    const focus = data.frames[k].focus ? byId(data.frames[k].focus) : svg.querySelector("g.node.current");
+    if (focus) focus.scrollIntoView({ block: "center", inline: "center" });
+    explanation.textContent = data.frames[k].text;
+  }
+
   function go(k) {
     frame = Math.max(0, Math.min(frames, k));
-    if (data.mode === "graph") renderGraph(frame); else renderNetwork(Math.min(frame, frames - 1));
+    if (data.mode === "graph") renderGraph(frame);
+    else if (data.mode === "stages") renderStages(Math.min(frame, frames - 1));
+    else renderNetwork(Math.min(frame, frames - 1));
     slider.value = String(frame);
     frameLabel.textContent = "step " + frame + " of " + (data.mode === "graph" ? frames : frames - 1);
     if (selected) showDetails(selected);
@@ -121,6 +138,11 @@
     selected = id;
     const node = data.nodes[id];
     if (!node) return;
+    if (data.mode === "stages") {
+      details.textContent = [node.name, "value: " + node.data,
+        (node.preactivation ? "δ = ∂C/∂z: " : "gradient: ") + (node.stage <= frame ? node.grad : "not reached yet")].join("\n");
+      return;
+    }
     const { state } = nodeState(frame);
     const lines = [
       node.name,
@@ -134,7 +156,7 @@
     details.textContent = lines.join("\n");
   }
 
-  if (data.mode === "graph") {
+  if (data.mode === "graph" || data.mode === "stages") {
     Object.entries(data.nodes).forEach(([id, node]) => {
       const group = byId(node.element);
       if (group) group.addEventListener("click", () => showDetails(id));
@@ -151,9 +173,10 @@
   });
   // Open fitted to the window unless that would shrink the text below 3/4 of its size: then
   // at full size, scrolling (a wide graph in a notebook's frame would otherwise be unreadable).
+  // A GPT's position (mode "stages") always opens at full size, its current block in view.
   const svgElement = drawingBox.querySelector("svg");
   const naturalWidth = svgElement ? svgElement.width.baseVal.value : 0;
-  if (naturalWidth > 0 && drawingBox.clientWidth / naturalWidth < 0.75) {
+  if (data.mode === "stages" || (naturalWidth > 0 && drawingBox.clientWidth / naturalWidth < 0.75)) {
     drawingBox.classList.add("actual");
     zoomButton.textContent = "Fit";
   }

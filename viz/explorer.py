@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from autograd_tiny import Value
 from autograd_tiny.atomic import write_atomic
 
-from . import ids
+from . import gpt_stages, ids
 from .backward_replay import Step, replay
 from .graph_drawing import GraphTooLargeError, colour_scale, draw_graph, grad_text, is_preactivation
 from .inline import Explorer
@@ -33,26 +33,29 @@ ASSETS = Path(__file__).resolve().parent
 MAX_EDGE_LABELS = 60  # the layer-by-layer page labels edges with ∂C/∂w only up to this many weights
 
 if TYPE_CHECKING:  # viz reads nn's types for its hints only: at run time it needs no import of nn
-    from autograd_tiny.nn import MLP, Trace
+    from autograd_tiny.nn import GPT, MLP, GPTTrace, Trace
 
 
 def backward_explorer(
     root: Value,
     path: str | os.PathLike | None = None,
     *,
-    model: MLP | None = None,
-    trace: Trace | None = None,
+    model: MLP | GPT | None = None,
+    trace: Trace | GPTTrace | None = None,
     max_nodes: int = 400,
     title: str | None = None,
     interval_ms: int = 700,
+    position: int = 0,
 ) -> Path | Explorer:
     """The explorer for the backward pass from ``root``: written to ``path`` (atomically, and the
     path is returned), or without a path an ``Explorer`` that shows itself inline in Jupyter and
     has ``.save(path)``.
 
     Node by node by default. With ``model`` and ``trace`` (the forward pass that ``root``,
-    a cost, was built from) it plays the network layer by layer instead. The graph is only
-    read: nothing in it changes.
+    a cost, was built from) it plays the network layer by layer instead; for a GPT (``nn.GPT``
+    and its ``GPTTrace``) block by block on one ``position``'s graph: δ at the logits first, then
+    back through lm_head, each layer's MLP and attention, to the embeddings, with that position's
+    numbers. The graph is only read: nothing in it changes.
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward_explorer needs a Value, got {type(root).__name__}")
@@ -72,6 +75,14 @@ def backward_explorer(
         data = _graph_data(root, steps, finals)
         svg = to_svg(draw_graph(root, show_local_grads=True, max_nodes=max_nodes, grads=finals))
         heading = title or "Backpropagation, node by node"
+    elif trace is not None and hasattr(trace, "attention_scores"):  # a GPT's trace (nn.GPTTrace)
+        if not 0 <= position < trace.n_positions:
+            raise ValueError(
+                f"position must be in 0…{trace.n_positions - 1} (the document's positions), got {position!r}"
+            )
+        data = gpt_stages.stage_data(model, trace, finals, position)
+        svg = to_svg(draw_graph(root, position=position, grads=finals, max_nodes=20_000))
+        heading = title or f"Backpropagation through a GPT, block by block (position {position})"
     else:
         if trace is None:
             raise ValueError(
@@ -84,7 +95,7 @@ def backward_explorer(
         heading = title or "Backpropagation, layer by layer"
     data["interval"] = int(interval_ms)
     page = _page(heading, svg, data)
-    frames = len(data["steps"]) if model is None else len(data["frames"]) - 1  # steps after the forward pass
+    frames = len(data["steps"]) if data["mode"] == "graph" else len(data["frames"]) - 1  # after the forward pass
     return Explorer(page, heading, frames) if path is None else write_atomic(path, page)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -125,3 +127,44 @@ def test_xor_and_regression_curve():
 def test_data_set_size_must_be_valid():
     with pytest.raises(ValueError, match="n must be an integer ≥ 2, got 1"):
         datasets.two_moons(1)
+
+
+def _loop_adam(data, grads_per_step, lr, betas, eps):
+    """Adam as a loop over the parameters, one at a time (the formula the array form must reproduce)."""
+    beta1, beta2 = betas
+    data, m, v = list(data), [0.0] * len(data), [0.0] * len(data)
+    for t, grads in enumerate(grads_per_step, start=1):
+        c1, c2 = 1.0 - beta1**t, 1.0 - beta2**t
+        for i, g in enumerate(grads):
+            m[i] = beta1 * m[i] + (1.0 - beta1) * g
+            v[i] = beta2 * v[i] + (1.0 - beta2) * (g * g)
+            data[i] -= lr * (m[i] / c1) / (math.sqrt(v[i] / c2) + eps)
+    return data
+
+
+def _loop_sgd(data, grads_per_step, lr, momentum):
+    data, velocity = list(data), [0.0] * len(data)
+    for grads in grads_per_step:
+        for i, g in enumerate(grads):
+            velocity[i] = momentum * velocity[i] + g
+            data[i] -= lr * velocity[i]
+    return data
+
+
+@pytest.mark.parametrize("kind", ["adam", "sgd"])
+def test_array_optimisers_give_exactly_the_numbers_of_the_per_parameter_loop(kind):
+    rng = np.random.default_rng(0)
+    start = rng.normal(size=300).tolist()
+    grads_per_step = [(rng.normal(size=300) * 10.0 ** rng.integers(-8, 3, size=300)).tolist() for _ in range(6)]
+    params = [Value(x) for x in start]
+    optimizer = Adam(params, lr=0.01, betas=(0.85, 0.99), eps=1e-8) if kind == "adam" else SGD(params, 0.1, 0.9)
+    for grads in grads_per_step:
+        for p, g in zip(params, grads):
+            p.grad = g
+        optimizer.step()
+    expected = (
+        _loop_adam(start, grads_per_step, 0.01, (0.85, 0.99), 1e-8)
+        if kind == "adam"
+        else _loop_sgd(start, grads_per_step, 0.1, 0.9)
+    )
+    assert [p.data for p in params] == expected  # bit for bit

@@ -154,6 +154,32 @@ def test_layer_mode_reveals_delta_layer_by_layer(browser, tmp_path):
     page.close()
 
 
+def test_a_gpt_plays_block_by_block_in_the_browser(browser, tmp_path):
+    from autograd_tiny.nn import GPT, CharTokenizer
+    from autograd_tiny.viz import ids
+    from autograd_tiny.viz.style import number
+
+    model = GPT(27, n_embd=4, n_head=1, seed=0)
+    trace = model.trace(CharTokenizer("abcdefghijklmnopqrstuvwxyz").encode("ava"))
+    path = backward_explorer(trace.loss, tmp_path / "gpt.html", model=model, trace=trace, position=1)
+    trace.loss.backward()
+    names = ids.value_names(topological_order(trace.loss))
+    page = browser.new_page(viewport={"width": 1500, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(path.as_uri())
+    z, score = trace.mlp_z[0][1][2], trace.attention_scores[0][0][1][0]
+    assert grad_text(page, names[z]) == "δ = ?" and page.text_content("#zoom") == "Fit"
+    for _ in range(3):  # logits, last stream, MLP
+        page.keyboard.press("ArrowRight")
+    assert grad_text(page, names[z]) == f"δ = {number(z.grad)}" and grad_text(page, names[score]) == "δ = ?"
+    assert "BP2" in page.text_content("#explanation")
+    page.keyboard.press("ArrowRight")
+    assert grad_text(page, names[score]) == f"δ = {number(score.grad)}"
+    assert errors == []
+    page.close()
+
+
 @pytest.mark.parametrize(("width", "zoom"), [(4000, "1:1"), (1500, "Fit")])  # the graph is 2,437 px wide
 def test_opens_fitted_unless_fitting_would_make_the_text_unreadable(browser, explorer, width, zoom):
     """Wide enough: fitted (the button offers 1:1). Too narrow (a notebook's frame): full size, scrolling."""

@@ -1,0 +1,390 @@
+"""A GPT built from Values: microgpt's model, with every number a node and δ at every pre-activation.
+
+The architecture is Karpathy's microgpt (2026), one token at a time with a growing cache of keys
+and values, for a document of tokens t = 0 … n − 1 (n = min(block_size, len(tokens) − 1)):
+
+    x      = rmsnorm(wte[token_t] + wpe[t])                  the residual stream starts
+    layer l (attention):
+      q, k, v = Wq·rmsnorm(x), Wk·rmsnorm(x), Wv·rmsnorm(x)  k and v join the cache
+      head h:  score_s = q_h·k_h[s] / √head_dim   (s ≤ t)    the attention scores
+               att_s   = exp(score_s − logsumexp(score))   softmax, stable without a max shift
+               out_h   = Σ_s att_s v_h[s]
+      x      = Wo·[out_0 … out_H] + x                        the residual connection
+    layer l (MLP):
+      z      = W1·rmsnorm(x)                                 pre-activations, δ = ∂C/∂z
+      x      = W2·relu(z) + x                                the residual connection
+    logits = lm_head·x                                       pre-activations of the output layer
+    C      = (1/n) Σ_t [logsumexp(logits_t) − logits_t[token_{t+1}]]
+
+rmsnorm(x) = x / √(mean(x²) + 10⁻⁵), without weights; no biases anywhere. Each matrix-vector
+product is one ``dot`` node per output (the residual added as its bias), each softmax one
+``logsumexp`` node: about 450 nodes per position for microgpt's size (n_embd 16, 4 heads).
+The graph never reads a number (no max shift, no branch on data), so it has the same shape for
+every document of the same length.
+
+Parameters use microgpt's layout and names (``wte``, ``wpe``, ``lm_head``, ``layer{i}.attn_wq`` …
+``layer{i}.mlp_fc2``; rows [out][in]); ``parameters()`` lists them in that order, row by row.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+import autograd_tiny as at
+from autograd_tiny import Notes, Value, dot, logsumexp
+from autograd_tiny.roles import Role
+
+from . import display
+from .module import Module
+from .validate import Seed, check_positive_int
+
+LAYER_KEYS = ("attn_wq", "attn_wk", "attn_wv", "attn_wo", "mlp_fc1", "mlp_fc2")
+RMS_EPS = 1e-5
+INIT_STD = 0.08
+
+Row = tuple[Value, ...]
+
+
+@dataclass(repr=False)
+class GPTTrace:
+    """One document's forward pass with named nodes; ``loss`` is its cost C.
+
+    Per position t (0-based) and layer l (0-based, as microgpt's ``layer{l}``):
+    ``logits[t]`` (the output layer's pre-activations), ``attention_scores[l][h][t]`` (head h's
+    scores before the softmax, one per position s ≤ t), ``attention_weights[l][h][t]`` (the
+    softmax of those), ``queries/keys/values[l][t]``, ``attention_outputs[l][t]`` (the heads' outputs,
+    concatenated: Σₛ αₛ vₛ per head), ``mlp_z[l][t]`` (the MLP's pre-activations
+    before relu), and the residual stream: ``embedding[t]`` (where it starts),
+    ``residual_attention[l][t]`` (after layer l's attention block) and ``residual_mlp[l][t]``
+    (after its MLP block; the last one feeds ``lm_head``). After ``loss.backward()``, ``.grad``
+    at a logit, a score or a z is its δ = ∂C/∂z; along the residual stream it is a gradient.
+    """
+
+    tokens: list[int]
+    loss: Value = None  # type: ignore[assignment]
+    embedding: list[list[Value]] = field(default_factory=list)
+    queries: list[list[list[Value]]] = field(default_factory=list)
+    keys: list[list[list[Value]]] = field(default_factory=list)
+    values: list[list[list[Value]]] = field(default_factory=list)
+    attention_scores: list[list[list[list[Value]]]] = field(default_factory=list)
+    attention_weights: list[list[list[list[Value]]]] = field(default_factory=list)
+    attention_outputs: list[list[list[Value]]] = field(default_factory=list)
+    residual_attention: list[list[list[Value]]] = field(default_factory=list)
+    mlp_z: list[list[list[Value]]] = field(default_factory=list)
+    residual_mlp: list[list[list[Value]]] = field(default_factory=list)
+    logits: list[list[Value]] = field(default_factory=list)
+    position_losses: list[Value] = field(default_factory=list)
+
+    _repr_html_ = display.gpt_trace_html
+
+    @property
+    def n_positions(self) -> int:
+        return len(self.logits)
+
+    def __repr__(self) -> str:
+        return f"GPTTrace({self.n_positions} positions, loss={self.loss.data:.6g})"
+
+
+class GPT(Module):
+    """microgpt's GPT: token and position embeddings, RMSNorm, causal multi-head attention, a relu MLP,
+    residual connections, ``lm_head`` to the vocabulary (see the module's docstring for the equations).
+
+    Weights are drawn from N(0, 0.08²) with ``np.random.default_rng(seed)``, matrix by matrix in
+    microgpt's order (``from_state_dict`` takes microgpt's own numbers). The last token id,
+    ``vocab_size − 1``, is the document boundary BOS, as ``CharTokenizer`` and microgpt number it.
+    """
+
+    def __init__(
+        self, vocab_size: int, *, n_layer: int = 1, n_embd: int = 16, n_head: int = 4, block_size: int = 16,
+        seed: Seed = None,
+    ) -> None:  # fmt: skip
+        check_positive_int(vocab_size, "vocab_size", 2)
+        for value, name in ((n_layer, "n_layer"), (n_embd, "n_embd"), (n_head, "n_head"), (block_size, "block_size")):
+            check_positive_int(value, name)
+        if n_embd % n_head:
+            raise ValueError(f"n_embd must be a multiple of n_head, got n_embd={n_embd} and n_head={n_head}")
+        rng = np.random.default_rng(seed)
+        state = {
+            key: rng.normal(0.0, INIT_STD, shape)
+            for key, shape in _shapes(vocab_size, n_layer, n_embd, block_size).items()
+        }
+        self._build(state, n_head)
+
+    @classmethod
+    def from_state_dict(cls, state: Mapping[str, Any], *, n_head: int) -> GPT:
+        """A GPT from microgpt's state dict: keys ``wte``, ``wpe``, ``lm_head``, ``layer{i}.attn_wq`` …
+        ``layer{i}.mlp_fc2``, each matrix a list of rows [out][in] of numbers or Values, or a NumPy array.
+        The sizes are read from the shapes. ``autograd_tiny.Value`` entries become the parameters
+        themselves (labelled and marked), so gradients reach them (``gradcheck`` builds a GPT this way);
+        anything else (numbers, microgpt's own Values) is copied."""
+        check_positive_int(n_head, "n_head")
+        if not isinstance(state, Mapping):
+            raise TypeError(f"state must be a dict of matrices, got {type(state).__name__}")
+        missing = [key for key in ("wte", "wpe", "lm_head") if key not in state]
+        if missing:
+            raise ValueError(f"state lacks {', '.join(missing)}: expected microgpt's keys wte, wpe, lm_head, layer0.…")
+        n_layer = sum(1 for key in state if key.endswith(".attn_wq"))
+        arrays = {key: _matrix(state, key) for key in state}
+        (vocab_size, n_embd), block_size = arrays["wte"].shape, arrays["wpe"].shape[0]
+        expected = _shapes(vocab_size, n_layer, n_embd, block_size)
+        if n_layer == 0 or set(arrays) != set(expected):
+            unknown, absent = sorted(set(arrays) - set(expected)), sorted(set(expected) - set(arrays))
+            raise ValueError(
+                f"state has unexpected keys {unknown} and lacks {absent}: expected {', '.join(expected)}"
+                if n_layer
+                else "state has no layer0.attn_wq: a GPT needs at least one layer"
+            )
+        for key, shape in expected.items():
+            if arrays[key].shape != shape:
+                raise ValueError(f"state[{key!r}] has shape {arrays[key].shape}, expected {shape}")
+        if n_embd % n_head:
+            raise ValueError(f"n_embd must be a multiple of n_head, got n_embd={n_embd} and n_head={n_head}")
+        model = cls.__new__(cls)
+        given = {key: state[key] for key in expected if not isinstance(state[key], np.ndarray)}
+        shared = {key: rows for key, rows in given.items() if all(type(x) is Value for row in rows for x in row)}
+        model._build({key: arrays[key] for key in expected}, n_head, shared)
+        return model
+
+    def _build(self, state: dict[str, np.ndarray], n_head: int, shared: Mapping[str, Any] | None = None) -> None:
+        self.vocab_size, self.n_embd = state["wte"].shape
+        self.block_size = state["wpe"].shape[0]
+        self.n_layer = sum(1 for key in state if key.endswith(".attn_wq"))
+        self.n_head, self.head_dim = n_head, self.n_embd // n_head
+        self.bos = self.vocab_size - 1
+        shared = shared or {}
+        self.matrices: dict[str, list[Row]] = {
+            key: _parameter_rows(key, array, shared.get(key)) for key, array in state.items()
+        }
+        self.wte, self.wpe, self.lm_head = self.matrices["wte"], self.matrices["wpe"], self.matrices["lm_head"]
+        self.layers = [[self.matrices[f"layer{l}.{key}"] for key in LAYER_KEYS] for l in range(self.n_layer)]
+
+    # --- parameters ------------------------------------------------------------------------
+    def parameters(self) -> list[Value]:
+        """Every parameter in microgpt's order: matrix by matrix (``state_dict``'s keys), row by row."""
+        return [p for rows in self.matrices.values() for row in rows for p in row]
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """microgpt's layout, as arrays: {key: (out, in) array} in ``parameters()``'s order."""
+        return {key: np.array([[p.data for p in row] for row in rows]) for key, rows in self.matrices.items()}
+
+    # --- the forward pass --------------------------------------------------------------------
+    def loss(self, tokens: Sequence[int]) -> Value:
+        """microgpt's cost for one document: (1/n) Σ_{t<n} −ln softmax(logits_t)[tokens[t+1]],
+        n = min(block_size, len(tokens) − 1)."""
+        return self.trace(tokens).loss
+
+    def trace(self, tokens: Sequence[int]) -> GPTTrace:
+        """Run the forward pass over ``tokens`` and record every named node (see ``GPTTrace``)."""
+        tokens = self._check_tokens(tokens)
+        n = min(self.block_size, len(tokens) - 1)
+        trace = self._empty_trace(tokens)
+        for t in range(n):
+            logits = self._position(tokens[t], t, trace)
+            trace.logits.append(logits)
+            total = logsumexp(logits)
+            cost = total - logits[tokens[t + 1]]  # −ln softmax(logits)[next token]
+            _mark(total, f"logsumexp[{t}]", t, ("loss",))
+            _mark(cost, f"C[{t}]", t, ("loss",))
+            trace.position_losses.append(cost)
+        trace.loss = at.sum(trace.position_losses) * (1.0 / n)
+        trace.loss.label = "C"
+        return trace
+
+    def _empty_trace(self, tokens: list[int]) -> GPTTrace:
+        trace = GPTTrace(tokens=tokens)
+        for name in ("queries", "keys", "values", "attention_outputs", "residual_attention", "mlp_z", "residual_mlp"):
+            getattr(trace, name).extend([] for _ in range(self.n_layer))
+        for name in ("attention_scores", "attention_weights"):
+            getattr(trace, name).extend([[] for _ in range(self.n_head)] for _ in range(self.n_layer))
+        return trace
+
+    def embedding_lookup(self, token: int, position: int) -> list[Value]:
+        """wte[token] + wpe[position], one node per coordinate: the one step that turns an integer into Values."""
+        return [t + p for t, p in zip(self.wte[token], self.wpe[position])]
+
+    def _position(self, token: int, t: int, trace: GPTTrace) -> list[Value]:
+        """One position's logits; appends its keys and values to the trace (the cache)."""
+        x = self.embedding_lookup(token, t)
+        _mark_all(x, "emb", t, ("embedding",))
+        x = _rmsnorm(x, {"position": t, "block": ("embedding",)})
+        _mark_all(x, "x", t, ("embedding",))
+        trace.embedding.append(x)
+        scale = 1.0 / math.sqrt(self.head_dim)
+        for l, (wq, wk, wv, wo, fc1, fc2) in enumerate(self.layers):
+            attention, mlp = ("attention", l), ("mlp", l)
+            h_in = _rmsnorm(x, {"position": t, "block": attention})
+            _mark_all(h_in, f"h{l}.attn", t, attention)
+            q, k, v = [dot(row, h_in) for row in wq], [dot(row, h_in) for row in wk], [dot(row, h_in) for row in wv]
+            _mark_all(q, f"q{l}", t, attention, head_dim=self.head_dim)
+            _mark_all(k, f"k{l}", t, attention, head_dim=self.head_dim)
+            _mark_all(v, f"v{l}", t, attention, head_dim=self.head_dim)
+            trace.queries[l].append(q)
+            trace.keys[l].append(k)
+            trace.values[l].append(v)
+            heads: list[Value] = []
+            for h in range(self.n_head):
+                lo, hi = h * self.head_dim, (h + 1) * self.head_dim
+                q_h = q[lo:hi]
+                products = [dot(q_h, keys[lo:hi]) for keys in trace.keys[l]]
+                scores = [product * scale for product in products]  # q·k/√head_dim
+                total = logsumexp(scores)
+                shifted = [score - total for score in scores]
+                weights = [difference.exp() for difference in shifted]  # softmax(scores)
+                where = Notes(meta={"position": t, "block": attention, "head": h})  # shared, read-only
+                score_meta = {"position": t, "block": attention, "head": h, "role": Role.PREACTIVATION}
+                for s, (score, weight) in enumerate(zip(scores, weights)):
+                    score.notes = Notes(f"score{l}.{h}[{t},{s}]", score_meta)
+                    weight.notes = Notes(f"att{l}.{h}[{t},{s}]", where.meta)
+                    products[s].notes = shifted[s].notes = where
+                total.notes = where
+                trace.attention_scores[l][h].append(scores)
+                trace.attention_weights[l][h].append(weights)
+                heads += [dot(weights, [values[j] for values in trace.values[l]]) for j in range(lo, hi)]
+            for j, node in enumerate(heads):
+                _mark(node, f"head{l}[{t}][{j}]", t, attention, j // self.head_dim)
+            trace.attention_outputs[l].append(heads)
+            x = [dot(row, heads, residual) for row, residual in zip(wo, x)]  # Wo·heads + x: the skip connection
+            _mark_all(x, f"res{l}.attn", t, attention)
+            trace.residual_attention[l].append(x)
+            h_mlp = _rmsnorm(x, {"position": t, "block": mlp})
+            _mark_all(h_mlp, f"h{l}.mlp", t, mlp)
+            z = [dot(row, h_mlp) for row in fc1]
+            _mark_all(z, f"z{l}", t, mlp, role=Role.PREACTIVATION)
+            trace.mlp_z[l].append(z)
+            a = [zi.relu() for zi in z]
+            _mark_all(a, f"a{l}", t, mlp, role=Role.ACTIVATION)
+            x = [dot(row, a, residual) for row, residual in zip(fc2, x)]  # W2·relu(z) + x
+            _mark_all(x, f"res{l}.mlp", t, mlp)
+            trace.residual_mlp[l].append(x)
+        logits = [dot(row, x) for row in self.lm_head]
+        _mark_all(logits, "logit", t, ("lm_head",), role=Role.PREACTIVATION)
+        return logits
+
+    # --- sampling ------------------------------------------------------------------------------
+    def sample(
+        self, n: int, *, temperature: float = 0.5, seed: Seed = None, tokenizer: Any = None
+    ) -> list[list[int]] | list[str]:
+        """``n`` documents generated as microgpt does: from BOS, draw each next token from
+        softmax(logits / temperature) until BOS comes back or ``block_size`` tokens are out.
+
+        Returns the token lists (without BOS), or with a ``tokenizer`` (``CharTokenizer``) the decoded strings.
+        """
+        check_positive_int(n, "n")
+        if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not temperature > 0:
+            raise ValueError(f"temperature must be a positive number, got {temperature!r}")
+        rng = np.random.default_rng(seed)
+        documents = []
+        with at.no_grad():
+            for _ in range(n):
+                trace = self._empty_trace([])  # its keys and values are the cache
+                token, document = self.bos, []
+                for t in range(self.block_size):
+                    logits = np.array([z.data for z in self._position(token, t, trace)]) / temperature
+                    p = np.exp(logits - logits.max())
+                    token = int(rng.choice(self.vocab_size, p=p / p.sum()))
+                    if token == self.bos:
+                        break
+                    document.append(token)
+                documents.append(document)
+        return [tokenizer.decode(d) for d in documents] if tokenizer is not None else documents
+
+    def _check_tokens(self, tokens: Sequence[int]) -> list[int]:
+        try:
+            tokens = [int(t) for t in tokens]
+        except (TypeError, ValueError):
+            raise TypeError(f"tokens must be a sequence of integer token ids, got {tokens!r:.80}") from None
+        if len(tokens) < 2:
+            raise ValueError(f"a document needs at least 2 tokens (one to read, one to predict), got {len(tokens)}")
+        bad = [t for t in tokens if not 0 <= t < self.vocab_size]
+        if bad:
+            raise ValueError(f"token id {bad[0]} is outside the vocabulary 0…{self.vocab_size - 1}")
+        return tokens
+
+    def __repr__(self) -> str:
+        return (
+            f"GPT(vocab_size={self.vocab_size}, n_layer={self.n_layer}, n_embd={self.n_embd}, "
+            f"n_head={self.n_head}, block_size={self.block_size}): {len(self.parameters()):,} parameters"
+        )
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(repr(self))}</p>"
+
+
+def _shapes(vocab_size: int, n_layer: int, n_embd: int, block_size: int) -> dict[str, tuple[int, int]]:
+    """microgpt's matrices in its order, each (out, in)."""
+    shapes = {"wte": (vocab_size, n_embd), "wpe": (block_size, n_embd), "lm_head": (vocab_size, n_embd)}
+    per_layer = [(n_embd, n_embd)] * 4 + [(4 * n_embd, n_embd), (n_embd, 4 * n_embd)]
+    for l in range(n_layer):
+        shapes.update({f"layer{l}.{key}": shape for key, shape in zip(LAYER_KEYS, per_layer)})
+    return shapes
+
+
+def _matrix(state: Mapping[str, Any], key: str) -> np.ndarray:
+    rows = state[key]
+    if isinstance(rows, np.ndarray):
+        array = rows
+    else:
+        try:
+            array = np.array([[x.data if hasattr(x, "data") else x for x in row] for row in rows])
+        except TypeError:
+            raise TypeError(f"state[{key!r}] must be a list of rows of numbers or Values, or an array") from None
+    try:
+        array = np.asarray(array, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"state[{key!r}] must hold numbers, got dtype {array.dtype}") from None
+    if array.ndim != 2:
+        raise ValueError(f"state[{key!r}] must be a matrix (rows [out][in]), got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"state[{key!r}] holds a non-finite number")
+    return array
+
+
+def _parameter_rows(key: str, array: np.ndarray, values: Sequence[Sequence[Value]] | None = None) -> list[Row]:
+    """The matrix as rows of parameter Values (new ones, or ``values`` themselves), labelled and marked."""
+    rows = []
+    for r, numbers in enumerate(array.tolist()):
+        row = tuple(Value(x) for x in numbers) if values is None else tuple(values[r])
+        for c, p in enumerate(row):
+            p.notes = Notes(f"{key}[{r},{c}]", {"role": Role.WEIGHT, "matrix": key, "row": r, "column": c})
+        rows.append(row)
+    return rows
+
+
+def _rmsnorm(x: list[Value], where: dict) -> list[Value]:
+    """x / √(mean(x²) + ε), ε = 10⁻⁵, without weights: 4 nodes for the scale, one product per coordinate."""
+    square_sum = dot(x, x)
+    mean_square = square_sum * (1.0 / len(x))
+    shifted = mean_square + RMS_EPS
+    scale = shifted**-0.5
+    notes = Notes(meta=where)  # one shared, read-only Notes; the outputs are labelled by the caller
+    for node in (square_sum, mean_square, shifted, scale):
+        node.notes = notes
+    return [xi * scale for xi in x]
+
+
+def _mark(node: Value, label: str, t: int, block: tuple, head: int | None = None, role: Role | None = None) -> None:
+    node.notes = Notes(label, {"position": t, "block": block, "head": head, "role": role})
+
+
+def _mark_all(
+    nodes: list[Value], name: str, t: int, block: tuple, *, head_dim: int | None = None, role: Role | None = None
+) -> None:
+    """Label ``name[t][i]`` and mark position, block (and head, for q, k, v) on each node (one ``Notes``
+    each; the meta dicts are shared, one per head, and read-only)."""
+    if head_dim:
+        metas = [{"position": t, "block": block, "head": h, "role": role} for h in range(len(nodes) // head_dim)]
+        for i, node in enumerate(nodes):
+            node.notes = Notes(f"{name}[{t}][{i}]", metas[i // head_dim])
+    else:
+        meta = {"position": t, "block": block, "head": None, "role": role}
+        for i, node in enumerate(nodes):
+            node.notes = Notes(f"{name}[{t}][{i}]", meta)
+
+
+__all__ = ["GPT", "GPTTrace"]

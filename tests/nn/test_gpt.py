@@ -1,0 +1,272 @@
+"""nn.GPT against microgpt's GPT (the yardstick in bench/, run on its own Value class): the same
+losses and gradients from the same weights, the same training run; δ inside the transformer."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import math
+
+import numpy as np
+import pytest
+
+import autograd_tiny as at
+from autograd_tiny import rules
+from autograd_tiny.nn import GPT, CharTokenizer, check_gpt_backprop, datasets, train_gpt
+
+NAMES = ["emma", "olivia", "ava", "isabella", "sophia", "charlotte", "mia", "amelia", "harper", "evelyn"]
+TOKENIZER = CharTokenizer("abcdefghijklmnopqrstuvwxyz")
+
+
+def tiny_state(yardstick, *, n_layer=2, n_embd=8, block_size=8, seed=3):
+    return yardstick.init_state(
+        yardstick.YardstickValue, 27, n_layer=n_layer, n_embd=n_embd, block_size=block_size, seed=seed
+    )
+
+
+@pytest.mark.parametrize("name", ["emma", "isabella", "christopher"])  # christopher: longer than block_size
+def test_loss_and_every_gradient_equal_microgpts(yardstick, name):
+    state = tiny_state(yardstick)
+    model = GPT.from_state_dict(state, n_head=2)
+    tokens = TOKENIZER.encode(name)
+    expected = yardstick.document_loss(state, tokens, n_head=2)
+    expected.backward()
+    loss = model.loss(tokens)
+    loss.backward()
+    assert loss.data == pytest.approx(expected.data, rel=1e-12, abs=0.0)
+    ours = np.array([p.grad for p in model.parameters()])
+    theirs = np.array([p.grad for p in yardstick.parameters(state)])
+    assert np.any(theirs != 0.0)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-13)
+
+
+def test_training_reproduces_microgpts_losses_step_by_step(yardstick):
+    state = tiny_state(yardstick, n_layer=1, n_embd=4, seed=5)
+    documents = [TOKENIZER.encode(name) for name in ("emma", "ava", "mia", "liam", "noah", "ella", "leo", "zoe")]
+    model = GPT.from_state_dict(state, n_head=2)
+    history = train_gpt(model, documents, steps=100, progress=False)
+    params = yardstick.parameters(state)
+    m, v, expected = [0.0] * len(params), [0.0] * len(params), []
+    gc.disable()  # the yardstick's graphs hold no cycles either: the collector only slows it down
+    try:
+        for step in range(100):
+            loss = yardstick.document_loss(state, documents[step % len(documents)], n_head=2)
+            loss.backward()
+            expected.append(loss.data)
+            yardstick.adam_update(params, m, v, step, 100)
+    finally:
+        gc.enable()
+    np.testing.assert_allclose(history.loss, expected, rtol=1e-10, atol=0.0)
+    assert history.loss[-1] < history.loss[0] - 0.5  # it learned: the run is not trivially equal
+    np.testing.assert_allclose([p.data for p in model.parameters()], [p.data for p in params], rtol=1e-9)
+    assert history.unit == "step" and repr(history).startswith("History(100 steps: cost")
+
+
+def test_parameters_follow_microgpts_order_and_the_state_dict_round_trips(yardstick):
+    state = tiny_state(yardstick)
+    model = GPT.from_state_dict(state, n_head=4)
+    assert [p.data for p in model.parameters()] == [p.data for p in yardstick.parameters(state)]
+    exported = model.state_dict()
+    assert list(exported) == list(state)
+    assert exported["layer1.mlp_fc1"].shape == (32, 8) and exported["wpe"].shape == (8, 8)
+    again = GPT.from_state_dict(exported, n_head=4)
+    assert [p.data for p in again.parameters()] == [p.data for p in model.parameters()]
+    numbers = {key: [[p.data for p in row] for row in rows] for key, rows in state.items()}  # plain lists too
+    assert GPT.from_state_dict(numbers, n_head=4).state_dict()["wte"].tolist() == numbers["wte"]
+    assert model.parameters()[0].label == "wte[0,0]"
+    assert (model.n_layer, model.n_embd, model.n_head, model.head_dim, model.block_size, model.bos) == (
+        2,
+        8,
+        4,
+        2,
+        8,
+        26,
+    )
+
+
+def test_from_state_dict_says_what_is_wrong(yardstick):
+    state = tiny_state(yardstick, n_layer=1)
+    with pytest.raises(ValueError, match="n_embd must be a multiple of n_head, got n_embd=8 and n_head=3"):
+        GPT.from_state_dict(state, n_head=3)
+    with pytest.raises(ValueError, match=r"lacks lm_head"):
+        GPT.from_state_dict({k: v for k, v in state.items() if k != "lm_head"}, n_head=2)
+    bad = dict(state, **{"layer0.mlp_fc2": np.zeros((8, 31))})
+    with pytest.raises(ValueError, match=r"state\['layer0.mlp_fc2'\] has shape \(8, 31\), expected \(8, 32\)"):
+        GPT.from_state_dict(bad, n_head=2)
+    with pytest.raises(ValueError, match=r"unexpected keys \['layer0.attn_bias'\]"):
+        GPT.from_state_dict(dict(state, **{"layer0.attn_bias": np.zeros((8, 8))}), n_head=2)
+    with pytest.raises(ValueError, match="non-finite"):
+        GPT.from_state_dict(dict(state, wte=np.full((27, 8), np.nan)), n_head=2)
+
+
+def test_initial_weights_are_n_0_0_08_and_seeded():
+    model = GPT(27, seed=0)
+    weights = np.array([p.data for p in model.parameters()])
+    assert len(weights) == 4192  # microgpt's parameter count
+    assert abs(weights.std() - 0.08) < 0.004 and abs(weights.mean()) < 0.004
+    assert [p.data for p in GPT(27, seed=0).parameters()] == weights.tolist()
+    assert [p.data for p in GPT(27, seed=1).parameters()] != weights.tolist()
+    with pytest.raises(ValueError, match="n_head must be a positive integer"):
+        GPT(27, n_head=0)
+
+
+def test_bad_documents_are_refused_with_the_reason():
+    model = GPT(5, n_embd=4, n_head=1, block_size=4, seed=0)
+    with pytest.raises(ValueError, match="at least 2 tokens"):
+        model.loss([4])
+    with pytest.raises(ValueError, match=r"token id 7 is outside the vocabulary 0…4"):
+        model.loss([4, 7, 4])
+    with pytest.raises(TypeError, match="integer token ids"):
+        model.loss(["a", "b"])
+
+
+def _structure(trace):
+    order = at.topological_order([z for logits in trace.logits for z in logits])
+    index = {node: i for i, node in enumerate(order)}
+    constants = [node.data for node in order if node.is_leaf and not node.label]
+    return [(node.op, tuple(index[c] for c in node.inputs)) for node in order], constants
+
+
+def test_the_graph_reads_no_number_the_same_shape_for_any_tokens_and_weights():
+    """No max shift, no branch on data: two documents of one length (and other weights) give the same
+    graph up to the logits, node for node, with the same constants, so the batched replay can replay
+    it. (Their letters are all different: a repeated token reads the same embedding row twice. The
+    cost then picks the logit of each next token.)"""
+    first = _structure(GPT(27, n_embd=4, n_head=2, seed=0).trace(TOKENIZER.encode("emily")))
+    second = _structure(GPT(27, n_embd=4, n_head=2, seed=1).trace(TOKENIZER.encode("jason")))
+    assert first == second
+    assert rules.LOGSUMEXP in {node._rule for node in at.topological_order(GPT(27, seed=0).loss([26, 1, 26]))}
+
+
+def test_trace_names_the_nodes_and_its_loss_is_the_models():
+    model = GPT(27, n_embd=8, n_head=2, n_layer=2, seed=4)
+    tokens = TOKENIZER.encode("ava")
+    trace = model.trace(tokens)
+    assert trace.loss.data == model.loss(tokens).data
+    assert trace.n_positions == 4 and len(trace.logits[0]) == 27
+    assert [len(trace.attention_scores[1][1][t]) for t in range(4)] == [1, 2, 3, 4]
+    assert len(trace.mlp_z[0][2]) == 32 and len(trace.residual_mlp) == 2
+    assert trace.logits[2][5].label == "logit[2][5]" and trace.mlp_z[1][0][3].label == "z1[0][3]"
+    assert trace.attention_scores[0][1][3][2].label == "score0.1[3,2]"
+    weights = [a.data for a in trace.attention_weights[0][0][3]]
+    assert math.fsum(weights) == pytest.approx(1.0, rel=1e-15)
+
+
+def test_delta_at_the_logits_is_p_minus_y_over_n():
+    model = GPT(27, n_embd=8, n_head=2, seed=4)
+    tokens = TOKENIZER.encode("sophia")
+    trace = model.trace(tokens)
+    trace.loss.backward()
+    n = trace.n_positions
+    for t, logits in enumerate(trace.logits):
+        z = np.array([v.data for v in logits])
+        p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+        expected = (p - np.eye(27)[tokens[t + 1]]) / n
+        np.testing.assert_allclose([v.grad for v in logits], expected, rtol=1e-12, atol=1e-17)
+
+
+def test_check_gpt_backprop_passes_and_shows_a_table():
+    model = GPT(27, n_embd=8, n_head=2, n_layer=2, seed=2)
+    report = check_gpt_backprop(model, TOKENIZER.encode("charlotte"))
+    assert report, str(report)
+    text = str(report)
+    assert text.startswith("check_gpt_backprop passed") and "δ at the attention scores, layer 1" in text
+    assert "<table>" in report._repr_html_()
+    assert report["δ at the logits"].comparison.rel_error < 1e-13
+    assert report["δ at the MLP's z, layer 1"].graph.shape == (10, 32)
+
+
+def test_check_gpt_backprop_bites_on_a_wrong_softmax_derivative(monkeypatch):
+    model = GPT(27, n_embd=8, n_head=2, seed=2)
+    wrong = dataclasses.replace(
+        rules.LOGSUMEXP, local_grads=lambda out, *xs: tuple(rules.exp(x - out) * 1.001 for x in xs)
+    )
+    monkeypatch.setattr(rules, "LOGSUMEXP", wrong)
+    report = check_gpt_backprop(model, TOKENIZER.encode("mia"))
+    assert not report
+    assert "FAILED" in str(report) and str(report).count("FAIL") >= 8
+
+
+def test_check_gpt_backprop_bites_on_a_wrong_relu_derivative(monkeypatch):
+    model = GPT(27, n_embd=8, n_head=2, seed=2)
+    wrong = dataclasses.replace(rules.RELU, local_grads=lambda out, a: (1.0,))  # relu′ = 1 everywhere
+    monkeypatch.setattr(rules, "RELU", wrong)
+    monkeypatch.setattr(at.Value, "relu", at.value._unary(wrong))
+    report = check_gpt_backprop(model, TOKENIZER.encode("mia"))
+    assert report["δ at the logits"] in [c for c in report.comparisons if report.passed(c)]
+    assert not report.passed(report["δ at the MLP's z, layer 0"])
+
+
+def test_sample_generates_names_as_microgpt_does():
+    model = GPT(27, n_embd=8, n_head=2, seed=0)
+    first = model.sample(5, seed=1)
+    assert first == model.sample(5, seed=1)
+    assert all(len(doc) <= model.block_size and all(0 <= t < 26 for t in doc) for doc in first)
+    names = model.sample(3, seed=1, tokenizer=TOKENIZER)
+    assert names == [TOKENIZER.decode(doc) for doc in first[:3]]
+    with at.no_grad():  # near-zero temperature: the most likely first token, every time
+        logits = [v.data for v in model.trace([26, 0]).logits[0]]
+    greedy = model.sample(4, temperature=1e-3, seed=2)
+    assert [doc[0] if doc else 26 for doc in greedy] == [int(np.argmax(logits))] * 4
+    with pytest.raises(ValueError, match="temperature must be a positive number"):
+        model.sample(1, temperature=0)
+
+
+def test_train_gpt_refuses_other_engines_and_bad_documents():
+    model = GPT(27, n_embd=4, n_head=1, seed=0)
+    documents = [TOKENIZER.encode("ava")]
+    for engine in ("vectorized", "auto"):
+        with pytest.raises(ValueError, match=rf"engine='{engine}': train_gpt has only the scalar engine"):
+            train_gpt(model, documents, steps=1, engine=engine)
+    with pytest.raises(ValueError, match="engine must be one of"):
+        train_gpt(model, documents, steps=1, engine="fast")
+    with pytest.raises(ValueError, match=r"documents\[1\]: token id 30 is outside"):
+        train_gpt(model, [documents[0], [26, 30, 26]], steps=1)
+    with pytest.raises(ValueError, match="documents must be a non-empty list"):
+        train_gpt(model, [], steps=1)
+    with pytest.raises(ValueError, match="steps must be a positive integer"):
+        train_gpt(model, documents, steps=0)
+
+
+def test_names_and_the_char_tokenizer():
+    names = datasets.names()
+    assert len(names) == 32_033 and len(set(names)) == 29_494
+    assert names[:3] == ["emma", "olivia", "ava"] and names[-1] == "zzyzx"
+    tokenizer = CharTokenizer(names)
+    assert tokenizer.vocab_size == 27 and tokenizer.bos == 26 and tokenizer.chars[0] == "a"
+    assert tokenizer.encode("emma") == [26, 4, 12, 12, 0, 26]
+    assert tokenizer.decode([26, 4, 12, 12, 0, 26]) == "emma"
+    with pytest.raises(ValueError, match="character 'É' of 'Émile' is not in the tokenizer's vocabulary"):
+        tokenizer.encode("Émile")
+    with pytest.raises(ValueError, match="tokens must be ids 0…26"):
+        tokenizer.decode([40])
+    with pytest.raises(ValueError, match="tokens must be ids 0…26"):
+        tokenizer.decode([-1])
+
+
+def test_values_given_to_from_state_dict_are_the_parameters_so_gradcheck_works():
+    small = GPT(5, n_embd=2, n_head=1, block_size=4, seed=0)
+    shapes = {key: array.shape for key, array in small.state_dict().items()}
+    numbers = [p.data for p in small.parameters()]
+
+    def cost(*params):
+        state, i = {}, 0
+        for key, (rows, columns) in shapes.items():
+            state[key] = [list(params[i + r * columns : i + (r + 1) * columns]) for r in range(rows)]
+            i += rows * columns
+        return GPT.from_state_dict(state, n_head=1).loss([4, 0, 1, 2, 4])
+
+    result = at.gradcheck(cost, numbers, eps=1e-6, atol=1e-9, rtol=1e-6)
+    assert result, str(result)
+    assert len(numbers) == 76
+
+
+def test_a_trace_shows_each_position_in_jupyter():
+    model = GPT(27, n_embd=4, n_head=1, seed=0)
+    trace = model.trace(TOKENIZER.encode("ava"))
+    trace.loss.backward()
+    page = trace._repr_html_()
+    assert page.startswith("<p>GPTTrace(4 positions, loss=") and page.count("<tr>") == 5
+    cost = trace.position_losses[1]
+    assert f'<td style="text-align:right">{cost.data:.4f}</td>' in page
+    assert f"{trace.logits[1][21].grad:.4g}" in page  # 'v', the next token after 'a'
