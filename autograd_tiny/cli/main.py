@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..viz import GraphvizMissingError
-from . import check_backprop, demo, draw, gradcheck
+from . import check_backprop, demo, draw, gradcheck, train
 from .errors import Failure, UsageError
 
-COMMANDS = (demo, draw, gradcheck, check_backprop)
+COMMANDS = (demo, train, draw, gradcheck, check_backprop)
 
 
 def build_parser() -> argparse.ArgumentParser:
