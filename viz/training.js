@@ -200,13 +200,15 @@
       group.addEventListener("click", () => { run.selectedNeuron = n; render(); });
       return { group, shape, title, z: text(n.z), a: text(n.a), delta: text(n.delta), label: n.label };
     }));
+    run.inputTexts = run.inputs.map((id) => Array.from(run.svg.querySelector("#" + CSS.escape(id)).querySelectorAll("text")).at(-1));
     run.edges = run.weights.map((layer) => layer.map((row) => row.map((id) => {
       const edge = run.svg.querySelector("#" + CSS.escape(id));
       return { path: edge.querySelector("path"), title: edge.querySelector("title") };
     })));
   }
 
-  function drawDiagram(run, s, result, fills, scale) {
+  function drawDiagram(run, s, p, result, fills, scale) {
+    run.inputTexts.forEach((text, i) => { text.textContent = g4(run.x[p][i]); });
     run.cells.forEach((layer, l) => layer.forEach((cell, j) => {
       const z = result.z[l][j], a = result.a[l][j], d = result.delta[l][j];
       cell.shape.setAttribute("fill", gradientColour(fills[l][j], scale));
@@ -391,7 +393,7 @@
     document.getElementById("scale-low").textContent = g4(-scale);
     document.getElementById("scale-high").textContent = g4(scale);
     states.forEach(({ run, s, p, result, fills }) => {
-      drawDiagram(run, s, result, fills, scale);
+      drawDiagram(run, s, p, result, fills, scale);
       drawPlane(run, s, p);
       run.cursors.forEach((cursor) => { cursor.setAttribute("x1", xOf(run.epochs[s])); cursor.setAttribute("x2", xOf(run.epochs[s])); });
       run.element.querySelector(".readout").textContent = readout(run, s, p, result);

@@ -135,6 +135,7 @@ def _run_data(recording: Recording, run: int, title: str) -> dict:
         ]
         for l in range(1, len(sizes))
     ]
+    inputs = [ids.in_run(run, ids.input_group(i)) for i in range(sizes[0])]
     weights = [
         [[ids.in_run(run, ids.weight_edge(l, j, i)) for i in range(sizes[l - 1])] for j in range(sizes[l])]
         for l in range(1, len(sizes))
@@ -157,6 +158,7 @@ def _run_data(recording: Recording, run: int, title: str) -> dict:
         "y": [int(t) for t in targets] if index_targets else [[_number(v) for v in row] for row in targets.tolist()],
         "classes": _classes(recording),
         "threshold": recording.decision_threshold,
+        "inputs": inputs,
         "neurons": neurons,
         "weights": weights,
     }
@@ -194,7 +196,7 @@ learned it, or its σ′(z) is near 0 (a saturated sigmoid or tanh, a relu below
 
 def _page(heading: str, titles: Sequence[str], svgs: list[str], data: dict) -> str:
     payload = json.dumps(data, ensure_ascii=False, allow_nan=False).replace("</", "<\\/")  # cannot close <script>
-    two_d = [run["sizes"][0] == 2 for run in data["runs"]]
+    boundaries = [_boundary_caption(run) if run["sizes"][0] == 2 else None for run in data["runs"]]
     legend = f"""<div id="legend">{LEGEND}
 <p class="scale">fill: δ <span id="scale-low"></span> <span class="bar"></span> <span id="scale-high"></span>
 (purple &lt; 0 &lt; orange); edges: weight w, width |w|, colour its sign.
@@ -202,7 +204,7 @@ Keys: ← → previous / next recorded epoch, space play / pause, Home / End fir
 </div>"""
     alone = len(svgs) == 1  # one run: the legend sits beside the drawing, under the curves
     panels = "\n".join(
-        _run_panel(k, run_title, svg, two_d[k], legend if alone else "")
+        _run_panel(k, run_title, svg, boundaries[k], legend if alone else "")
         for k, (run_title, svg) in enumerate(zip(titles, svgs))
     )
     return f"""<!DOCTYPE html>
@@ -245,12 +247,19 @@ Keys: ← → previous / next recorded epoch, space play / pause, Home / End fir
 """
 
 
-def _run_panel(run: int, title: str, svg: str, two_d: bool, legend: str) -> str:
+def _boundary_caption(run: dict) -> str:
+    if run["threshold"] is None:
+        return "decision regions (the largest output wins), points by class; click a point"
+    low, high = min(row[0] for row in run["y"]), max(row[0] for row in run["y"])
+    return f"decision boundary aᴸ = {run['threshold']:g}; blue: y = {low:g}, red: y = {high:g}; click a point"
+
+
+def _run_panel(run: int, title: str, svg: str, boundary_caption: str | None, legend: str) -> str:
     boundary = (
-        f'<figure class="boundary"><figcaption>decision boundary; click a point</figcaption>'
+        f'<figure class="boundary"><figcaption>{html.escape(boundary_caption)}</figcaption>'
         f'<div class="plane"><canvas width="{GRID * 4}" height="{GRID * 4}"></canvas>'
         f'<svg class="points" viewBox="0 0 1 1" preserveAspectRatio="none"></svg></div></figure>'
-        if two_d
+        if boundary_caption is not None
         else ""
     )
     return f"""<section class="run" id="run{run}">

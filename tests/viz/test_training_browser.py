@@ -83,6 +83,8 @@ def test_slider_and_a_clicked_sample_show_the_engines_z_a_and_delta(browser, moo
     readout = page.text_content("#run0 .readout")
     assert readout.startswith(f"weights after 4 epochs: training cost {recording.snapshot(4).cost:.4g}")
     assert f"sample #{row}: x = (" in readout
+    x = recording.probe_X[17]
+    assert [page.locator(f"#run0-input_{i} text").last.text_content() for i in (0, 1)] == [f"{v:.4g}" for v in x]
 
     slider.fill("3")  # between two recorded epochs: the nearest recorded one
     assert slider.input_value() == "2"
