@@ -16,8 +16,8 @@ from .errors import Failure, UsageError
 from .toy_data import DATASETS
 
 EXAMPLE = (
-    "example: autograd-tiny train --dataset spiral --hidden 8,8 --activation tanh "
-    "--loss binary_cross_entropy_with_logits --epochs 300 --record 2 --out spiral.html"
+    "example: autograd-tiny train --dataset spiral --hidden 16,16 --activation tanh "
+    "--loss binary_cross_entropy --epochs 500 --record 5 --out spiral.html"
 )
 OPTIMIZERS = {"adam": Adam, "sgd": SGD}
 
@@ -36,8 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--hidden", type=layer_sizes, default=[8, 8], help="hidden layer sizes (default 8,8)")
     parser.add_argument("--activation", choices=[a for a in ACTIVATIONS if a != "linear"], default="tanh",
                         help="of the hidden layers (default tanh)")  # fmt: skip
-    parser.add_argument("--loss", choices=list(LOSSES), default="binary_cross_entropy_with_logits",
-                        help="the cost; it sets the output layer (default: the logits one)")  # fmt: skip
+    parser.add_argument("--loss", choices=list(LOSSES), default="binary_cross_entropy",
+                        help="the cost; it sets the output layer (default binary_cross_entropy, sigmoid)")  # fmt: skip
     parser.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam", help="default: adam")
     parser.add_argument("--lr", type=positive_float, default=0.03, help="learning rate (default 0.03)")
     parser.add_argument("--epochs", type=positive_int, default=200, help="training epochs (default 200)")
