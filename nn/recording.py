@@ -21,7 +21,7 @@ import numpy as np
 
 from autograd_tiny import Value, no_grad
 
-from .backprop import backprop
+from .backprop import backprop, forward
 from .losses import Loss
 from .module import MLP
 from .validate import check_positive_int
@@ -118,11 +118,11 @@ class Recorder:
     def take(self, epoch: int) -> None:
         recording = self.recording
         params = self.model.to_numpy()
-        result = backprop(params, recording.activations, self.X, self.targets, recording.loss)
-        outputs = result.a[-1]
+        outputs = forward(params, recording.activations, self.X)[1][-1]  # every sample, for C and the accuracy
         with no_grad():  # the cost's own graph on each output row: one formula for C, the engine's
             costs = [recording.loss.cost([Value(a) for a in row], t) for row, t in zip(outputs.tolist(), self.targets)]
-        norms = [float(np.linalg.norm(delta[recording.probe_rows], axis=1).mean()) for delta in result.delta]
+        probes = backprop(params, recording.activations, recording.probe_X, recording.probe_targets, recording.loss)
+        norms = [float(np.linalg.norm(delta, axis=1).mean()) for delta in probes.delta]
         recording.snapshots.append(
             Snapshot(
                 epoch=epoch,

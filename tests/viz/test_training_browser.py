@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from autograd_tiny.nn import MLP, SGD, Adam, backprop, datasets, fit
+from autograd_tiny.viz.style import gradient_colour
 
 from .conftest import ARTIFACTS
 from .test_training import embedded
@@ -97,6 +98,15 @@ def test_slider_and_a_clicked_sample_show_the_engines_z_a_and_delta(browser, moo
     assert slider.input_value() == "0"
     assert_matches_engine_and_equations(page_neurons(page, 0), recording, 0, row)
 
+    page.select_option("#fill", "mean")  # fills by mean |δ| over the probe samples, on the run's scale
+    means = [[np.abs(d).mean(axis=0) for d in backprop(snapshot.params, recording.activations, recording.probe_X,
+                                                         recording.probe_targets, recording.loss).delta]
+             for snapshot in recording.snapshots]  # fmt: skip
+    scale = max(float(layer.max()) for epoch in means for layer in epoch)
+    for l, j in ((1, 2), (2, 0), (3, 0)):
+        shape = page.locator(f'#run0 [data-label="z[{l}][{j}]"]')
+        assert shape.get_attribute("fill") == gradient_colour(means[0][l - 1][j], scale)
+    assert_matches_engine_and_equations(page_neurons(page, 0), recording, 0, row)  # the numbers stay the sample's
     page.click("#run0-neuron_2_1")  # a neuron: its δ worked out (BP2)
     assert "z[2][1]: z = " in page.text_content("#run0 .readout")
     assert "(BP2)" in page.text_content("#run0 .readout")
