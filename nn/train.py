@@ -79,7 +79,7 @@ def fit(
     progress: bool = True,
     engine: str = "auto",
     record: int | None = None,
-    probe: int | Sequence[int] = 200,
+    probe: int | Sequence[int] | None = None,
 ) -> History:
     """Train ``model`` on (X, y) for ``epochs`` passes over the data.
 
@@ -94,7 +94,7 @@ def fit(
     ``record=k`` keeps the initial weights and those after every k-th epoch and after the last
     in ``history.recording`` (a ``Recording``), each with the training cost and accuracy at those
     weights and each layer's mean ‖δˡ‖ over the ``probe`` samples: a number of training samples
-    (default up to 200, evenly spread over X) or a list of row indices of X.
+    (default: up to 200, evenly spread over X) or a list of row indices of X.
     """
     check_positive_int(epochs, "epochs")
     if batch_size is not None:
@@ -107,6 +107,8 @@ def fit(
     params = model.parameters()
     vectorized_step = batched_training.training_step(model, loss, engine, alpha)  # None: the scalar engine
     history = History()
+    if record is None and probe is not None:
+        raise ValueError("probe= chooses the samples of a recording: pass record=k too (record=1 keeps every epoch)")
     recorder = None if record is None else Recorder(model, X, targets, loss, record, epochs, probe)
     if recorder is not None:
         recorder.take(0)

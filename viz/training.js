@@ -1,7 +1,8 @@
 // The training explorer's player. The page stores, per run, the weights after each recorded epoch
 // (base64 float64: exact) and the probe samples; for the selected epoch and sample this script runs
 // the forward pass and the four equations, as the engine does on its graph (the tests hold the two
-// equal to 1e-9):  zˡ = Wˡaˡ⁻¹ + bˡ,  aˡ = σ(zˡ),  δᴸ = ∇ₐC ⊙ σ′(zᴸ),  δˡ = ((Wˡ⁺¹)ᵀδˡ⁺¹) ⊙ σ′(zˡ).
+// equal to 1e-9):
+//   zˡ = Wˡaˡ⁻¹ + bˡ,  aˡ = σ(zˡ),  δᴸ = ∇ₐC ⊙ σ′(zᴸ),  δˡ = ((Wˡ⁺¹)ᵀδˡ⁺¹) ⊙ σ′(zˡ).
 // The cost, accuracy and ‖δˡ‖ curves were measured in Python while training (nn/recording.py).
 // Every element id comes from Python (autograd_tiny/viz/ids.py); this script builds none.
 (function () {
@@ -124,7 +125,8 @@
     return { z, a, delta, upstream };
   }
 
-  const largest = (rows) => rows.reduce((m, row) => row.reduce((n, v) => (isFinite(v) ? Math.max(n, Math.abs(v)) : n), m), 0);
+  const largest = (rows) => // the largest finite |v| in a list of rows
+    rows.reduce((m, row) => row.reduce((n, v) => (isFinite(v) ? Math.max(n, Math.abs(v)) : n), m), 0);
 
   function snapshotAt(run, epoch) { // the last recorded snapshot at or before epoch
     let s = 0;
@@ -200,7 +202,8 @@
       group.addEventListener("click", () => { run.selectedNeuron = n; render(); });
       return { group, shape, title, z: text(n.z), a: text(n.a), delta: text(n.delta), label: n.label };
     }));
-    run.inputTexts = run.inputs.map((id) => Array.from(run.svg.querySelector("#" + CSS.escape(id)).querySelectorAll("text")).at(-1));
+    const lastText = (id) => Array.from(run.svg.querySelector("#" + CSS.escape(id)).querySelectorAll("text")).at(-1);
+    run.inputTexts = run.inputs.map(lastText);  // an input's value, under its name
     run.edges = run.weights.map((layer) => layer.map((row) => row.map((id) => {
       const edge = run.svg.querySelector("#" + CSS.escape(id));
       return { path: edge.querySelector("path"), title: edge.querySelector("title") };
@@ -344,9 +347,10 @@
     runs.forEach((run) => {
       run.cursors = [];
       const svgOf = (name) => run.element.querySelector(`.chart.${name} svg`);
-      if (costRange) run.cursors.push(chart(svgOf("cost"), costRange, [{ values: run.cost, colour: "#333333", epochs: run.epochs }]));
+      const line = (values) => [{ values, colour: "#333333", epochs: run.epochs }];
+      if (costRange) run.cursors.push(chart(svgOf("cost"), costRange, line(run.cost)));
       if (run.accuracy.some((v) => v !== null)) {
-        run.cursors.push(chart(svgOf("accuracy"), accuracyRange, [{ values: run.accuracy, colour: "#333333", epochs: run.epochs }]));
+        run.cursors.push(chart(svgOf("accuracy"), accuracyRange, line(run.accuracy)));
       } else {
         run.element.querySelector(".chart.accuracy").hidden = true;
       }
@@ -395,7 +399,7 @@
     states.forEach(({ run, s, p, result, fills }) => {
       drawDiagram(run, s, p, result, fills, scale);
       drawPlane(run, s, p);
-      run.cursors.forEach((cursor) => { cursor.setAttribute("x1", xOf(run.epochs[s])); cursor.setAttribute("x2", xOf(run.epochs[s])); });
+      run.cursors.forEach((cursor) => ["x1", "x2"].forEach((end) => cursor.setAttribute(end, xOf(run.epochs[s]))));
       run.element.querySelector(".readout").textContent = readout(run, s, p, result);
     });
     sampleSelect.value = String(selectedRow);
@@ -403,12 +407,12 @@
   }
 
   function readout(run, s, p, result) {
-    const last = result.a.length - 1, target = run.y[p];
+    const last = result.a.length - 1, target = run.y[p], list = (values) => values.map(g4).join(", ");
     const accuracy = run.accuracy[s] === null ? "" : `, accuracy ${(100 * run.accuracy[s]).toFixed(1)}%`;
     const lines = [
       `weights after ${run.epochs[s]} epochs: training cost ${g4(run.cost[s])}${accuracy}`,
-      `sample #${run.rows[p]}: x = (${run.x[p].map(g4).join(", ")}), y = ${Array.isArray(target) ? target.map(g4).join(", ") : target}`,
-      `output aᴸ = ${result.a[last].map(g4).join(", ")};  δᴸ = ∇ₐC ⊙ σ′(zᴸ) = ${result.delta[last].map(g4).join(", ")}`,
+      `sample #${run.rows[p]}: x = (${list(run.x[p])}), y = ${Array.isArray(target) ? list(target) : target}`,
+      `output aᴸ = ${list(result.a[last])};  δᴸ = ∇ₐC ⊙ σ′(zᴸ) = ${list(result.delta[last])}`,
     ];
     const n = run.selectedNeuron;
     if (n) {
@@ -417,7 +421,8 @@
       const prime = run.layers[l - 1].prime(z, a), up = result.upstream[l - 1][j];
       const where = l - 1 === last ? "∂C/∂a" : "Σₖ wₖⱼ δₖ";
       lines.push(`${n.label}: z = ${g4(z)}, a = σ(z) = ${g4(a)}, σ′(z) = ${g4(prime)}`,
-        `  δ = (${where}) · σ′(z) = ${g4(up)} × ${g4(prime)} = ${g4(d)}  (${l - 1 === last ? "BP1" : "BP2"});  ∂C/∂b = δ (BP3)`);
+        `  δ = (${where}) · σ′(z) = ${g4(up)} × ${g4(prime)} = ${g4(d)}  (${l - 1 === last ? "BP1" : "BP2"});`
+        + "  ∂C/∂b = δ (BP3)");
     } else {
       lines.push("click a neuron for its δ worked out");
     }

@@ -85,6 +85,7 @@ def test_probe_samples_default_to_at_most_200_spread_over_the_data():
         ({"record": 1, "probe": [3, 24]}, r"probe rows must be between 0 and 23 \(X has 24 samples\)"),
         ({"record": 1, "probe": [0.5]}, "probe must be a number of samples or a non-empty list of row indices"),
         ({"record": 1, "probe": []}, "probe must be a number of samples or a non-empty list of row indices"),
+        ({"probe": 10}, r"probe= chooses the samples of a recording: pass record=k too"),
     ],
 )
 def test_bad_record_or_probe_is_a_clear_error(kwargs, message):
