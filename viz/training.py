@@ -223,7 +223,7 @@ Keys: ← → previous / next recorded epoch, space play / pause, Home / End fir
 <button id="play" title="play / pause (space)">▶ Play</button>
 <input id="slider" type="range" min="0" max="{data["stops"][-1]}" step="1" value="0" aria-label="epoch">
 <span id="epoch">epoch 0</span>
-<label>speed <select id="speed" title="recorded epochs per second">
+<label>speed <select id="speed" title="×1: one recorded epoch every {data["interval"]:g} ms">
 <option value="0.25">×¼</option><option value="0.5">×½</option><option value="1" selected>×1</option>
 <option value="2">×2</option><option value="4">×4</option></select></label>
 <label>sample <select id="sample" title="the sample whose z, a and δ the neurons show"></select></label>
