@@ -453,13 +453,15 @@
   fillSelect.addEventListener("change", render);
   window.addEventListener("resize", () => runs.forEach(fitDiagram));
   scaleSelect.addEventListener("change", render);
-  slider.addEventListener("input", () => { // snap to the nearest recorded epoch
+  function fromSlider() { // snap to the nearest recorded epoch
     pause();
     const e = Number(slider.value);
     let best = 0;
     stops.forEach((epoch, k) => { if (Math.abs(epoch - e) < Math.abs(stops[best] - e)) best = k; });
     go(best);
-  });
+  }
+  slider.addEventListener("input", fromSlider);
+  slider.addEventListener("change", fromSlider);  // a script that sets the value and sends only "change"
   document.addEventListener("keydown", (event) => {
     if (event.target instanceof HTMLSelectElement) return; // a select's own arrows
     if (event.key === "ArrowRight") { pause(); go(stop + 1); }
