@@ -184,14 +184,12 @@
     const box = run.svg.viewBox.baseVal, column = run.svg.parentElement.clientWidth;
     const tallest = window.innerHeight * (runs.length > 1 ? 0.5 : 0.8);
     const scale = Math.min(column / box.width, tallest / box.height, 1.33);
-    run.svg.style.width = Math.floor(box.width * scale) + "px";
-    run.svg.style.height = Math.floor(box.height * scale) + "px";
+    run.svg.style.width = Math.floor(box.width * scale) + "px";  // the height follows the viewBox
   }
 
   function setUpDiagram(run) {
-    run.svg.removeAttribute("width");
+    run.svg.removeAttribute("width");  // sized by fitDiagram once every panel is in place
     run.svg.removeAttribute("height");
-    fitDiagram(run);
     run.svg.querySelectorAll("a").forEach((link) => link.removeAttributeNS("http://www.w3.org/1999/xlink", "title"));
     run.cells = run.neurons.map((layer) => layer.map((n) => {
       const group = run.svg.querySelector("#" + CSS.escape(n.group));
@@ -447,6 +445,7 @@
   sampleSelect.innerHTML = rows.map((row) => `<option value="${row}">#${row}</option>`).join("");
   runs.forEach((run) => { setUpDiagram(run); setUpPlane(run); });
   setUpCharts();
+  runs.forEach(fitDiagram);
   playButton.addEventListener("click", () => (timer ? pause() : play()));
   speedSelect.addEventListener("change", () => { if (timer) { pause(); play(); } });
   sampleSelect.addEventListener("change", () => selectSample(Number(sampleSelect.value)));
