@@ -92,6 +92,11 @@ def test_slider_and_a_clicked_sample_show_the_engines_z_a_and_delta(browser, moo
     page.keyboard.press("End")
     assert slider.input_value() == "8"
     assert_matches_engine_and_equations(page_neurons(page, 0), recording, 8, row)
+    engine = engine_neurons(recording, 8, row)
+    for l, j in ((1, 0), (2, 2), (3, 0)):  # the texts: 4 significant digits, as draw_network writes them
+        z, a, delta = engine[f"z[{l}][{j}]"]
+        texts = [page.locator(f"#run0-a_{cell}_{l}_{j} text").text_content() for cell in ("z", "a", "delta")]
+        assert texts == [f"z {z + 0.0:.4g}", f"a {a + 0.0:.4g}", f"δ {delta + 0.0:.4g}"]
     page.keyboard.press("ArrowLeft")
     assert slider.input_value() == "6"
     page.keyboard.press("Home")
