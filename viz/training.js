@@ -190,7 +190,6 @@
   function setUpDiagram(run) {
     run.svg.removeAttribute("width");  // sized by fitDiagram once every panel is in place
     run.svg.removeAttribute("height");
-    run.svg.querySelectorAll("a").forEach((link) => link.removeAttributeNS("http://www.w3.org/1999/xlink", "title"));
     run.cells = run.neurons.map((layer) => layer.map((n) => {
       const group = run.svg.querySelector("#" + CSS.escape(n.group));
       const shape = group.querySelector("ellipse, polygon, path");

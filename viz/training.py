@@ -20,6 +20,7 @@ import html
 import json
 import math
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -113,6 +114,7 @@ def _drawing(recording: Recording, run: int) -> str:
     model = recording.model(recording.epochs[0])
     svg = to_svg(draw_network(model, model.trace(recording.probe_X[0]), legend=False))
     svg = svg[svg.index("<svg") :]  # drop the XML prologue and doctype: the SVG sits inside HTML
+    svg = re.sub(r' xlink:title="[^"]*"', "", svg)  # the first epoch's numbers: the script writes <title>s
     return svg.replace(' id="', ' id="' + ids.in_run(run, ""))
 
 
