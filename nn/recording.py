@@ -99,6 +99,8 @@ class Recorder:
         self, model: MLP, X: np.ndarray, targets: np.ndarray, loss: Loss, every: int, epochs: int, probe: Any
     ) -> None:
         check_positive_int(every, "record")
+        if not isinstance(model, MLP):
+            raise TypeError(f"record= needs an MLP (it keeps the weights layer by layer), got {type(model).__name__}")
         self.model, self.X, self.targets, self.epochs = model, X, targets, epochs
         self.every = every
         rows = probe_rows(probe, len(X))
