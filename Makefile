@@ -4,13 +4,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench graphviz chromium figures oracle notebooks
+OLDEST := .venv-oldest
+OLDEST_STAMP := $(OLDEST)/.installed
+
+.PHONY: demo test test-oldest test-thorough lint bench graphviz chromium figures oracle notebooks
 
 demo: $(STAMP) graphviz
 	$(BIN)/autograd-tiny demo
 
 test: $(STAMP) graphviz chromium oracle
 	$(BIN)/python -m pytest
+
+# The same suite on the oldest releases pyproject.toml claims (constraints-oldest.txt), in a second
+# virtualenv; test-only tools come in their newest releases, and the PyTorch oracle is left out.
+test-oldest: $(OLDEST_STAMP) graphviz chromium
+	$(OLDEST)/bin/python -m pytest
+
+# The long tests (marked slow) and every property test with 1000 examples (50 by default): minutes, not seconds.
+test-thorough: $(STAMP) graphviz chromium oracle
+	$(BIN)/python -m pytest -m "" --hypothesis-profile=thorough
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -35,6 +47,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[demo,test]'
 	touch $(STAMP)
+
+# Built afresh when the floors change, so that nothing newer lingers from an earlier install.
+$(OLDEST_STAMP): pyproject.toml constraints-oldest.txt
+	rm -rf $(OLDEST)
+	$(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST)/bin/python -m pip install --quiet --constraint constraints-oldest.txt -e '.[demo,data,notebooks,test]'
+	touch $(OLDEST_STAMP)
 
 # PyTorch (CPU) as an optional test oracle, never a dependency: installed only when pip finds the
 # wheel without the network (a local wheel, e.g. in pip's find-links), so no run downloads GBs of

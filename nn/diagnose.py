@@ -37,6 +37,7 @@ from .mistakes import (
     weight_gradient_mistakes,
 )
 from .module import MLP
+from .validate import non_finite_entries
 
 RTOL = 1e-7  # relative to the largest |graph| entry of the array: rounding in float64 is ~1e-15
 ATOL = 1e-12  # floor for arrays that are (almost) all zero, e.g. behind a dead ReLU
@@ -354,26 +355,51 @@ def _shape_problem(text: str, layer: int | None = None) -> BackpropDiagnosis:
 
 
 def _network_shape_problem(weights, biases) -> BackpropDiagnosis | None:
+    """The first array whose shape does not fit: Wˡ is (nˡ, nˡ⁻¹) and bˡ is (nˡ, 1) or (nˡ,). The width
+    nˡ has three witnesses (the rows of Wˡ, the length of bˡ, the columns of Wˡ⁺¹): the one that
+    disagrees with the other two is named, with its shape and the shape it should have. The output
+    layer has two: the biases are named, unless Wᴸ is the transpose of what they say."""
     if len(weights) == 0 or len(weights) != len(biases):
         return _shape_problem(
             f"the network has {len(weights)} weight matrices and {len(biases)} bias vectors; expected "
             "the same number (one per layer, at least one)"
         )
-    for l, (w, v) in enumerate(zip(weights, biases), start=1):
-        w, v = np.asarray(w), np.asarray(v)
-        if w.ndim != 2:
-            return _shape_problem(f"layer {l}: weights[{l - 1}] has shape {w.shape}, expected a matrix (nˡ, nˡ⁻¹)", l)
-        if l > 1 and w.shape[1] != np.shape(weights[l - 2])[0]:
-            previous = np.shape(weights[l - 2])[0]
+    W, b = [np.shape(w) for w in weights], [np.shape(v) for v in biases]
+    for l, w in enumerate(W, start=1):
+        if len(w) != 2:
+            return _shape_problem(f"layer {l}: weights[{l - 1}] has shape {w}, expected a matrix (nˡ, nˡ⁻¹)", l)
+    for l, (w, v) in enumerate(zip(W, b), start=1):
+        width = v[0] if len(v) == 1 or (len(v) == 2 and v[1] == 1) else None  # nˡ as the biases say
+        next_columns = W[l][1] if l < len(W) else None  # nˡ as Wˡ⁺¹ says
+        previous = W[l - 2][0] if l > 1 else None  # nˡ⁻¹, checked in the layer before
+        if w[0] == width:
+            if previous is not None and w[1] != previous:
+                return _shape_problem(
+                    f"layer {l}: weights[{l - 1}] has shape {w}, expected {(w[0], previous)}: "
+                    f"one column per neuron of layer {l - 1}, which has {previous}",
+                    l,
+                )
+            continue
+        # Wˡ and bˡ disagree: Wˡ is wrong when Wˡ⁺¹ sides with bˡ, or in the output layer when Wˡ is their transpose
+        transposed = w[1] == width and (previous is None or w[0] == previous)
+        if width is None or not (next_columns == width or (next_columns is None and transposed)):
+            agreeing = f": weights[{l - 1}] and weights[{l}] say layer {l} has {w[0]} neurons"
             return _shape_problem(
-                f"layer {l}: weights[{l - 1}] has shape {w.shape}, expected ({w.shape[0]}, {previous}): "
-                f"one column per neuron of layer {l - 1}, which has {previous}",
+                f"layer {l}: biases[{l - 1}] has shape {v}, expected ({w[0]}, 1) or ({w[0]},)"
+                + (agreeing if next_columns == w[0] else ""),
                 l,
             )
-        if v.shape not in ((w.shape[0], 1), (w.shape[0],)):
-            return _shape_problem(
-                f"layer {l}: biases[{l - 1}] has shape {v.shape}, expected ({w.shape[0]}, 1) or ({w.shape[0]},)", l
-            )
+        columns = previous if previous is not None else (w[0] if w[1] == width else w[1])
+        expected = (width, columns)
+        witnesses = f"biases[{l - 1}] has shape {v}" + (
+            f" and weights[{l}] has shape {W[l]}" if next_columns == width else ""
+        )
+        return _shape_problem(
+            f"layer {l}: weights[{l - 1}] has shape {w}, expected {expected}"
+            + (" (transposed)" if w == expected[::-1] else "")
+            + f": {witnesses}, so layer {l} has {width} neurons, one row of weights[{l - 1}] each",
+            l,
+        )
     return None
 
 
@@ -433,8 +459,11 @@ def _prepare_samples(pairs, W, loss: Loss) -> tuple[np.ndarray, np.ndarray]:
         if isinstance(pair, np.ndarray) or not hasattr(pair, "__len__") or len(pair) != 2:
             raise ValueError(f"samples[{i}] is not an (x, y) pair: give samples=[(x, y), …]")
         x, y = (np.asarray(v, dtype=float) for v in pair)
-        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
-            raise ValueError(f"samples[{i}] contains nan or inf: every number must be finite to test anything")
+        found = non_finite_entries(x, "x") or non_finite_entries(y, "y")
+        if found:
+            raise ValueError(
+                f"samples[{i}] contains nan or inf ({found}): every number must be finite to test anything"
+            )
         if x.shape not in ((n_in, 1), (n_in,)):
             raise ValueError(f"samples[{i}]: x has shape {x.shape}, expected ({n_in}, 1) or ({n_in},)")
         if y.shape not in ((n_out, 1), (n_out,)):
@@ -451,7 +480,8 @@ def _prepare_samples(pairs, W, loss: Loss) -> tuple[np.ndarray, np.ndarray]:
 
 def _exception_message(err: Exception, i: int, x: Any, y: Any) -> str:
     frames = traceback.extract_tb(err.__traceback__)
-    learner_frames = [f for f in frames[1:] if "numpy" not in f.filename]  # frames[0] is our call
+    numpy_frames = ("numpy", "<__array_function__ internals>")  # the latter: NumPy < 1.25's dispatch
+    learner_frames = [f for f in frames[1:] if not any(part in f.filename for part in numpy_frames)]  # [0]: our call
     where = f" at {learner_frames[-1].filename}:{learner_frames[-1].lineno}" if learner_frames else ""
     return (
         f"your backprop(x, y) raised {type(err).__name__}: {err}{where} "

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from .validate import check_finite
+
 KINDS = ("real", "binary", "signed", "index")
 _ALLOWED_VALUES = {"binary": {0.0, 1.0}, "signed": {-1.0, 1.0}}
 
@@ -47,6 +49,7 @@ def prepare_targets(kind: str, cost_name: str, targets: Any, n_samples: int, n_o
 
 def target_for_sample(kind: str, cost_name: str, target: Any, n_outputs: int) -> Any:
     """One sample's target, checked: a class index, or a row of k numbers (a number when k = 1)."""
+    _as_array(target, f"{cost_name} target", "target")  # a nan or inf named as the caller indexes it
     row = target if kind == "index" or np.ndim(target) > 0 else [target]
     return prepare_targets(kind, cost_name, [row], 1, n_outputs)[0]
 
@@ -62,11 +65,10 @@ def random_targets(kind: str, rng: np.random.Generator, n_samples: int, n_output
     return rng.uniform(0.0, 1.0, (n_samples, n_outputs))
 
 
-def _as_array(targets: Any, what: str) -> np.ndarray:
+def _as_array(targets: Any, what: str, name: str = "y") -> np.ndarray:
     try:
         y = np.asarray(targets, dtype=float)
     except (TypeError, ValueError) as err:
         raise ValueError(f"{what} must be numbers (a sequence or an array): {err}") from None
-    if not np.all(np.isfinite(y)):
-        raise ValueError(f"{what} contain nan or inf")
+    check_finite(y, name, what)
     return y

@@ -17,15 +17,17 @@ from .losses import Loss, get_loss, l2
 from .module import MLP, Trace
 from .optim import Optimizer
 from .recording import Recorder, Recording
-from .validate import check_positive_int
+from .validate import check_finite, check_positive_int
 
 
 def as_samples(X: Any, nin: int) -> np.ndarray:
-    """The batch of inputs as an (n, nin) float array, n ≥ 1 (a 1-D array is n samples when nin = 1)."""
+    """The batch of inputs as an (n, nin) float array, n ≥ 1 (a 1-D array is n samples when nin = 1),
+    every entry finite (a ValueError names the first nan or inf, as ``X[2, 1]``)."""
     try:
         X = np.asarray(X, dtype=float)
     except (TypeError, ValueError) as err:
         raise ValueError(f"X must be numbers: {err}") from None
+    check_finite(X, "X")
     if X.ndim == 1 and nin == 1:
         X = X[:, None]
     if X.ndim != 2 or X.shape[1] != nin or X.shape[0] == 0:

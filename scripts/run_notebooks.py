@@ -7,8 +7,10 @@
 temporary copy. The kernel is always ``sys.executable`` with ipykernel (the project's venv),
 never a ``python3`` kernelspec found elsewhere on the machine.
 
-A notebook states its numbers in its markdown and prints the computed ones, as JSON, from
-the code cell tagged ``stated-numbers``; ``stated_numbers`` reads them back.
+A notebook carries no test plumbing: its numbers are stated in its markdown, and the tests
+read what it computed from its variables. ``add_probe`` appends, to a temporary copy only, a
+last cell that prints the values of expressions the test names (``probe``, as JSON);
+``probed_values`` reads them back and ``unstated_numbers`` finds numbers the text lacks.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 CELL_TIMEOUT = 120  # seconds per cell: a hang fails the run instead of blocking it
-STATED_NUMBERS_TAG = "stated-numbers"
 
 
 def notebook_paths() -> list[Path]:
@@ -66,34 +67,66 @@ def execute(source: Path, target: Path | None = None, *, timeout: int = CELL_TIM
     return seconds
 
 
-def has_stated_numbers(notebook_path: Path) -> bool:
-    """Whether the notebook has a code cell tagged ``stated-numbers``."""
+PROBE_TAG = "test-probe"  # the cell add_probe appends to a temporary copy; never in a committed notebook
+
+PROBE_CODE = """\
+import json as _json
+import numbers as _numbers
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, _numbers.Integral):
+        return int(value)
+    if isinstance(value, _numbers.Real):
+        return float(value)
+    if hasattr(value, "tolist") and hasattr(value, "dtype"):
+        return _plain(value.tolist())
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    raise TypeError(f"the probe cannot print a {type(value).__name__}: name a number, string, list or dict")
+
+
+print(_json.dumps({name: _plain(eval(expression)) for name, expression in %r.items()}))
+"""
+
+
+def add_probe(notebook_path: Path, expressions: dict[str, str]) -> None:
+    """Append to the notebook (a temporary copy) a cell that prints ``{name: value}`` as JSON,
+    each value the result of evaluating ``expressions[name]`` in the notebook's namespace after
+    every other cell ran. ``probed_values`` reads them back from the executed notebook."""
     import nbformat
+    from nbformat.v4 import new_code_cell
 
     notebook = nbformat.read(notebook_path, as_version=4)
-    return any(STATED_NUMBERS_TAG in cell.get("metadata", {}).get("tags", []) for cell in notebook.cells)
+    cell = new_code_cell(PROBE_CODE % (expressions,))
+    cell.metadata["tags"] = [PROBE_TAG]
+    notebook.cells.append(cell)
+    nbformat.write(notebook, notebook_path)
 
 
-def stated_numbers(notebook_path: Path) -> dict:
-    """The JSON object printed by the cell tagged ``stated-numbers`` of an executed notebook:
-    ``{"stated": {name: the number as the text writes it}, "measured": {name: unrounded value}}``."""
+def probed_values(notebook_path: Path) -> dict:
+    """The values printed by the cell ``add_probe`` appended, after the notebook was executed."""
     import nbformat
 
     notebook = nbformat.read(notebook_path, as_version=4)
     for cell in notebook.cells:
-        if STATED_NUMBERS_TAG in cell.get("metadata", {}).get("tags", []):
+        if PROBE_TAG in cell.get("metadata", {}).get("tags", []):
             text = "".join(out.get("text", "") for out in cell.get("outputs", []) if out.output_type == "stream")
             if not text:
-                raise ValueError(f"{notebook_path.name}: the {STATED_NUMBERS_TAG!r} cell has no printed output")
+                raise ValueError(f"{notebook_path.name}: the probe cell has no printed output (was it executed?)")
             return json.loads(text)
-    raise ValueError(f"{notebook_path.name}: no code cell tagged {STATED_NUMBERS_TAG!r}")
+    raise ValueError(f"{notebook_path.name}: no probe cell (add_probe appends one to a copy before executing)")
 
 
-def unstated_numbers(notebook_path: Path) -> dict[str, str]:
-    """The stated numbers (see ``stated_numbers``) that the notebook's markdown does not contain,
-    each looked for as a whole number: "0.09" does not match inside "0.095" or "10.09"."""
+def unstated_numbers(notebook_path: Path, stated: dict[str, str]) -> dict[str, str]:
+    """The entries of ``stated`` (name: a number written as the text writes it) that the
+    notebook's markdown does not contain, each looked for as a whole number: "0.09" does not
+    match inside "0.095" or "10.09"."""
     text = markdown_text(notebook_path)
-    stated = stated_numbers(notebook_path)["stated"]
     return {
         name: value for name, value in stated.items() if not re.search(rf"(?<![\d.]){re.escape(value)}(?!\d)", text)
     }

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import autograd_tiny as at
@@ -116,7 +116,6 @@ def test_hvp_checks_the_vector_length():
         at.hvp(lambda x, y: x * y, [1, 2], [1, 2, 3])
 
 
-@settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), point=st.lists(st.floats(-1.5, 1.5), min_size=3, max_size=3))
 def test_random_graph_hessians_match_finite_differences_of_grad_and_are_symmetric(seed, point):
     expression = random_expression(np.random.default_rng(seed), n_inputs=3, n_steps=6)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd_tiny import GradientCheck, check_gradient
@@ -107,7 +107,6 @@ def test_readings_follow_cs231n():
     ]
 
 
-@settings(max_examples=40, deadline=None)
 @given(st.lists(st.floats(-3, 3), min_size=1, max_size=6), st.floats(0.5, 2.0))
 def test_right_gradients_of_smooth_functions_always_pass(values, scale):
     x = np.array(values)

@@ -56,4 +56,5 @@ def test_every_rule_has_an_array_form(rule):
     arity = rule.arity or 3
     inputs = [np.array([0.5, 1.5]) for _ in range(arity)]
     expected = [rule.forward(*[float(x[i]) for x in inputs]) for i in range(2)]
-    assert np.asarray(forward(*inputs)).tolist() == pytest.approx(expected, rel=1e-15)
+    # NumPy's vectorised exp, log, tanh… and the C library's each round within a few ulp: not the same bits
+    assert np.asarray(forward(*inputs)).tolist() == pytest.approx(expected, rel=1e-13)

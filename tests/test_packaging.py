@@ -54,3 +54,41 @@ def test_the_licence_is_declared_the_current_way_and_shipped():
     assert meta["License-Expression"] == "MIT"
     assert "LICENSE" in (meta.get_all("License-File") or [])
     assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+
+
+def test_the_oldest_versions_run_installs_exactly_the_floors_pyproject_claims():
+    """constraints-oldest.txt pins each runtime dependency and each extra's package at its floor in
+    pyproject.toml, no more and no less (test-only tools excepted), so `make test-oldest` tests what
+    we claim; one package has one floor, whichever extra names it."""
+    import re
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    test_only = {"test", "bench"}
+    claimed: dict[str, set[str]] = {}
+    extras = [deps for name, deps in project["optional-dependencies"].items() if name not in test_only]
+    for line in [*project["dependencies"], *(dep for deps in extras for dep in deps)]:
+        requirement = Requirement(line)
+        if requirement.name == "autograd-tiny":
+            continue
+        floors = {spec.version for spec in requirement.specifier if spec.operator == ">="}
+        assert len(floors) == 1, f"{line}: every claimed dependency needs one floor (>=)"
+        claimed.setdefault(requirement.name, set()).update(floors)
+    assert {name: floors for name, floors in claimed.items() if len(floors) > 1} == {}, "one floor per package"
+
+    pinned = {}
+    for line in (ROOT / "constraints-oldest.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, pin = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", line).groups()
+            pinned[name] = pin
+
+    def release(version: str) -> tuple[int, ...]:
+        parts = [int(p) for p in version.split(".")]
+        return tuple(parts + [0] * (3 - len(parts)))
+
+    assert {name: release(pin) for name, pin in pinned.items()} == {
+        name: release(floors.pop()) for name, floors in claimed.items()
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import autograd_tiny as at
@@ -17,7 +17,6 @@ from .conftest import central_difference
 points = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=3, max_size=3)
 
 
-@settings(max_examples=150, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), point=points, n_steps=st.integers(1, 10))
 def test_random_graph_gradients_match_finite_differences(seed, point, n_steps):
     expression = random_expression(np.random.default_rng(seed), n_inputs=3, n_steps=n_steps)
@@ -30,7 +29,6 @@ def test_random_graph_gradients_match_finite_differences(seed, point, n_steps):
         assert math.isclose(v.grad, numeric, rel_tol=1e-4, abs_tol=1e-5), (str(expression), i, v.grad, numeric)
 
 
-@settings(max_examples=100, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), point=points)
 def test_backward_twice_doubles_every_gradient(seed, point):
     expression = random_expression(np.random.default_rng(seed), n_inputs=3, n_steps=6)
@@ -42,7 +40,6 @@ def test_backward_twice_doubles_every_gradient(seed, point):
     assert [v.grad for v in values] == [2 * g for g in once]
 
 
-@settings(max_examples=100, deadline=None)
 @given(a=st.floats(-1e3, 1e3), b=st.floats(-1e3, 1e3))
 def test_forward_values_match_python_floats(a, b):
     x, y = Value(a), Value(b)
@@ -55,7 +52,6 @@ def test_forward_values_match_python_floats(a, b):
 SPECIAL = st.sampled_from([0.0, -0.0, math.inf, -math.inf, math.nan, 1e308, 1e-320])
 
 
-@settings(max_examples=300, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
     point=st.lists(st.one_of(st.floats(-2.0, 2.0), SPECIAL), min_size=3, max_size=3),

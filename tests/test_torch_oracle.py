@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd_tiny import Value
@@ -26,7 +26,6 @@ def torch_weighted(ws, xs):
     return torch.stack([w * x for w, x in zip(ws, xs)]).sum()
 
 
-@settings(max_examples=100, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
     point=st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=3, max_size=3),

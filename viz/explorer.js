@@ -143,10 +143,20 @@
   document.getElementById("prev").addEventListener("click", () => { pause(); go(frame - 1); });
   document.getElementById("next").addEventListener("click", () => { pause(); go(frame + 1); });
   playButton.addEventListener("click", () => (timer ? pause() : play()));
-  document.getElementById("zoom").addEventListener("click", (event) => {
-    const actual = document.getElementById("drawing").classList.toggle("actual");
-    event.target.textContent = actual ? "Fit" : "1:1";
+  const zoomButton = document.getElementById("zoom");
+  const drawingBox = document.getElementById("drawing");
+  zoomButton.addEventListener("click", () => {
+    const actual = drawingBox.classList.toggle("actual");
+    zoomButton.textContent = actual ? "Fit" : "1:1";
   });
+  // Open fitted to the window unless that would shrink the text below 3/4 of its size: then
+  // at full size, scrolling (a wide graph in a notebook's frame would otherwise be unreadable).
+  const svgElement = drawingBox.querySelector("svg");
+  const naturalWidth = svgElement ? svgElement.width.baseVal.value : 0;
+  if (naturalWidth > 0 && drawingBox.clientWidth / naturalWidth < 0.75) {
+    drawingBox.classList.add("actual");
+    zoomButton.textContent = "Fit";
+  }
   slider.max = String(maxFrame());
   slider.addEventListener("input", () => { pause(); go(Number(slider.value)); });
   document.addEventListener("keydown", (event) => {

@@ -82,11 +82,10 @@ def draw_graph(
             dot.edge(names[child], op_node, **attrs)
         dot.edge(op_node, names[node], id=ids.output_edge(names[node]))
 
-    rows = [
-        "fill: the gradient ∂C/∂v (purple < 0 < orange), by |grad| / largest |grad| of non-constants",
-        "double border: a pre-activation z, where grad is δ = ∂C/∂z",
-        "circle: the operation that made the value it points to",
-    ]
+    rows = ["fill: the gradient ∂C/∂v (purple < 0 < orange), by |grad| / largest |grad| of non-constants"]
+    if any(is_preactivation(node) for node in nodes):
+        rows.append("double border: a pre-activation z, where grad is δ = ∂C/∂z")
+    rows.append("circle: the operation that made the value it points to")
     if show_local_grads:
         rows.append("edge label ∂: local derivative ∂out/∂in; grad(in) += ∂ × grad(out)")
     add_legend(dot, scale, rows)

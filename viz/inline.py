@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from pathlib import Path
 
 import graphviz
@@ -22,7 +23,22 @@ class Drawing(graphviz.Digraph):
     """
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs) -> dict[str, str]:
-        return {"image/svg+xml": to_svg(self)}
+        return {"image/svg+xml": fit_width(to_svg(self))}
+
+
+MAX_WIDTH_PT = 720  # 960 px: about the width of a notebook's output area on GitHub and in nbconvert's HTML
+
+
+def fit_width(svg: str, max_width: float = MAX_WIDTH_PT) -> str:
+    """The SVG shrunk to ``max_width`` points when it is wider (Graphviz writes its natural size in
+    pt and a viewBox, so only the width and height attributes change); never enlarged. Viewers show
+    a notebook's SVG inline or as an <img>, and neither shrinks it to the page by itself."""
+    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    if size is None or float(size.group(1)) <= max_width:
+        return svg
+    width, height = float(size.group(1)), float(size.group(2))
+    fitted = f'<svg width="{max_width:g}pt" height="{height * max_width / width:.2f}pt"'
+    return svg[: size.start()] + fitted + svg[size.end() :]
 
 
 class Explorer:

@@ -53,6 +53,9 @@ def draw_network(
     dot = Drawing("network")
     dot.attr(rankdir="LR", fontname=FONT, splines="line", nodesep="0.1", ranksep="1.8", newrank="true")
     dot.attr(outputorder="edgesfirst")  # neurons on top of the edges, so their numbers stay readable
+    # Every order of a fully connected column crosses as many edges, so Graphviz's crossing
+    # minimisation only rotates the columns: without it each column stays in index order, top down.
+    dot.attr(mclimit="0.01")
     dot.attr("node", fontname=FONT, fontsize="8", shape="circle", style="filled", fixedsize="true", width="1.15")
     dot.attr("edge", arrowhead="none", fontname=FONT)
 
@@ -88,7 +91,8 @@ def draw_network(
                 dot.edge(source, ids.neuron_node(l + 1, j), **attrs)
 
     rows = [
-        "neuron: z = w·a + b, a = σ(z), δ = ∂C/∂z (fill: δ, purple < 0 < orange)",
+        "neuron z[l][j]: neuron j of layer l, top to bottom from 0 (trace.z[l − 1][j] in Python)",
+        "in it: z = w·a + b, a = σ(z), δ = ∂C/∂z (fill: δ, purple < 0 < orange)",
         "edge: weight w; width |w|, colour sign (purple < 0 < orange)",
     ]
     if show_weight_grads:
@@ -112,7 +116,8 @@ def _neuron_style(l: int, j: int, neuron: Neuron, trace: Trace | None, scale: fl
     tooltip = f"z[{name}] = {z.data!r}, a[{name}] = {a.data!r}, δ = ∂C/∂z = {delta!r}"
     # Graphviz writes a cell's id into the SVG only with a tooltip (and a target, as there is no link).
     cell = f'TOOLTIP="{escape(tooltip)}" TARGET="_self"'
-    rows = [f'<TD ID="{ids.z_cell(l + 1, j)}" {cell}>z {escape(number(z.data))}</TD>',
+    rows = [f"<TD><B>z[{escape(name)}]</B></TD>",
+            f'<TD ID="{ids.z_cell(l + 1, j)}" {cell}>z {escape(number(z.data))}</TD>',
             f'<TD ID="{ids.a_cell(l + 1, j)}" {cell}>a {escape(number(a.data))}</TD>',
             f'<TD ID="{ids.delta_cell(l + 1, j)}" {cell}><B>δ {escape(number(delta))}</B></TD>']  # fmt: skip
     cells = "".join(f"<TR>{row}</TR>" for row in rows)

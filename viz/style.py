@@ -53,13 +53,14 @@ def _hex(rgb: tuple[int, ...]) -> str:
 
 
 def legend_html(scale: float, rows: list[str]) -> str:
-    """The legend: the colour scale from −scale to +scale, then one explanatory row each."""
+    """The legend: the colour scale from −scale to +scale, then one explanatory row each. With no
+    gradient yet (scale 0: a forward pass, or every gradient 0) a note replaces the scale."""
     steps = [-1.0, -0.5, 0.0, 0.5, 1.0]
     cells = "".join(
-        f'<TD BGCOLOR="{gradient_colour(s * scale if scale else s, scale or 1.0)}" WIDTH="34">'
-        f"{escape(number(s * scale))}</TD>"
-        for s in steps
+        f'<TD BGCOLOR="{gradient_colour(s * scale, scale)}" WIDTH="34">{escape(number(s * scale))}</TD>' for s in steps
     )
+    if not scale > 0:
+        cells = '<TD COLSPAN="5" ALIGN="LEFT">fill: white, every gradient is 0 (no backward pass yet?)</TD>'
     text_rows = "".join(f'<TR><TD COLSPAN="5" ALIGN="LEFT">{escape(row)}</TD></TR>' for row in rows)
     return (
         '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">'

@@ -77,7 +77,7 @@ def run(imports: str, script: str, **names) -> dict:
     return namespace
 
 
-def test_the_demo_training_loop_gives_micrograds_losses_and_accuracies_step_by_step():
+def test_the_demo_training_loop_gives_micrograds_losses_and_accuracies_step_by_step(cyclic_gc_paused):
     pytest.importorskip("micrograd", reason="micrograd 0.1.0 is the oracle: pip install micrograd==0.1.0")
     theirs = run(MICROGRAD, TRAINING, STEPS=4)
     ours = run(OURS, TRAINING, STEPS=4)

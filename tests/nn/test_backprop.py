@@ -7,13 +7,12 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd_tiny.nn import MLP, activations, backprop, check_backprop, losses
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     widths=st.lists(st.integers(1, 8), min_size=1, max_size=4),
     activation=st.sampled_from(["tanh", "sigmoid", "relu", "linear"]),

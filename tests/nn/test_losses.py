@@ -81,7 +81,7 @@ def test_target_of_wrong_length_is_a_clear_error():
 
 
 def test_non_numeric_targets_are_a_clear_error():
-    with pytest.raises(ValueError, match="mse targets must be numbers"):
+    with pytest.raises(ValueError, match="mse target must be numbers"):
         losses.mse([Value(0.5)], "abc")
 
 

@@ -13,11 +13,11 @@ def test_fit_reaches_95_percent_on_two_moons():
     X, y = datasets.two_moons(100, seed=0)
     model = MLP(2, [16, 16, 1], seed=0)
     history = fit(
-        model, X, y, "binary_cross_entropy_with_logits", Adam(model.parameters(), lr=0.05), epochs=60, progress=False
+        model, X, y, "binary_cross_entropy_with_logits", Adam(model.parameters(), lr=0.05), epochs=30, progress=False
     )
     assert history.accuracy[-1] >= 0.95
     assert history.loss[-1] < history.loss[0]
-    assert len(history.loss) == len(history.accuracy) == 60
+    assert len(history.loss) == len(history.accuracy) == 30
 
 
 def test_fit_solves_xor():

@@ -152,3 +152,17 @@ def test_layer_mode_reveals_delta_layer_by_layer(browser, tmp_path):
     assert page.text_content("#explanation").startswith("Layer 2 of 3: BP2")
     assert errors == []
     page.close()
+
+
+@pytest.mark.parametrize(("width", "zoom"), [(4000, "1:1"), (1500, "Fit")])  # the graph is 2,437 px wide
+def test_opens_fitted_unless_fitting_would_make_the_text_unreadable(browser, explorer, width, zoom):
+    """Wide enough: fitted (the button offers 1:1). Too narrow (a notebook's frame): full size, scrolling."""
+    page = browser.new_page(viewport={"width": width, "height": 700})
+    page.goto(explorer[0].as_uri())
+    assert page.text_content("#zoom") == zoom
+    scale = page.evaluate(
+        "(() => { const svg = document.querySelector('#drawing svg');"
+        " return svg.getBoundingClientRect().width / svg.width.baseVal.value; })()"
+    )
+    assert scale >= 0.75
+    page.close()

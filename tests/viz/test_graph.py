@@ -45,7 +45,18 @@ def test_edge_count_matches_the_graph(network_cost):
 def test_legend_is_present_and_explains_delta(network_cost):
     cost, _ = network_cost
     legend = " ".join(groups(parse(to_svg(draw_graph(cost))), "node")["legend"])
-    assert "Legend" in legend and "δ = ∂C/∂z" in legend
+    assert "Legend" in legend and "δ = ∂C/∂z" in legend and "double border" in legend
+
+
+def test_the_legend_claims_only_what_is_drawn():
+    """No double-border row without a pre-activation, no all-zero colour scale before backward()."""
+    x, w = Value(2.0, "x"), Value(-3.0, "w")
+    out = (x * w).tanh()
+    before = " ".join(groups(parse(to_svg(draw_graph(out))), "node")["legend"])
+    assert "every gradient is 0" in before and "−1" not in before and "-0" not in before
+    out.backward()
+    after = " ".join(groups(parse(to_svg(draw_graph(out))), "node")["legend"])
+    assert "every gradient is 0" not in after and "double border" not in after
 
 
 def test_nn_graphs_are_clustered_by_layer_and_neuron(network_cost):

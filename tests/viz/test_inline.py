@@ -8,7 +8,9 @@ import re
 import pytest
 
 from autograd_tiny import Value
-from autograd_tiny.viz import Explorer, GraphvizMissingError, backward_explorer, draw_graph, draw_network
+from autograd_tiny.nn import MLP, losses
+from autograd_tiny.viz import Explorer, GraphvizMissingError, backward_explorer, draw_graph, draw_network, to_svg
+from autograd_tiny.viz.inline import MAX_WIDTH_PT
 
 
 def small_cost() -> Value:
@@ -38,6 +40,22 @@ def test_an_explorer_shows_inline_in_a_sandboxed_iframe_holding_the_whole_page()
 def test_drawings_show_as_svg_in_jupyter():
     bundle = draw_graph(small_cost())._repr_mimebundle_()
     assert list(bundle) == ["image/svg+xml"] and bundle["image/svg+xml"].lstrip().startswith("<?xml")
+    assert re.search(r'<svg width="[\d.]+pt"', bundle["image/svg+xml"])
+
+
+def test_a_drawing_wider_than_the_page_is_shrunk_to_it_keeping_its_proportions():
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    cost = losses.quadratic(model.trace([0.5, -1.0]).output, 1.0)
+    natural = to_svg(draw_graph(cost))
+    shown = draw_graph(cost)._repr_mimebundle_()["image/svg+xml"]
+    (width, height), (shown_width, shown_height) = (
+        map(float, re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()) for svg in (natural, shown)
+    )
+    assert width > MAX_WIDTH_PT and shown_width == MAX_WIDTH_PT
+    assert shown_height == pytest.approx(height * MAX_WIDTH_PT / width, abs=0.01)
+    assert re.search(r'viewBox="[^"]+"', shown).group() == re.search(r'viewBox="[^"]+"', natural).group()
+    product = Value(2.0, "a") * Value(3.0, "b")
+    assert draw_graph(product)._repr_mimebundle_()["image/svg+xml"] == to_svg(draw_graph(product))  # not enlarged
 
 
 def test_without_graphviz_a_notebook_shows_our_error_with_the_install_command(monkeypatch, tmp_path):

@@ -10,7 +10,7 @@ from autograd_tiny.nn import MLP, losses
 from autograd_tiny.viz import GraphvizMissingError, draw_graph, draw_network, ids, save_svg, to_svg
 from autograd_tiny.viz.style import gradient_colour
 
-from .svg import by_id, edge_count, fill_of, groups, parse, text_of, tooltip_of
+from .svg import NS, by_id, edge_count, fill_of, groups, parse, text_of, tooltip_of
 
 
 @pytest.fixture
@@ -34,7 +34,23 @@ def test_each_neuron_shows_z_a_and_delta(network):
     model, trace = network
     nodes = groups(parse(to_svg(draw_network(model, trace))), "node")
     z, a = trace.z[1][5], trace.a[1][5]
-    assert nodes["n2_5"] == [f"z {z.data:.4g}", f"a {a.data:.4g}", f"δ {z.grad:.4g}"]
+    assert nodes["n2_5"] == ["z[2][5]", f"z {z.data:.4g}", f"a {a.data:.4g}", f"δ {z.grad:.4g}"]
+
+
+def test_neurons_stand_in_index_order_top_to_bottom_and_the_legend_says_how_they_are_named():
+    """Graphviz's crossing minimisation used to rotate a column (z[1][1], z[1][2], z[1][0] from the top)."""
+    for nin, sizes in ((2, [3, 1]), (2, [3, 2]), (4, [5, 3, 3])):
+        model = MLP(nin, sizes, activation="tanh", seed=0)
+        trace = model.trace([0.5] * nin)
+        losses.quadratic(trace.output, [1.0] * sizes[-1]).backward()
+        root = parse(to_svg(draw_network(model, trace)))
+        columns = [[ids.input_group(i) for i in range(nin)]]
+        columns += [[ids.neuron_group(l, j) for j in range(n)] for l, n in enumerate(sizes, start=1)]
+        for column in columns:
+            heights = [float(next(by_id(root, name).iter(f"{{{NS['svg']}}}ellipse")).get("cy")) for name in column]
+            assert heights == sorted(heights), f"{column} is not top to bottom (SVG y grows downwards)"
+        legend = " ".join(groups(root, "node")["legend"])
+        assert "neuron z[l][j]: neuron j of layer l" in legend and "trace.z[l − 1][j]" in legend
 
 
 def test_weight_gradients_on_edges_when_asked(network):

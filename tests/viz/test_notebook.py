@@ -94,7 +94,8 @@ def test_the_executed_notebook_in_a_browser(executed, browser, tmp_path):
     page.keyboard.press("ArrowRight")
     assert first.locator("#frame").text_content().startswith("step 2")
     assert second.locator("#frame").text_content().startswith("step 0")  # independent
-    training.locator("#runs").click()  # focus inside the training explorer: its keys step the epochs
+    training.locator("[data-delta]").first.wait_for(state="attached")  # its script has run
+    training.locator("#runs .readout").click()  # focus inside it: its keys step the epochs
     page.keyboard.press("ArrowRight")
     assert training.locator("#slider").input_value() == "1"
     assert first.locator("#frame").text_content().startswith("step 2")
