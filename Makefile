@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'micrograd==0.1.0'
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_vectorize.py
+	$(BIN)/python bench/bench_microgpt.py
 	$(BIN)/python bench/bench_training.py
 
 figures: $(STAMP) graphviz chromium

@@ -10,14 +10,16 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import value_html  # noqa: F401 - attaches Value._repr_html_
 from .batched import DataDependentGraphError, vectorize
-from .forward import jacobian, jvp, vjp
+from .derivatives import grad, jacobian, jvp, vjp
 from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradcheck, gradgradcheck
 from .graph import topological_order
 from .hessian import hessian, hvp
 from .modes import AnomalyError, detect_anomaly, no_grad
+from .nary import dot, sum, zero_grad
 from .numpy_gradcheck import GradientCheck, check_gradient
-from .value import Value, dot, grad, sum, zero_grad
+from .value import Notes, Value
 
 try:
     __version__ = version("autograd-tiny")
@@ -31,6 +33,7 @@ __all__ = [
     "GradcheckError",
     "GradcheckResult",
     "GradientCheck",
+    "Notes",
     "Value",
     "__version__",
     "check_gradient",

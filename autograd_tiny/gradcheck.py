@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .comparison import Comparison, Tolerance
 from .modes import no_grad
 from .table import Report, Table
 from .value import Number, Value
@@ -12,14 +13,30 @@ from .value import Number, Value
 
 @dataclass(frozen=True)
 class GradcheckEntry:
-    """One input's comparison: engine (analytic) derivative against finite differences."""
+    """One input's comparison: the engine's (analytic) derivative against finite differences."""
 
     label: str
-    analytic: float
-    numeric: float
-    abs_error: float
-    rel_error: float
-    ok: bool
+    comparison: Comparison  # yours: the engine's derivative; reference: the finite difference
+
+    @property
+    def analytic(self) -> float:
+        return self.comparison.yours
+
+    @property
+    def numeric(self) -> float:
+        return self.comparison.reference
+
+    @property
+    def abs_error(self) -> float:
+        return self.comparison.abs_error
+
+    @property
+    def rel_error(self) -> float:
+        return self.comparison.rel_error
+
+    @property
+    def ok(self) -> bool:
+        return self.comparison.passed
 
 
 class GradcheckError(AssertionError):
@@ -52,10 +69,9 @@ class GradcheckResult(Report):
 
     def table(self) -> Table:
         rows = [
-            (e.label, f"{e.analytic:.10g}", f"{e.numeric:.10g}", f"{e.abs_error:.2e}", f"{e.rel_error:.2e}",
-             "ok" if e.ok else "FAIL")
+            (e.label, f"{e.analytic:.10g}", f"{e.numeric:.10g}", *e.comparison.error_cells(), e.comparison.verdict)
             for e in self.entries
-        ]  # fmt: skip
+        ]
         return Table.of(("input", "engine", "finite diff.", "abs error", "rel error", ""), rows, align="lrrrrl")
 
 
@@ -89,9 +105,7 @@ def gradcheck(
 
 def _compare(label: str, analytic: float, numeric: float, atol: float, rtol: float) -> GradcheckEntry:
     """One comparison: it passes when |analytic − numeric| ≤ atol + rtol·|numeric|."""
-    abs_error = abs(analytic - numeric)
-    rel_error = abs_error / max(abs(numeric), 1e-300)
-    return GradcheckEntry(label, analytic, numeric, abs_error, rel_error, abs_error <= atol + rtol * abs(numeric))
+    return GradcheckEntry(label, Comparison.of(analytic, numeric, Tolerance("gradcheck", rtol, atol)))
 
 
 def _result(

@@ -18,20 +18,20 @@ def topological_order(roots: Value | Iterable[Value]) -> list[Value]:
     """
     order: list[Value] = []
     seen: set = set()
-    for root in [roots] if hasattr(roots, "_inputs") else roots:
+    for root in [roots] if hasattr(roots, "_children") else roots:
         if root in seen:
             continue
         seen.add(root)
-        stack = [(root, iter(root._inputs))]
+        stack = [(root, iter(root._children))]
         while stack:
             node, inputs = stack[-1]
             for child in inputs:
                 if child not in seen:
                     seen.add(child)
-                    if not child._inputs:
+                    if not child._children:
                         order.append(child)  # a leaf is finished as soon as it is found
                         continue
-                    stack.append((child, iter(child._inputs)))
+                    stack.append((child, iter(child._children)))
                     break
             else:
                 stack.pop()

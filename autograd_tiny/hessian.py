@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .derivatives import grad
 from .functions import direction, point_variables, scalar_output
-from .value import Number, Value, grad
+from .value import Number, Value
 
 
 def hessian(f: Callable[..., Value], point: Sequence[Number]) -> np.ndarray:

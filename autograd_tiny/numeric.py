@@ -1,9 +1,9 @@
 """IEEE-754 arithmetic on Python floats, as NumPy and PyTorch do it.
 
-Python's ``math`` module and float operators raise where IEEE arithmetic returns a
-special value (``1/0``, ``math.log(0)``, ``math.exp(1000)``) and ``(-8.0) ** (1/3)``
-even returns a complex number. The engine calls these functions instead, so a
-learner sees ``inf`` and ``nan``, never ``ZeroDivisionError`` or ``math domain error``.
+Python's ``math`` module and float operators raise where IEEE arithmetic returns a special
+value (``1/0``, ``math.log(0)``, ``math.exp(1000)``), and ``(-8.0) ** (1/3)`` even returns a
+complex number. The rules call these functions instead, so a learner sees ``inf`` and ``nan``,
+never ``ZeroDivisionError`` or ``math domain error``.
 """
 
 from __future__ import annotations
@@ -12,15 +12,12 @@ import math
 
 import numpy as np
 
-inf = math.inf
-nan = math.nan
+inf, nan = math.inf, math.nan
 
 
 def ieee(function, *args: float) -> float:
-    """Evaluate ``function(*args)`` in NumPy float64, whose operators follow IEEE-754.
-
-    Used as the slow path when plain float arithmetic raises an ``ArithmeticError``.
-    """
+    """``function(*args)`` in NumPy float64, whose operators follow IEEE-754: the slow path
+    taken when plain float arithmetic raises an ``ArithmeticError``."""
     with np.errstate(all="ignore"):
         return float(function(*(np.float64(a) for a in args)))
 
@@ -51,24 +48,20 @@ def exp(a: float) -> float:
 
 
 def log(a: float) -> float:
-    """Natural logarithm; ``log(0)`` is -inf and ``log`` of a negative number is nan."""
-    if a > 0.0:
-        return math.log(a)
-    if a == 0.0:
-        return -inf
-    return nan  # a < 0, or a is nan
+    """Natural logarithm; ``log(0)`` is -inf, ``log`` of a negative number (or nan) is nan."""
+    return math.log(a) if a > 0.0 else -inf if a == 0.0 else nan
 
 
-def tanh(a: float) -> float:
-    """Hyperbolic tangent."""
-    return math.tanh(a)
+def sqrt(a: float) -> float:
+    """√a; ``sqrt`` of a negative number is nan, ``sqrt(-0.0)`` is -0.0 as IEEE says."""
+    return math.sqrt(a) if a >= 0.0 else nan  # true for -0.0 too; false for nan
 
 
 def sigmoid(a: float) -> float:
-    """σ(a) = 1 / (1 + e⁻ᵃ), evaluated without overflow for large |a|."""
+    """σ(a) = 1 / (1 + e⁻ᵃ), without overflow for large |a|: e^(−|a|) is never above 1."""
     if a >= 0.0:
         return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)  # a < 0, so e is in (0, 1): no overflow
+    e = math.exp(a)
     return e / (1.0 + e)
 
 
@@ -87,16 +80,9 @@ def cos(a: float) -> float:
     return math.cos(a) if math.isfinite(a) else nan
 
 
-def sqrt(a: float) -> float:
-    """√a; ``sqrt`` of a negative number is nan, ``sqrt(-0.0)`` is -0.0 as IEEE says."""
-    if a >= 0.0:  # true for -0.0 too
-        return math.sqrt(a)
-    return nan  # a < 0, or a is nan
-
-
-# The same functions on NumPy arrays, for the batched replay; the rest map to NumPy ufuncs directly.
+# The same functions on NumPy arrays, for the batched replay; the others are NumPy's own ufuncs.
 def sigmoid_array(a: np.ndarray) -> np.ndarray:
-    """σ(a) elementwise, without overflow: e^(−|a|) is never above 1."""
+    """σ(a) elementwise, without overflow."""
     e = np.exp(-np.abs(a))
     return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .comparison import Comparison, Tolerance, format_error
 from .table import Report, Table
 
 TINY = 1e-300  # keeps 0/0 out of the relative error when both derivatives are exactly 0
@@ -25,10 +26,23 @@ READINGS = ((1e-7, "good"), (1e-4, "ok only at kinks"), (1e-2, "suspicious"), (n
 @dataclass(frozen=True)
 class GradientEntry:
     index: tuple[int, ...]
-    analytic: float  # grad_f(x)[index]
-    numeric: float  # central difference
-    abs_error: float
-    rel_error: float
+    comparison: Comparison  # yours: grad_f(x)[index]; reference: the central difference; scale |a| + |n|
+
+    @property
+    def analytic(self) -> float:
+        return self.comparison.yours
+
+    @property
+    def numeric(self) -> float:
+        return self.comparison.reference
+
+    @property
+    def abs_error(self) -> float:
+        return self.comparison.abs_error
+
+    @property
+    def rel_error(self) -> float:
+        return self.comparison.rel_error
 
     @property
     def reading(self) -> str:
@@ -37,7 +51,7 @@ class GradientEntry:
 
 @dataclass(frozen=True)
 class GradientCheck(Report):
-    """Truthy when every entry's relative error is ≤ ``rtol`` or its absolute error ≤ ``atol``.
+    """Truthy when every entry's |grad_f − central diff.| ≤ ``atol`` + ``rtol``·(|grad_f| + |central diff.|).
 
     ``worst`` holds the entries with the largest relative errors, worst first.
     """
@@ -59,8 +73,8 @@ class GradientCheck(Report):
         verdict = "passed" if self else "FAILED"
         return (
             f"check_gradient {verdict}: {self.size} entries against central differences (ε = {self.eps:g}); "
-            f"worst relative error {self.max_rel_error:.2e} ({reading(self.max_rel_error)}); "
-            f"pass: rel ≤ {self.rtol:g} or abs ≤ {self.atol:g}"
+            f"worst relative error {shown_rel_error(self.max_rel_error, self.rtol)} ({reading(self.max_rel_error)}); "
+            f"pass: |a − n| ≤ {self.atol:g} + {self.rtol:g}·(|a| + |n|)"
         )
 
     def table(self) -> Table:
@@ -70,8 +84,8 @@ class GradientCheck(Report):
                 str(list(e.index)),
                 f"{e.analytic:.10g}",
                 f"{e.numeric:.10g}",
-                f"{e.abs_error:.2e}",
-                f"{e.rel_error:.2e}",
+                format_error(e.abs_error, self.atol),
+                shown_rel_error(e.rel_error, self.rtol),
                 e.reading,
             )
             for e in self.worst
@@ -85,6 +99,13 @@ class GradientCheck(Report):
 
     def __repr__(self) -> str:
         return f"GradientCheck(passed={self.passed}, max_rel_error={self.max_rel_error:.2e})"
+
+
+def shown_rel_error(rel_error: float, rtol: float) -> str:
+    """A relative error as the report prints it: "≤ 1e-07" when it reads good, "≤ rtol" when it passes
+    otherwise (the digits below are rounding noise, different on every machine), else its digits."""
+    good = READINGS[0][0]
+    return format_error(rel_error, good if rel_error <= good else rtol)
 
 
 def reading(rel_error: float) -> str:
@@ -140,15 +161,14 @@ def check_gradient(
         rel_error = abs_error / np.maximum(np.abs(analytic) + np.abs(numeric), TINY)
     finite = np.isfinite(analytic)  # a nan or inf in grad_f(x) is as wrong as an entry can be
     abs_error, rel_error = np.where(finite, abs_error, np.inf), np.where(finite, rel_error, np.inf)
-    passed = bool(np.all((rel_error <= rtol) | (abs_error <= atol)))
+    tolerance = Tolerance("check_gradient", rtol, atol)
+    scale = np.abs(analytic) + np.abs(numeric)  # CS231n's: the relative error is |a − n| / (|a| + |n|)
+    passed = bool(np.all(abs_error <= atol + rtol * np.where(finite, scale, 0.0)))
     order = np.argsort(-rel_error, axis=None, kind="stable")[:show]
     worst = tuple(
         GradientEntry(
             tuple(int(i) for i in idx),
-            float(analytic[idx]),
-            float(numeric[idx]),
-            float(abs_error[idx]),
-            float(rel_error[idx]),
+            Comparison.of(float(analytic[idx]), float(numeric[idx]), tolerance, scale=float(scale[idx])),
         )
         for idx in (np.unravel_index(flat, x.shape) for flat in order)
     )

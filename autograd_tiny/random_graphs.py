@@ -60,7 +60,7 @@ class RandomExpression:
     ) -> Any:
         """Evaluate on ``inputs`` (Values by default; pass ``total``/``weighted`` for other backends)."""
         if total is None or weighted is None:
-            from .value import dot, sum
+            from .nary import dot, sum
 
             total, weighted = total or sum, weighted or dot
         nodes = list(inputs)

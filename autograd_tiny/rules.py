@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import builtins
 import inspect
+import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,28 +60,25 @@ def number(x: Any) -> Any:
     return x if isinstance(x, float | np.ndarray) else x.data
 
 
-def log(x: Any) -> Any:
-    if isinstance(x, float):
-        return numeric.log(x)
-    return np.log(x) if isinstance(x, np.ndarray) else x.log()
+def divide(x: Any, y: Any) -> Any:
+    """x / y, where floats give ±inf or nan at y = 0 as IEEE-754 says (Python would raise)."""
+    return numeric.divide(x, y) if isinstance(y, float) else x / y
+
+
+def _elementwise(on_float: Callable, on_array: Callable, method: str) -> Callable[[Any], Any]:
+    """A function on a float (IEEE, ``numeric``), an array (NumPy) or a Value (its method: a node)."""
+    return lambda x: (
+        on_float(x) if isinstance(x, float) else on_array(x) if isinstance(x, np.ndarray) else getattr(x, method)()
+    )
+
+
+log = _elementwise(numeric.log, np.log, "log")
+sin = _elementwise(numeric.sin, np.sin, "sin")
+cos = _elementwise(numeric.cos, np.cos, "cos")
 
 
 def power(x: Any, y: Any) -> Any:
-    if isinstance(x, float) and isinstance(y, float):
-        return numeric.power(x, y)
-    return x**y
-
-
-def sin(x: Any) -> Any:
-    if isinstance(x, float):
-        return numeric.sin(x)
-    return np.sin(x) if isinstance(x, np.ndarray) else x.sin()
-
-
-def cos(x: Any) -> Any:
-    if isinstance(x, float):
-        return numeric.cos(x)
-    return np.cos(x) if isinstance(x, np.ndarray) else x.cos()
+    return numeric.power(x, y) if isinstance(x, float) and isinstance(y, float) else x**y
 
 
 def sign(x: Any) -> Any:
@@ -145,21 +143,21 @@ def _dot_local_grads(out: Any, *factors: Any) -> tuple:
 
 
 #          name       forward          local derivatives ∂out/∂input, given (out, *inputs)   forward on arrays
-ADD = Rule("+", lambda a, b: a + b, lambda out, a, b: (1.0, 1.0))
-SUB = Rule("-", lambda a, b: a - b, lambda out, a, b: (1.0, -1.0))
-MUL = Rule("*", lambda a, b: a * b, lambda out, a, b: (b, a))
-DIV = Rule("/", numeric.divide, lambda out, a, b: (1.0 / b, -out / b), np.divide)
-NEG = Rule("neg", lambda a: -a, lambda out, a: (-1.0,))
+ADD = Rule("+", operator.add, lambda out, a, b: (1.0, 1.0))  # operator.add(a, b) is a + b
+SUB = Rule("-", operator.sub, lambda out, a, b: (1.0, -1.0))
+MUL = Rule("*", operator.mul, lambda out, a, b: (b, a))
+DIV = Rule("/", numeric.divide, lambda out, a, b: (divide(1.0, b), divide(-out, b)), np.divide)
+NEG = Rule("neg", operator.neg, lambda out, a: (-1.0,))
 POW = Rule("**", numeric.power, _pow_local_grads, np.power)
 # A constant exponent (x ** 2): the exponent is an input, but no gradient flows to it.
 POW_CONST = Rule("**", numeric.power, _pow_const_local_grads, np.power)
 EXP = Rule("exp", numeric.exp, lambda out, a: (out,), np.exp)
-LOG = Rule("log", numeric.log, lambda out, a: (1.0 / a,), np.log)
+LOG = Rule("log", numeric.log, lambda out, a: (divide(1.0, a),), np.log)
 SIN = Rule("sin", numeric.sin, lambda out, a: (cos(a),), np.sin)
 COS = Rule("cos", numeric.cos, lambda out, a: (-sin(a),), np.cos)
-SQRT = Rule("sqrt", numeric.sqrt, lambda out, a: (0.5 / out,), np.sqrt)  # sqrt′(0) = 1/0 = inf
+SQRT = Rule("sqrt", numeric.sqrt, lambda out, a: (divide(0.5, out),), np.sqrt)  # sqrt′(0) = 1/0 = inf
 ABS = Rule("abs", abs, lambda out, a: (sign(a),), np.abs)  # abs′(0) = 0, as PyTorch's sign(0)
-TANH = Rule("tanh", numeric.tanh, lambda out, a: (1.0 - out * out,), np.tanh)
+TANH = Rule("tanh", math.tanh, lambda out, a: (1.0 - out * out,), np.tanh)
 SIGMOID = Rule("sigmoid", numeric.sigmoid, lambda out, a: (out * (1.0 - out),), numeric.sigmoid_array)
 # relu′ = 1 where a > 0, else 0 (0 at the kink, as PyTorch): a comparison times 1.0 is a number
 # on a float or a Value (a constant, so relu″ = 0) and an array of 0s and 1s on an array.

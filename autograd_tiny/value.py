@@ -1,30 +1,96 @@
-"""``Value``: one number, the operation that produced it, and its gradient.
+"""``Value``: one number, the Values it was computed from, and its local derivatives.
 
-Every operation on Values records a node; ``backward()`` walks the nodes in reverse
-topological order and applies the chain rule with each operation's local derivatives
-(see ``rules.py``). A node holds no closure and no reference back to its outputs, so a
-graph is freed by reference counting as soon as it is dropped: no reference cycles for
-Python's garbage collector to chase.
+As in microgpt, each operation computes its result *and* its local derivatives ∂out/∂input
+right away, as plain floats, and stores them in the new node (the rule table, ``rules.py``,
+says how). ``backward()`` then walks the nodes in reverse topological order and applies the
+chain rule, ``child.grad += local_grad * node.grad``. A node holds no closure and no
+reference back to its outputs, so a dropped graph is freed at once by reference counting.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import backward as reverse
 from . import rules
-from .backward import accumulate_grads, describe, float_local_grads, propagate, reverse_pass
-from .graph import topological_order
-from .modes import AnomalyError, modes, refuse_while_tracing
+from .modes import AnomalyError, modes
 from .rules import Rule
-from .table import Table
 
 Number = int | float
-_isfinite = math.isfinite
+
+
+# --- operations: each computes its number and its local derivatives with one rule of rules.py ---
+def _binary(rule: Rule, with_constant: Rule | None = None) -> tuple[Callable, Callable]:
+    """``rule`` as an operator method and its reflected form (``2 * x`` calls ``x.__rmul__(2)``).
+    A number becomes a constant leaf; ``x ∘ number`` applies ``with_constant`` instead, if given."""
+    forward, local_grads = rule.forward, rule.local_grads
+
+    def operator(left: Value, right: Any) -> Value:
+        if not isinstance(right, Value):
+            return _with_number(with_constant or rule, left, right, reflected=False)
+        a = left.data
+        b = right.data
+        out = forward(a, b)
+        return Value(out, "", (left, right), local_grads(out, a, b), rule)
+
+    def reflected(right: Value, left: Any) -> Value:
+        return _with_number(rule, right, left, reflected=True)
+
+    return operator, reflected
+
+
+def _with_number(rule: Rule, value: Value, number: Any, reflected: bool) -> Value:
+    try:
+        constant = Value(number)
+    except TypeError:
+        return NotImplemented  # Python then raises "unsupported operand type(s)"
+    left, right = (constant, value) if reflected else (value, constant)
+    out = rule.forward(left.data, right.data)
+    return Value(out, "", (left, right), rule.local_grads(out, left.data, right.data), rule)
+
+
+def _unary(rule: Rule) -> Callable[[Value], Value]:
+    """``rule`` as a method of no arguments (``x.exp()``)."""
+    forward, local_grads = rule.forward, rule.local_grads
+
+    def operation(x: Value) -> Value:
+        a = x.data
+        out = forward(a)
+        return Value(out, "", (x,), local_grads(out, a), rule)
+
+    return operation
+
+
+class Notes(NamedTuple):
+    """A node's annotations. They are set on few nodes, so a node keeps them in one slot, empty
+    until one is set: every other node is as small as microgpt's plus its rule. One ``Notes`` may
+    be shared by many nodes (``nn`` gives all of a neuron's pre-activations one); setting one
+    attribute on a node gives it a new ``Notes``, never changes a shared one."""
+
+    label: str = ""
+    meta: dict | None = None
+    grad_value: Any = None
+
+
+NO_NOTES = Notes()
+
+
+class _Note:
+    """``Value.label``, ``.meta`` or ``.grad_value``: one field of the node's ``Notes``."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def __get__(self, node: Value | None, owner: type | None = None) -> Any:
+        return self if node is None else getattr(getattr(node, "_notes", NO_NOTES), self.field)
+
+    def __set__(self, node: Value, value: Any) -> None:
+        node._notes = getattr(node, "_notes", NO_NOTES)._replace(**{self.field: value})
 
 
 class Value:
@@ -38,356 +104,159 @@ class Value:
             pre-activation with ``{"role": "preactivation", ...}`` and ``viz`` reads it.
         grad_value: after ``backward(create_graph=True)``, the gradient as a Value
             with its own graph (so it can be differentiated again); otherwise None.
+        _children: the Values this one was computed from (empty for a leaf).
+        _local_grads: ∂self/∂child for each child, floats computed with ``data``.
+        _rule: the operation (a ``Rule`` of ``rules.py``), None for a leaf.
     """
 
-    __slots__ = ("_inputs", "_rule", "data", "grad", "grad_value", "label", "meta")
+    # label, meta and grad_value are set on few nodes: they share one slot (see Notes)
+    __slots__ = ("_children", "_local_grads", "_notes", "_rule", "data", "grad")
     __array_ufunc__ = None  # NumPy scalars defer to our reflected operators
 
-    def __init__(self, data: Number, label: str = "") -> None:
-        self.data = data if type(data) is float else _to_float(data)
+    def __init__(
+        self,
+        data: Number,
+        label: str = "",
+        children: tuple[Value, ...] = (),
+        local_grads: Sequence[float] = (),
+        rule: Rule | None = None,
+    ) -> None:
+        """A leaf ``Value(2.0, "x")``; operations also pass the node's children, its local
+        derivatives and its rule (this is the one place a node is built)."""
+        self.data = data
         self.grad = 0.0
-        if not isinstance(label, str):
-            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
-        self.label = label
-        self.meta: dict | None = None
-        self.grad_value: Value | None = None
-        self._inputs: tuple[Value, ...] = ()
-        self._rule: Rule | None = None
+        self._children = children
+        self._local_grads = local_grads
+        self._rule = rule
+        if rule is None:  # a leaf, or a node given its local derivatives (microgpt's protocol)
+            _check_given(self, label)
+        elif not modes.plain:  # under no_grad or detect_anomaly
+            _check_new_node(self)
 
-    # --- what the graph records ---------------------------------------------------
+    label, meta, grad_value = _Note("label"), _Note("meta"), _Note("grad_value")
+    notes = property(lambda self: getattr(self, "_notes", NO_NOTES), lambda self, notes: _set_notes(self, notes))
+
     @property
     def op(self) -> str:
-        """Name of the operation that produced this value; "" for a leaf."""
-        return self._rule.name if self._rule is not None else ""
+        """The operation that produced this value: "" for a leaf, "custom" for a node given its
+        local derivatives (``autograd_tiny.microgpt.Value``)."""
+        return self._rule.name if self._rule is not None else "custom" if self._children else ""
 
     @property
     def inputs(self) -> tuple[Value, ...]:
-        """The Values this one was computed from (empty for a leaf)."""
-        return self._inputs
+        """The Values this one was computed from, in order (empty for a leaf)."""
+        return self._children
 
     @property
     def is_leaf(self) -> bool:
-        return self._rule is None
+        return not self._children
 
     def local_grads(self) -> tuple[float, ...]:
         """∂self/∂input for each of ``self.inputs``, in order (empty for a leaf)."""
-        return () if self._rule is None else tuple(float_local_grads(self))
+        return tuple(self._local_grads)
 
     def propagate(self) -> None:
         """One step of the backward pass, at this node only: each input's ``grad`` +=
-        ∂self/∂input × ``self.grad``. ``backward()`` does this for every node in reverse
-        topological order; calling it by hand, node by node, is the chain rule step by step.
-        """
-        propagate(self)
-
-    # --- micrograd compatibility: the names micrograd's lecture code uses --------------
-    @property
-    def _prev(self) -> frozenset[Value]:
-        """The inputs as a set, as micrograd has them (a frozenset: the graph cannot be changed
-        through it; ``inputs`` keeps their order)."""
-        return frozenset(self._inputs)
-
-    @property
-    def _op(self) -> str:
-        """The operation's symbol, "" for a leaf, as micrograd has it (same as ``op``)."""
-        return self.op
-
-    def _backward(self) -> None:
-        """micrograd's name for ``propagate()``: this node's local chain rule, once."""
-        propagate(self)
+        ∂self/∂input × ``self.grad`` (``backward()`` does it for every node, in order)."""
+        reverse.propagate(self)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
-    def _repr_html_(self) -> str:
-        """Jupyter's view of a Value: one row with its label, number, gradient and operation.
-
-        No graph is drawn here (the engine does not depend on the drawings, and a cost's graph
-        can have thousands of nodes): ``autograd_tiny.viz.draw_graph(v)`` draws it on request.
-        """
-        names = [child.label or (f"{child.data:g}" if child.is_leaf else "·") for child in self._inputs]
-        if self._rule is None:
-            operation = "leaf"
-        elif len(names) == 2 and self.op in ("+", "-", "*", "/", "**"):
-            operation = f"{names[0]} {self.op} {names[1]}"
-        else:
-            operation = f"{self.op}({', '.join(names)})"
-        row = (self.label, f"{self.data:.6g}", f"{self.grad:.6g}", operation)
-        return Table.of(("Value", "data", "grad", "computed as"), [row], align="lrrl").html()
-
+    # float(v) and ordering read the number (a plain bool, no node). ``==`` stays identity,
+    # so Values can be dict keys and set members, as graph nodes must.
     def __float__(self) -> float:
-        if modes.tracing:
-            refuse_while_tracing("float()", self)
         return self.data
 
-    # Ordering compares the numbers (a plain bool, no graph node). ``==`` is left as
-    # identity, so Values stay usable as dict keys and set members, as graph nodes must.
     def __lt__(self, other: Value | Number) -> bool:
-        if modes.tracing:
-            refuse_while_tracing("<", self)
         return self.data < _number(other)
 
     def __le__(self, other: Value | Number) -> bool:
-        if modes.tracing:
-            refuse_while_tracing("<=", self)
         return self.data <= _number(other)
 
     def __gt__(self, other: Value | Number) -> bool:
-        if modes.tracing:
-            refuse_while_tracing(">", self)
         return self.data > _number(other)
 
     def __ge__(self, other: Value | Number) -> bool:
-        if modes.tracing:
-            refuse_while_tracing(">=", self)
         return self.data >= _number(other)
 
-    # --- operations: each applies one rule from rules.py --------------------------
-    def __add__(self, other: Value | Number) -> Value:
-        return _binary(rules.ADD, self, other)
-
-    def __radd__(self, other: Number) -> Value:
-        return _binary(rules.ADD, other, self)
-
-    def __sub__(self, other: Value | Number) -> Value:
-        return _binary(rules.SUB, self, other)
-
-    def __rsub__(self, other: Number) -> Value:
-        return _binary(rules.SUB, other, self)
-
-    def __mul__(self, other: Value | Number) -> Value:
-        return _binary(rules.MUL, self, other)
-
-    def __rmul__(self, other: Number) -> Value:
-        return _binary(rules.MUL, other, self)
-
-    def __truediv__(self, other: Value | Number) -> Value:
-        return _binary(rules.DIV, self, other)
-
-    def __rtruediv__(self, other: Number) -> Value:
-        return _binary(rules.DIV, other, self)
-
-    def __pow__(self, exponent: Value | Number) -> Value:
-        """self ** exponent; a Value exponent also gets ∂/∂b (aᵇ) = aᵇ · ln a."""
-        rule = rules.POW if isinstance(exponent, Value) else rules.POW_CONST
-        return _binary(rule, self, exponent)
-
-    def __rpow__(self, base: Number) -> Value:
-        return _binary(rules.POW, base, self)
-
-    def __neg__(self) -> Value:
-        return _unary(rules.NEG, self)
+    # --- operations: each applies one rule of rules.py (see _binary and _unary above) -----------
+    __add__, __radd__ = _binary(rules.ADD)
+    __sub__, __rsub__ = _binary(rules.SUB)
+    __mul__, __rmul__ = _binary(rules.MUL)
+    __truediv__, __rtruediv__ = _binary(rules.DIV)
+    __pow__, __rpow__ = _binary(rules.POW, with_constant=rules.POW_CONST)  # x ** 2: no gradient to the 2
+    __neg__ = _unary(rules.NEG)
+    exp, log, sin, cos = _unary(rules.EXP), _unary(rules.LOG), _unary(rules.SIN), _unary(rules.COS)
+    sqrt, tanh, sigmoid, relu = _unary(rules.SQRT), _unary(rules.TANH), _unary(rules.SIGMOID), _unary(rules.RELU)
+    abs = __abs__ = _unary(rules.ABS)
 
     def __pos__(self) -> Value:
         return self
 
-    def exp(self) -> Value:
-        """eˣ; local derivative eˣ."""
-        return _unary(rules.EXP, self)
-
-    def log(self) -> Value:
-        """Natural logarithm; local derivative 1/x."""
-        return _unary(rules.LOG, self)
-
-    def sin(self) -> Value:
-        """sin(x); local derivative cos(x)."""
-        return _unary(rules.SIN, self)
-
-    def cos(self) -> Value:
-        """cos(x); local derivative −sin(x)."""
-        return _unary(rules.COS, self)
-
-    def sqrt(self) -> Value:
-        """√x; local derivative 1/(2√x) (inf at 0; nan for x < 0, where √x is nan)."""
-        return _unary(rules.SQRT, self)
-
-    def abs(self) -> Value:
-        """|x|; local derivative sign(x) (0 at x = 0, as PyTorch). ``abs(v)`` calls it too."""
-        return _unary(rules.ABS, self)
-
-    __abs__ = abs
-
-    def tanh(self) -> Value:
-        """tanh(x); local derivative 1 − tanh²(x)."""
-        return _unary(rules.TANH, self)
-
-    def sigmoid(self) -> Value:
-        """σ(x) = 1/(1+e⁻ˣ); local derivative σ(x)(1 − σ(x))."""
-        return _unary(rules.SIGMOID, self)
-
-    def relu(self) -> Value:
-        """max(0, x); local derivative 1 for x > 0, else 0 (0 at the kink x = 0)."""
-        return _unary(rules.RELU, self)
-
-    # --- the backward pass ----------------------------------------------------------
     def backward(self, grad: Number = 1.0, *, create_graph: bool = False) -> None:
         """Add ∂self/∂v to ``v.grad`` for every Value ``v`` that self depends on.
 
         Walks the graph once in reverse topological order; a Value used several times
         receives the sum over its uses. Calling ``backward`` again adds again (as in
-        PyTorch): reset with ``zero_grad``.
-
-        ``grad`` seeds ∂C/∂self (1 for a scalar cost). With ``create_graph=True`` each
-        gradient is also built as a Value with its own graph and added to
-        ``v.grad_value``, so it can be differentiated again.
+        PyTorch): reset with ``zero_grad``. ``grad`` seeds ∂C/∂self (1 for a scalar cost).
+        With ``create_graph=True`` each gradient is also built as a Value with its own
+        graph and added to ``v.grad_value``, so it can be differentiated again.
         """
-        seed = _to_float(grad)
         if not create_graph:
-            accumulate_grads(self, seed)
-            return
-        for node, node_grad in reverse_pass({self: Value(seed)}, create_graph=True).items():
+            return reverse.backward(self, _to_float(grad))
+        for node, node_grad in reverse.reverse_pass({self: Value(_to_float(grad))}, create_graph=True).items():
             node.grad += node_grad.data
             node.grad_value = node_grad if node.grad_value is None else node.grad_value + node_grad
 
 
-# --- building nodes ----------------------------------------------------------------
+def _check_new_node(node: Value) -> None:
+    """Under ``no_grad`` an operation's result becomes a leaf; under ``detect_anomaly`` a
+    non-finite result raises."""
+    if not modes.recording:
+        node._children, node._local_grads, node._rule = (), (), None
+    elif modes.anomaly and not math.isfinite(node.data):
+        raise AnomalyError(
+            f"detect_anomaly: forward pass: operation '{node.op or 'custom'}' gave {node.data!r} "
+            f"from inputs {reverse.describe(node._children)}"
+        )
+
+
+def _check_given(value: Value, label: Any) -> None:
+    """A number and a label given by the user: the number becomes a float, the label must be a str."""
+    if type(value.data) is not float:
+        value.data = _to_float(value.data)
+    if label != "":
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+        value._notes = Notes(label)
+    if value._children and not modes.plain:
+        _check_new_node(value)
+
+
+def _set_notes(node: Value, notes: Notes) -> None:
+    if not isinstance(notes, Notes):
+        raise TypeError(f"Value.notes must be a Notes, got {type(notes).__name__}")
+    node._notes = notes
+
+
 def _to_float(x: Any) -> float:
-    if isinstance(x, numbers.Real) and not isinstance(x, Value):
+    if type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, Value)):
         try:
             return float(x)
         except OverflowError:  # an int beyond float's range
             digits = len(str(abs(int(x))))
             raise OverflowError(
-                f"Value: an integer of {digits} digits is too large for a float (the largest is about 1.8e308)"
+                f"Value: an integer of {digits} digits is too large for a float (max 1.8e308)"
             ) from None
     if isinstance(x, np.ndarray) and x.ndim == 0 and np.isrealobj(x):
         return float(x)
-    kind = type(x).__name__
-    raise TypeError(f"Value needs a real number (int, float or NumPy real scalar), got {kind}: {x!r}")
+    raise TypeError(f"Value needs a real number (int, float or NumPy real scalar), got {type(x).__name__}: {x!r}")
 
 
 def _number(x: Any) -> float:
     return x.data if isinstance(x, Value) else _to_float(x)
 
 
-_new_value = Value.__new__
-
-
-def _node(rule: Rule, data: float, inputs: tuple[Value, ...]) -> Value:
-    """The output node of ``rule`` applied to ``inputs`` (a leaf under no_grad)."""
-    if modes.anomaly and not _isfinite(data):
-        raise AnomalyError(
-            f"detect_anomaly: forward pass: operation '{rule.name}' gave {data!r} from inputs {describe(inputs)}"
-        )
-    out = _new_value(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out.meta = None
-    out.grad_value = None
-    if modes.recording:
-        out._inputs = inputs
-        out._rule = rule
-    else:
-        out._inputs = ()
-        out._rule = None
-    return out
-
-
-def _unary(rule: Rule, x: Value) -> Value:
-    return _node(rule, rule.forward(x.data), (x,))
-
-
-def _binary(rule: Rule, left: Any, right: Any) -> Value:
-    try:
-        left = left if isinstance(left, Value) else Value(left)
-        right = right if isinstance(right, Value) else Value(right)
-    except TypeError:
-        return NotImplemented  # Python then raises "unsupported operand type(s)"
-    return _node(rule, rule.forward(left.data, right.data), (left, right))
-
-
-def _apply(rule: Rule, inputs: tuple[Value, ...]) -> Value:
-    return _node(rule, rule.forward(*[v.data for v in inputs]), inputs)
-
-
-def _all_values(items: tuple) -> bool:
-    for item in items:  # noqa: SIM110 - an explicit loop is faster than all(genexpr) here
-        if item.__class__ is not Value:
-            return False
-    return True
-
-
-def _as_values(items: Iterable[Any], what: str) -> tuple[Value, ...]:
-    """The items as a tuple of Values; numbers become constant leaves."""
-    values = tuple(items)
-    if _all_values(values):
-        return values  # the common case: nothing to convert
-    converted = []
-    for i, item in enumerate(values):
-        try:
-            converted.append(item if isinstance(item, Value) else Value(item))
-        except TypeError as err:
-            raise TypeError(f"{what}[{i}]: {err}") from None
-    return tuple(converted)
-
-
-def sum(values: Iterable[Value | Number]) -> Value:
-    """One n-ary node for v₁ + v₂ + … + vₙ; each local derivative is 1.
-
-    Python's built-in ``sum`` would build n − 1 binary nodes instead.
-    """
-    inputs = _as_values(values, "sum(values)")
-    if not inputs:
-        return Value(0.0)
-    return _apply(rules.SUM, inputs)
-
-
-def dot(
-    weights: Sequence[Value | Number],
-    inputs: Sequence[Value | Number],
-    bias: Value | Number | None = None,
-) -> Value:
-    """One n-ary node for w·x + b = Σ wᵢxᵢ + b.
-
-    Local derivatives: ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1.
-    """
-    if len(weights) != len(inputs):
-        raise ValueError(f"dot needs as many weights as inputs, got {len(weights)} weights and {len(inputs)} inputs")
-    factors = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
-    args = [v.data for v in factors if v.__class__ is Value]  # gathers the numbers, checks the types
-    if len(args) != len(factors):
-        bias_input = () if bias is None else _as_values([bias], "dot bias")
-        factors = _as_values(weights, "dot weights") + _as_values(inputs, "dot inputs") + bias_input
-        args = [v.data for v in factors]
-    return _node(rules.DOT, rules.DOT.forward(*args), factors)
-
-
-def zero_grad(values: Value | Iterable[Value]) -> None:
-    """Set ``grad`` to 0 (and ``grad_value`` to None).
-
-    Given one Value, resets it and every Value it depends on; given an iterable
-    (for example a model's parameters), resets exactly those.
-    """
-    nodes = topological_order(values) if isinstance(values, Value) else values
-    for node in nodes:
-        if not isinstance(node, Value):
-            raise TypeError(f"zero_grad needs Values, got {type(node).__name__}")
-        node.grad = 0.0
-        node.grad_value = None
-
-
-# --- gradients without .grad ------------------------------------------------------------
-def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Value]:
-    """∂output/∂input for each of ``inputs``, without touching any ``.grad`` (like
-    ``torch.autograd.grad``).
-
-    An input that ``output`` does not depend on gets 0. With ``create_graph=True`` each
-    gradient is a Value with its own graph, so it can be differentiated again (Hessians);
-    otherwise each is a leaf Value holding the number.
-    """
-    if not isinstance(output, Value):
-        raise TypeError(f"grad needs a Value output, got {type(output).__name__}")
-    inputs = list(inputs) if not isinstance(inputs, Value) else [inputs]
-    for i, v in enumerate(inputs):
-        if not isinstance(v, Value):
-            raise TypeError(f"grad inputs[{i}] is a {type(v).__name__}, expected a Value")
-    if create_graph:
-        found = reverse_pass({output: Value(1.0)}, create_graph=True, wrt=inputs)
-        return [found[v] if v in found else Value(0.0) for v in inputs]
-    found = reverse_pass({output: 1.0}, wrt=inputs)
-    return [Value(found.get(v, 0.0)) for v in inputs]
-
-
-__all__ = ["Value", "dot", "grad", "sum", "zero_grad"]
+__all__ = ["Value"]

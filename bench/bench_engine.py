@@ -135,7 +135,7 @@ def count_nodes(root) -> int:
     seen, stack = {id(root)}, [root]
     while stack:
         node = stack.pop()
-        for child in getattr(node, "_inputs", None) or getattr(node, "_prev", ()):
+        for child in getattr(node, "_children", None) or getattr(node, "_prev", ()):
             if id(child) not in seen:
                 seen.add(id(child))
                 stack.append(child)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd_tiny.comparison import Comparison, Tolerance, format_error
 from autograd_tiny.table import Report, Table, TableText
 
 from .backprop import backprop
@@ -17,28 +18,13 @@ from .train import as_samples, batch_cost
 
 
 @dataclass(frozen=True)
-class Difference:
-    """How far the graph's numbers are from the equations' numbers."""
-
-    max_abs: float  # max |graph − equations|
-    max_rel: float  # max_abs / scale (normwise; 0 when both are 0)
-    scale: float  # max |equations|
-
-    @classmethod
-    def between(cls, graph: np.ndarray, analytic: np.ndarray) -> Difference:
-        max_abs = float(np.max(np.abs(graph - analytic), initial=0.0))
-        scale = float(np.max(np.abs(analytic), initial=0.0))
-        return cls(max_abs, max_abs / scale if scale > 0 else (0.0 if max_abs == 0 else np.inf), scale)
-
-
-@dataclass(frozen=True)
 class LayerCheck:
     layer: int  # 1-based, as in the equations
     delta_graph: np.ndarray  # (n, nˡ): z.grad for every sample
     delta_equations: np.ndarray  # (n, nˡ): δˡ / n (the batch cost is a mean)
-    delta: Difference
-    weights: Difference
-    biases: Difference
+    delta: Comparison  # each: the graph's numbers (yours) against the equations' (the reference), normwise
+    weights: Comparison
+    biases: Comparison
 
 
 @dataclass(frozen=True, repr=False)
@@ -54,7 +40,7 @@ class BackpropCheck(Report):
     atol: float
 
     def passed_layer(self, check: LayerCheck) -> bool:
-        return all(d.max_abs <= self.atol or d.max_rel <= self.rtol for d in (check.delta, check.weights, check.biases))
+        return all(c.passed for c in (check.delta, check.weights, check.biases))
 
     def __bool__(self) -> bool:
         return all(self.passed_layer(check) for check in self.layers)
@@ -63,7 +49,8 @@ class BackpropCheck(Report):
         verdict = "passed" if self else "FAILED"
         return (
             f"check_backprop {verdict}: graph gradients vs the four equations "
-            f"(tolerance: rel ≤ {self.rtol:g} or abs ≤ {self.atol:g}), cost {self.cost:.6g}"
+            f"(tolerance: max |graph − equations| ≤ {self.atol:g} + {self.rtol:g}·max |equations|), "
+            f"cost {self.cost:.6g}"
         )
 
     def table(self) -> Table:
@@ -79,7 +66,7 @@ class BackpropCheck(Report):
         )
         rows = []
         for c in self.layers:
-            cells = [f"{x:.2e}" for d in (c.delta, c.weights, c.biases) for x in (d.max_abs, d.max_rel)]
+            cells = [cell for d in (c.delta, c.weights, c.biases) for cell in d.error_cells()]
             rows.append((str(c.layer), *cells, "ok" if self.passed_layer(c) else "FAIL"))
         return Table.of(header, rows)
 
@@ -88,7 +75,7 @@ class BackpropCheck(Report):
 
         ``name`` says which sample it is in the heading (default: "sample {sample}")."""
         rows = [
-            (f"z[{c.layer}][{j}]", f"{g:.15e}", f"{e:.15e}", f"{abs(g - e):.1e}")
+            (f"z[{c.layer}][{j}]", f"{g:.15e}", f"{e:.15e}", format_error(abs(g - e), self.atol))
             for c in self.layers
             for j, (g, e) in enumerate(zip(c.delta_graph[sample], c.delta_equations[sample]))
         ]
@@ -117,6 +104,7 @@ def check_backprop(
     n = len(traces)
     analytic = backprop(model.to_numpy(), model.activations, as_samples(X, model.nin), Y, loss)
 
+    tolerance = Tolerance("check_backprop", rtol, atol)
     checks = []
     for l, layer in enumerate(model.layers):
         delta_graph = np.array([[z.grad for z in trace.z[l]] for trace in traces])
@@ -128,9 +116,9 @@ def check_backprop(
                 layer=l + 1,
                 delta_graph=delta_graph,
                 delta_equations=delta_equations,
-                delta=Difference.between(delta_graph, delta_equations),
-                weights=Difference.between(grad_W_graph, analytic.grad_W[l].mean(axis=0)),
-                biases=Difference.between(grad_b_graph, analytic.grad_b[l].mean(axis=0)),
+                delta=Comparison.of(delta_graph, delta_equations, tolerance),
+                weights=Comparison.of(grad_W_graph, analytic.grad_W[l].mean(axis=0), tolerance),
+                biases=Comparison.of(grad_b_graph, analytic.grad_b[l].mean(axis=0), tolerance),
             )
         )
     return BackpropCheck(tuple(checks), cost.data, rtol, atol)

@@ -22,12 +22,12 @@ from typing import Any
 
 import numpy as np
 
+from autograd_tiny.comparison import Comparison, Tolerance, format_error
 from autograd_tiny.table import Report, Table
 
 from .activations import get_activation
 from .backprop import backprop
-from .check import Difference
-from .losses import Loss, get_loss
+from .losses import ALIASES, LOSSES, Loss, get_loss
 from .mistakes import (
     Numbers,
     hidden_delta_mistakes,
@@ -41,14 +41,11 @@ from .validate import non_finite_entries
 
 RTOL = 1e-7  # relative to the largest |graph| entry of the array: rounding in float64 is ~1e-15
 ATOL = 1e-12  # floor for arrays that are (almost) all zero, e.g. behind a dead ReLU
+TOLERANCE = Tolerance("diagnose_backprop", RTOL, ATOL)  # yours against the graph's, normwise per array
 RANDOM_SAMPLES = 4
 VACUOUS = 1e-9  # an array this small everywhere passes whatever the learner wrote, so say so
 
-LOSS_NAMES = {
-    "quadratic": "quadratic",
-    "cross_entropy": "binary_cross_entropy",
-    "softmax_cross_entropy": "softmax_cross_entropy",
-}
+DIAGNOSED_LOSSES = ("quadratic", "binary_cross_entropy", "softmax_cross_entropy")  # names from nn.losses
 
 BackpropFunction = Callable[[Any, Any], tuple[Sequence[Any], Sequence[Any]]]
 
@@ -100,8 +97,8 @@ class BackpropDiagnosis(Report):
                 r.equation,
                 _preview(r.learner[0]),
                 _preview(r.graph[0]),
-                f"{r.max_abs:.2e}",
-                f"{r.max_rel:.2e}",
+                format_error(r.max_abs, self.atol),
+                format_error(r.max_rel, self.rtol),
                 r.status,
             )
             for r in self.rows
@@ -136,14 +133,16 @@ def diagnose_backprop(
     ``network`` has ``weights`` (Wˡ of shape (nˡ, nˡ⁻¹)), ``biases`` (shape (nˡ, 1) or (nˡ,))
     and ``backprop(x, y) -> (nabla_b, nabla_w)``; or it is that function itself, with
     ``weights`` and ``biases`` given. ``activation`` is one name for every layer or one per
-    layer; ``loss`` is "quadratic", "cross_entropy" (binary, on sigmoid outputs; the output
-    layer is sigmoid) or "softmax_cross_entropy" (the output layer's z go through a softmax;
-    y is one-hot). ``samples`` are (x, y) pairs passed to the learner's code unchanged; None
+    layer; ``loss`` (a name of ``nn.losses.LOSSES``) is "quadratic", "binary_cross_entropy" (on
+    sigmoid outputs: the output layer is sigmoid; "cross_entropy", Nielsen's name, is an alias) or
+    "softmax_cross_entropy" (the output layer's z go through a softmax; y is one-hot).
+    ``samples`` are (x, y) pairs passed to the learner's code unchanged; None
     draws ``RANDOM_SAMPLES`` with ``seed`` (x ~ N(0, 1/n⁰), y a valid target), shaped like the
     biases (columns or rows).
     """
     fn, weights, biases = _learner(network, weights, biases)
     loss_object = _loss(loss)
+    loss = loss_object.name
     problem = _network_shape_problem(weights, biases)
     if problem is not None:
         return problem
@@ -237,8 +236,7 @@ def _vacuous_note(rows: list[GradientRow]) -> str:
 
 
 def _agrees(yours: np.ndarray, graph: np.ndarray) -> bool:
-    difference = Difference.between(yours, graph)
-    return difference.max_abs <= RTOL * difference.scale + ATOL
+    return Comparison.of(yours, graph, TOLERANCE).passed
 
 
 def _match(candidates, yours: np.ndarray, right: np.ndarray) -> tuple[tuple[str, str], ...]:
@@ -253,8 +251,8 @@ def _match(candidates, yours: np.ndarray, right: np.ndarray) -> tuple[tuple[str,
 
 
 def _row(l: int, quantity: str, equation: str, yours: np.ndarray, graph: np.ndarray, status: str) -> GradientRow:
-    difference = Difference.between(yours, graph)
-    return GradientRow(l + 1, quantity, equation, yours, graph, difference.max_abs, difference.max_rel, status)
+    difference = Comparison.of(yours, graph, TOLERANCE)
+    return GradientRow(l + 1, quantity, equation, yours, graph, difference.abs_error, difference.rel_error, status)
 
 
 def _failure_message(equation: str, l: int, matches: tuple[tuple[str, str], ...], loss: Loss) -> str:
@@ -323,17 +321,18 @@ def _learner(network: Any, weights, biases) -> tuple[BackpropFunction, Sequence[
 
 
 def _loss(loss: str) -> Loss:
-    if loss not in LOSS_NAMES:
-        raise ValueError(f"unknown loss {loss!r}: expected one of {', '.join(map(repr, LOSS_NAMES))}")
-    return get_loss(LOSS_NAMES[loss])
+    found = get_loss(loss) if isinstance(loss, str) and ALIASES.get(loss, loss) in LOSSES else None
+    if found is None or found.name not in DIAGNOSED_LOSSES:
+        raise ValueError(f"unknown loss {loss!r}: expected one of {', '.join(map(repr, DIAGNOSED_LOSSES))}")
+    return found
 
 
 def _activations(activation: str | Sequence[str], loss: str, n_layers: int) -> list[str]:
-    """One activation per layer. With cross_entropy the output is sigmoid; with softmax it is linear
-    here (the logits), the softmax being part of the cost."""
+    """One activation per layer. With binary cross-entropy the output is sigmoid; with softmax it is
+    linear here (the logits), the softmax being part of the cost."""
     if isinstance(activation, str):
         names = [activation] * n_layers
-        if loss == "cross_entropy":
+        if loss == "binary_cross_entropy":
             names[-1] = "sigmoid"
         if loss == "softmax_cross_entropy":
             names[-1] = "softmax"
@@ -345,8 +344,8 @@ def _activations(activation: str | Sequence[str], loss: str, n_layers: int) -> l
         if names[-1] not in ("softmax", "linear"):
             raise ValueError(f"softmax_cross_entropy needs a softmax output layer, got {names[-1]!r}")
         names[-1] = "linear"
-    elif loss == "cross_entropy" and names[-1] != "sigmoid":
-        raise ValueError(f"cross_entropy here is binary cross-entropy on sigmoid outputs, got {names[-1]!r}")
+    elif loss == "binary_cross_entropy" and names[-1] != "sigmoid":
+        raise ValueError(f"binary_cross_entropy is computed on sigmoid outputs, got {names[-1]!r}")
     return [get_activation(name).name for name in names]
 
 

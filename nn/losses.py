@@ -206,12 +206,20 @@ LOSSES: dict[str, Loss] = {
 }
 
 
+ALIASES: dict[str, str] = {"cross_entropy": "binary_cross_entropy"}
+"""Older spellings, still accepted: ``cross_entropy`` (Nielsen's, on sigmoid outputs) is binary cross-entropy."""
+
+
 def get_loss(loss: str | Loss) -> Loss:
-    """A Loss object from itself or its name; a clear ValueError for an unknown name."""
+    """A Loss object from itself, its name or an alias (``ALIASES``); a clear ValueError for an unknown name.
+
+    ``LOSSES`` is the one vocabulary of cost names: ``fit``, ``check_backprop``,
+    ``diagnose_backprop`` and the command line all take these names.
+    """
     if isinstance(loss, Loss):
         return loss
-    if isinstance(loss, str) and loss in LOSSES:
-        return LOSSES[loss]
+    if isinstance(loss, str) and ALIASES.get(loss, loss) in LOSSES:
+        return LOSSES[ALIASES.get(loss, loss)]
     raise ValueError(f"unknown loss {loss!r}: expected one of {', '.join(map(repr, LOSSES))}")
 
 

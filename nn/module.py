@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import autograd_tiny as at
-from autograd_tiny import Value, dot
+from autograd_tiny import Notes, Value, dot
 from autograd_tiny.roles import Role
 
 from . import display
@@ -76,8 +76,10 @@ class Neuron(Module):
         self._z_label, self._a_label = f"z[{layer}][{index}]", f"a[{layer}][{index}]"
         self._z_meta = {"role": Role.PREACTIVATION, "layer": layer, "neuron": index}
         self._a_meta = {"role": Role.ACTIVATION, "layer": layer, "neuron": index}
-        self._product_meta = {"role": Role.PRODUCT, "layer": layer, "neuron": index}
-        self._partial_meta = {"role": Role.PARTIAL_SUM, "layer": layer, "neuron": index}
+        self._z_notes = Notes(self._z_label, self._z_meta)  # shared by every z this neuron computes
+        self._a_notes = Notes(self._a_label, self._a_meta)
+        self._product_notes = Notes(meta={"role": Role.PRODUCT, "layer": layer, "neuron": index})
+        self._partial_notes = Notes(meta={"role": Role.PARTIAL_SUM, "layer": layer, "neuron": index})
         self._sigma = None if self.activation == "linear" else get_activation(self.activation).on_value
 
     def preactivation(self, x: Sequence[Value]) -> Value:
@@ -88,11 +90,10 @@ class Neuron(Module):
             z = self.b
             for wi, xi in zip(self.w, x):
                 product = wi * xi
-                product.meta = self._product_meta
+                product.notes = self._product_notes
                 z = product + z
-                z.meta = self._partial_meta
-        z.label = self._z_label
-        z.meta = self._z_meta
+                z.notes = self._partial_notes
+        z.notes = self._z_notes
         return z
 
     def forward(self, x: Sequence[Value]) -> tuple[Value, Value]:
@@ -101,8 +102,7 @@ class Neuron(Module):
         if self._sigma is None:  # linear: a is z itself
             return z, z
         a = self._sigma(z)
-        a.label = self._a_label
-        a.meta = self._a_meta
+        a.notes = self._a_notes
         return z, a
 
     def __call__(self, x: Sequence[Value | float]) -> Value:

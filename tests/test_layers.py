@@ -1,8 +1,8 @@
-"""The direction of imports, read from the source: engine ← nn ← viz ← cli.
+"""The direction of imports, read from the source: engine ← nn ← viz ← cli, one folder each.
 
-The engine (the modules at the top of ``autograd_tiny/``) never imports ``nn``, ``viz`` or the
-CLI; ``nn`` uses the engine only through its public API; ``viz`` imports ``nn`` for type hints
-only (under ``if TYPE_CHECKING:``), never at run time.
+The engine (everything under ``autograd_tiny/``) never imports ``nn``, ``viz`` or the CLI;
+``nn`` uses the engine only through its public API; ``viz`` imports ``nn`` for type hints only
+(under ``if TYPE_CHECKING:``), never at run time; ``cli/`` may import every layer.
 """
 
 from __future__ import annotations
@@ -13,18 +13,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# The engine's own subpackages (batched/, micrograd/) are engine too; cli/ is the layer on top.
-ENGINE = sorted(p for p in (ROOT / "autograd_tiny").rglob("*.py") if "cli" not in p.relative_to(ROOT).parts)
+# Each layer is a folder: the engine with its subpackages (batched/, micrograd/), then nn/, viz/, cli/.
+ENGINE = sorted((ROOT / "autograd_tiny").rglob("*.py"))
 NN = sorted((ROOT / "nn").glob("*.py"))
 VIZ = sorted((ROOT / "viz").glob("*.py"))
-CLI = sorted((ROOT / "autograd_tiny" / "cli").glob("*.py"))
-PACKAGE_OF = {ROOT / "autograd_tiny": "autograd_tiny", ROOT / "autograd_tiny" / "cli": "autograd_tiny.cli",
+CLI = sorted((ROOT / "cli").glob("*.py"))
+PACKAGE_OF = {ROOT / "autograd_tiny": "autograd_tiny", ROOT / "cli": "autograd_tiny.cli",
               ROOT / "autograd_tiny" / "batched": "autograd_tiny.batched",
               ROOT / "autograd_tiny" / "micrograd": "autograd_tiny.micrograd",
               ROOT / "nn": "autograd_tiny.nn", ROOT / "viz": "autograd_tiny.viz"}  # fmt: skip
 # What nn and viz may import from the engine: the package itself and its public utility modules.
-ENGINE_PUBLIC = {"autograd_tiny", "autograd_tiny.atomic", "autograd_tiny.numeric", "autograd_tiny.roles",
-                 "autograd_tiny.table"}  # fmt: skip
+ENGINE_PUBLIC = {"autograd_tiny", "autograd_tiny.atomic", "autograd_tiny.comparison", "autograd_tiny.numeric",
+                 "autograd_tiny.roles", "autograd_tiny.table"}  # fmt: skip
 
 
 def imports(path: Path, *, runtime_only: bool = False) -> list[tuple[str, int]]:
@@ -57,12 +57,28 @@ def within(name: str, package: str) -> bool:
     return name == package or name.startswith(package + ".")
 
 
-def test_the_file_lists_are_not_empty():
-    assert ENGINE and NN and VIZ and CLI
+def test_each_layer_is_a_folder_holding_its_own_modules():
+    """The lists the checks below run over are the folders, and each holds what its layer is for."""
+    names = {layer: {p.relative_to(ROOT).as_posix() for p in paths} for layer, paths in
+             {"engine": ENGINE, "nn": NN, "viz": VIZ, "cli": CLI}.items()}  # fmt: skip
+    assert {"autograd_tiny/value.py", "autograd_tiny/rules.py", "autograd_tiny/backward.py",
+            "autograd_tiny/batched/record.py", "autograd_tiny/micrograd/engine.py"} <= names["engine"]  # fmt: skip
+    assert {"nn/module.py", "nn/backprop.py", "nn/losses.py"} <= names["nn"]
+    assert {"viz/graph_drawing.py", "viz/network.py", "viz/explorer.py"} <= names["viz"]
+    assert {"cli/main.py", "cli/demo.py", "cli/draw.py", "cli/selfcheck.py"} <= names["cli"]
+    assert not any(path.startswith("autograd_tiny/cli") for path in names["engine"])  # the CLI left the engine
 
 
-def test_the_engine_list_covers_its_subpackages():
-    assert {p.parent.name for p in ENGINE} >= {"autograd_tiny", "batched", "micrograd"}
+def test_every_python_package_folder_is_one_layer():
+    """A new package folder must be placed in a layer (and so be checked) before it can land."""
+    packages = {p.parent for p in ROOT.rglob("__init__.py") if ".venv" not in p.parts and "tests" not in p.parts}
+    assert packages == set(PACKAGE_OF), sorted(str(p.relative_to(ROOT)) for p in packages ^ set(PACKAGE_OF))
+
+
+def test_module_names_are_unique_across_the_layers():
+    """No two modules share a name (two graph.py doing different things confuse a reader)."""
+    stems = [p.stem for p in ENGINE + NN + VIZ + CLI if p.stem != "__init__"]
+    assert sorted({s for s in stems if stems.count(s) > 1}) == []
 
 
 @pytest.mark.parametrize("path", ENGINE, ids=lambda p: str(p.relative_to(ROOT)))

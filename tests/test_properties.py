@@ -52,12 +52,17 @@ def test_forward_values_match_python_floats(a, b):
 SPECIAL = st.sampled_from([0.0, -0.0, math.inf, -math.inf, math.nan, 1e308, 1e-320])
 
 
+def same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
 @given(
     seed=st.integers(0, 2**32 - 1),
     point=st.lists(st.one_of(st.floats(-2.0, 2.0), SPECIAL), min_size=3, max_size=3),
 )
-def test_the_fast_backward_and_the_general_reverse_pass_agree(seed, point):
-    """``accumulate_grads`` (backward's hot path) is ``reverse_pass`` specialised: same numbers, bit for bit."""
+def test_backward_and_the_general_reverse_pass_agree(seed, point):
+    """backward()'s plain loop and reverse_pass (the general loop) give the same numbers, bit for bit,
+    at every node, special values included."""
     from autograd_tiny.backward import reverse_pass
 
     expression = random_expression(np.random.default_rng(seed), n_inputs=3, n_steps=10)
@@ -66,5 +71,42 @@ def test_the_fast_backward_and_the_general_reverse_pass_agree(seed, point):
     general = reverse_pass({output: 1.0})
     output.backward()
     for node in at.topological_order(output):
-        expected = general[node]
-        assert node.grad == expected or (math.isnan(node.grad) and math.isnan(expected)), str(expression)
+        assert same(node.grad, general[node]), str(expression)
+
+
+@given(seed=st.integers(0, 2**32 - 1), point=points)
+def test_every_entry_point_gives_the_same_gradients(seed, point):
+    """backward(), a second backward() (general loop, halved), grad(), grad(create_graph=True),
+    backward(create_graph=True), vjp, jacobian in both modes, propagate() node by node and the
+    explorer's step observer all give ∂output/∂x for every input, bit for bit (forward mode, which
+    adds the same terms in another order, to rounding)."""
+    from autograd_tiny.backward import reverse_pass
+
+    expression = random_expression(np.random.default_rng(seed), n_inputs=3, n_steps=8)
+    values = [Value(x) for x in point]
+    output = expression(*values)
+    assume(all(math.isfinite(node.data) for node in at.topological_order(output)))
+    output.backward()
+    reference = [v.grad for v in values]
+    answers = {"grad": [g.data for g in at.grad(output, values)]}
+    answers["grad, create_graph"] = [g.data for g in at.grad(output, values, create_graph=True)]
+    _, vjp_fn = at.vjp(lambda *xs: expression(*xs), point)
+    answers["vjp"] = list(vjp_fn(1.0))
+    answers["jacobian, reverse"] = list(at.jacobian(lambda *xs: expression(*xs), point)[0])
+    forward_mode = at.jacobian(lambda *xs: expression(*xs), point, mode="forward")[0]  # sums in another order
+    assert all(math.isclose(f, r, rel_tol=1e-9, abs_tol=1e-12) for f, r in zip(forward_mode, reference))
+    output.backward()  # .grad already holds a pass: the general loop adds a second one
+    answers["second backward / 2"] = [v.grad / 2 for v in values]
+    at.zero_grad(output)
+    output.backward(create_graph=True)
+    answers["backward, create_graph"] = [v.grad_value.data if v.grad_value is not None else 0.0 for v in values]
+    at.zero_grad(output)
+    output.grad = 1.0
+    for node in reversed(at.topological_order(output)):
+        node.propagate()
+    answers["propagate, node by node"] = [v.grad for v in values]
+    watched: dict = {}
+    reverse_pass({output: 1.0}, on_step=lambda node, g, sent: watched.__setitem__(node, g))
+    answers["observer"] = [watched.get(v, 0.0) for v in values]
+    for name, found in answers.items():
+        assert all(map(same, found, reference)), (name, str(expression), found, reference)

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 import autograd_tiny as at
 from autograd_tiny import DataDependentGraphError, Value, rules, vectorize
-from autograd_tiny.backward import float_local_grads
 
 # One way to apply every rule of the table to Values; a test below checks that none is missing.
 APPLY = {
@@ -84,13 +83,13 @@ def magnitudes(root: Value, params: list[Value]) -> tuple[float, list[float]]:
     order = at.topological_order(root)
     forward = {}
     for node in order:
-        local = [abs(g) for g in float_local_grads(node)] if node._rule is not None else []
+        local = [abs(g) for g in node.local_grads()] if node._rule is not None else []
         forward[node] = abs(node.data) + sum(g * forward[v] for g, v in zip(local, node.inputs))
     backward = dict.fromkeys(order, 0.0)
     backward[root] = 1.0
     for node in reversed(order):
         if node._rule is not None:
-            for g, v in zip(float_local_grads(node), node.inputs):
+            for g, v in zip(node.local_grads(), node.inputs):
                 backward[v] += abs(g) * backward[node]
     return forward[root], [backward.get(p, 0.0) for p in params]
 
@@ -214,15 +213,30 @@ def test_gradients_add_up_and_params_are_read_afresh():
 def test_a_branch_on_a_traced_value_is_refused(fn, operation):
     with pytest.raises(DataDependentGraphError, match="vectorize needs a data-independent graph") as info:
         vectorize(fn, [])(np.ones((3, 2)), np.ones(3))
-    assert operation in str(info.value)
+    assert f"used {operation} on a traced Value" in str(info.value) and "test_vectorize.py:" in str(info.value)
 
 
-def test_a_branch_on_data_read_directly_is_refused():
+def test_a_branch_on_data_read_directly_is_refused_naming_the_line():
     def fn(x, y):
-        return x[0].exp() if x[0].data > 0 else -x[0]  # .data cannot be intercepted; two traces disagree
+        h = x[0] * 2.0
+        return h.exp() if h.data > 0 else -h  # the line the error names
 
-    with pytest.raises(DataDependentGraphError, match="different graph for different sample numbers"):
+    line = fn.__code__.co_firstlineno + 2
+    where = rf"used \.data on a traced Value \(a '\*' node\) at .*test_vectorize\.py:{line} "
+    with pytest.raises(DataDependentGraphError, match=where):
         vectorize(fn, [])(np.ones((3, 1)))
+    assert Value(2.0).data == 2.0 and Value.__dict__["data"].__class__.__name__ == "member_descriptor"
+
+
+def test_the_engine_and_the_parameters_may_be_read_while_tracing():
+    w = Value(0.5, "w")
+    scale = 2.0 if w.data > 0 else 1.0  # parameters do not depend on the sample
+
+    def fn(x, y):
+        assert w > 0 and float(w) == 0.5 and w.data == 0.5
+        return (scale * w * x[0]).tanh()
+
+    assert vectorize(fn, [w])(np.ones((2, 1))) == pytest.approx(np.tanh(1.0))
 
 
 def test_comparisons_work_again_after_a_refused_trace():

@@ -3,7 +3,7 @@ every pre-activation, and self-contained HTML pages that replay a backward pass 
 training run. It reads graphs and never changes them."""
 
 from .explorer import backward_explorer
-from .graph import GraphTooLargeError, draw_graph
+from .graph_drawing import GraphTooLargeError, draw_graph
 from .inline import Drawing, Explorer
 from .network import draw_network
 from .output import GraphvizMissingError, save_svg, to_svg

@@ -1,5 +1,5 @@
 // The backward explorer's player. Every number it shows was computed in Python by replaying
-// the engine's backward pass (autograd_tiny/viz/replay.py); this script only decides, for the
+// the engine's backward pass (autograd_tiny/viz/backward_replay.py); this script only decides, for the
 // current frame, which of those precomputed texts and colours each element shows.
 (function () {
   "use strict";

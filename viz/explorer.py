@@ -22,11 +22,11 @@ from autograd_tiny import Value
 from autograd_tiny.atomic import write_atomic
 
 from . import ids
-from .graph import GraphTooLargeError, colour_scale, draw_graph, grad_text, is_preactivation
+from .backward_replay import Step, replay
+from .graph_drawing import GraphTooLargeError, colour_scale, draw_graph, grad_text, is_preactivation
 from .inline import Explorer
 from .network import draw_network
 from .output import to_svg
-from .replay import Step, replay
 from .style import gradient_colour, largest_magnitude, number
 
 ASSETS = Path(__file__).resolve().parent

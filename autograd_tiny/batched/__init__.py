@@ -27,12 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from ..modes import DataDependentGraphError
 from ..value import Value
 from .explain import describe_plan
 from .plan import Plan, build_plan
+from .refusals import DataDependentGraphError
 from .replay import Workspace, backward, current_scalars, forward, numbers
-from .trace import Placeholder
 
 
 class Batched:
@@ -163,10 +162,10 @@ def vectorize(
     ``fn(x, y)``: a per-sample cost built from Values: ``x`` one sample's features (a list of
     Values), ``y`` its target (a Value, or a list of Values for a 2-D ``Y``); it may use the
     ``params`` (Values shared by all samples) and constants. It is traced on the first call,
-    with placeholders, and must build the same operations for every sample: a comparison,
-    ``bool()``, ``float()`` or ``int()`` on a traced Value raises ``DataDependentGraphError``.
-    Tracing calls ``fn`` twice, on placeholders of opposite signs; the plan is the first call's
-    graph (``batched.batch_values(nodes)`` reads that call's nodes after each batch).
+    with placeholders, and must build the same operations for every sample: reading a traced
+    Value's number (``.data``, a comparison, ``max``, ``bool()``, ``float()``, ``int()``) raises
+    ``DataDependentGraphError`` naming the file and line (``batched.batch_values(nodes)`` reads
+    the traced nodes' numbers after each batch).
 
     ``batched(X, Y)`` (X of shape (n, features), Y of shape (n,) or (n, outputs)) returns the
     mean cost C = (1/n) Σᵢ fn(xᵢ, yᵢ) and adds ∂C/∂p to every ``p.grad``, the numbers the scalar
@@ -184,4 +183,4 @@ def vectorize(
     return Batched(fn, params, extra)
 
 
-__all__ = ["Batched", "DataDependentGraphError", "Placeholder", "vectorize"]
+__all__ = ["Batched", "DataDependentGraphError", "vectorize"]

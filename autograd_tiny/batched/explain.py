@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..table import Table
-from .trace import target_count
+from .record import target_count
 
 if TYPE_CHECKING:
     from ..value import Value

@@ -10,10 +10,9 @@ import numpy as np
 
 from .. import rules
 from ..graph import topological_order
-from ..modes import DataDependentGraphError
 from ..rules import Rule
 from ..value import Value
-from .trace import signature, trace
+from .record import record_graph
 
 
 @dataclass(slots=True)
@@ -81,19 +80,8 @@ class Plan:
 def build_plan(
     fn: Callable, params: Sequence[Value], n_features: int, target_shape: tuple[int, ...] | None, name: str = "fn"
 ) -> Plan:
-    """Trace ``fn`` and lay out the plan.
-
-    ``fn`` is traced twice, on placeholder numbers of opposite signs: a branch on a Value's
-    ``.data`` (which no Value method sees) then usually records two different graphs, and is refused.
-    """
-    roots, returns_list, placeholders = trace(fn, n_features, target_shape, sign=1.0, name=name)
-    again_roots, _, placeholders_again = trace(fn, n_features, target_shape, sign=-1.0, name=name)
-    if signature(roots, placeholders, params) != signature(again_roots, placeholders_again, params):
-        raise DataDependentGraphError(
-            f"vectorize: {name} recorded a different graph for different sample numbers (it reads a traced Value's "
-            "number, e.g. `.data`, to choose an operation or a constant); vectorize needs a data-independent "
-            "graph. Use the scalar engine for this function."
-        )
+    """Trace ``fn`` (refusing any read of the sample's numbers) and lay out the plan."""
+    roots, returns_list, placeholders = record_graph(fn, n_features, target_shape, name=name)
 
     param_slot = {}
     for i, p in enumerate(params):
@@ -115,10 +103,10 @@ def build_plan(
                 scalars.append(node)
             depth[node] = 0
             continue
-        depth[node] = 1 + builtins.max(depth[v] for v in node._inputs)
-        kinds = tuple(v in row_of or v._rule is not None for v in node._inputs)
+        depth[node] = 1 + builtins.max(depth[v] for v in node._children)
+        kinds = tuple(v in row_of or v._rule is not None for v in node._children)
         rule = node._rule
-        buckets.setdefault((depth[node], id(rule), len(node._inputs), kinds), []).append(node)
+        buckets.setdefault((depth[node], id(rule), len(node._children), kinds), []).append(node)
 
     groups: list[Group] = []
     row = len(placeholders)
@@ -145,9 +133,9 @@ def _group(
 ) -> Group:
     row_positions = tuple(p for p in range(arity) if kinds[p])
     scalar_positions = tuple(p for p in range(arity) if not kinds[p])
-    row_index = np.array([[row_of[n._inputs[p]] for p in row_positions] for n in nodes], dtype=np.intp)
+    row_index = np.array([[row_of[n._children[p]] for p in row_positions] for n in nodes], dtype=np.intp)
     row_index = row_index.reshape(len(nodes), len(row_positions))
-    scalar_index = np.array([[scalar_of[n._inputs[p]] for p in scalar_positions] for n in nodes], dtype=np.intp)
+    scalar_index = np.array([[scalar_of[n._children[p]] for p in scalar_positions] for n in nodes], dtype=np.intp)
     scalar_index = scalar_index.reshape(len(nodes), len(scalar_positions))
     row_unique = tuple(len(set(row_index[:, j].tolist())) == len(nodes) for j in range(len(row_positions)))
     rule = nodes[0]._rule
@@ -182,9 +170,9 @@ def _dot_form(rule: Rule, arity: int, kinds: tuple[bool, ...], nodes, row_of, sc
         scalar_part, row_part = slice(k, 2 * k), slice(0, k)  # dot(a, w): the same product
     else:
         return None
-    weights = np.array([[scalar_of[v] for v in n._inputs[scalar_part]] for n in nodes], dtype=np.intp)
-    inputs = np.array([[row_of[v] for v in n._inputs[row_part]] for n in nodes], dtype=np.intp)
-    bias = np.array([scalar_of[n._inputs[-1]] for n in nodes], dtype=np.intp) if has_bias else None
+    weights = np.array([[scalar_of[v] for v in n._children[scalar_part]] for n in nodes], dtype=np.intp)
+    inputs = np.array([[row_of[v] for v in n._children[row_part]] for n in nodes], dtype=np.intp)
+    bias = np.array([scalar_of[n._children[-1]] for n in nodes], dtype=np.intp) if has_bias else None
     shared = bool((inputs == inputs[0]).all())
     if shared:
         inputs = inputs[0]

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import rules
 from .plan import Group, Plan
-from .trace import target_count
+from .record import target_count
 
 
 class Workspace:

@@ -45,7 +45,7 @@ ZOO = [
     (zoo.MissingSigmaPrimeHidden(DEEP), {}, "BP2", 2, "missing_sigma_prime"),
     (zoo.SigmaPrimeOfActivationHidden(DEEP), {}, "BP2", 2, "sigma_prime_of_activation"),
     (zoo.WrongSign(DEEP), {}, "BP1", 3, "wrong_sign"),
-    (zoo.WrongSignCrossEntropy(DEEP), {"loss": "cross_entropy"}, "BP1", 3, "wrong_sign"),
+    (zoo.WrongSignCrossEntropy(DEEP), {"loss": "binary_cross_entropy"}, "BP1", 3, "wrong_sign"),
     (zoo.WrongWeightLayer(SQUARE), {}, "BP2", 2, "wrong_weight_layer"),
     (zoo.WeightNotTransposed(SQUARE), {}, "BP2", 2, "wrong_weight_layer"),
     (zoo.WrongActivationLayer(SQUARE), {}, "BP4", 3, "wrong_activation_layer"),
@@ -336,6 +336,7 @@ def test_an_exception_in_the_learners_code_is_reported_with_its_line():
             "sigmoid outputs",
         ),
         (lambda: diagnose_backprop(zoo.Network(DEEP), samples=[]), ValueError, "samples is empty"),
+        (lambda: diagnose_backprop(zoo.Network(DEEP), loss="hinge"), ValueError, "expected one of 'quadratic', 'bin"),
         (
             lambda: diagnose_backprop(zoo.Network(DEEP), samples=[(np.ones(4), np.ones(2))]),
             ValueError,

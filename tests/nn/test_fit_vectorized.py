@@ -38,7 +38,9 @@ def test_random_mlps_give_the_scalar_graphs_cost_and_gradients(seed, activation,
     got = vectorize(lambda x, y: loss.cost(model(x), y), params)(X, Y)
     grads = np.array([p.grad for p in params])
     assert got == pytest.approx(cost.data, rel=1e-12, abs=1e-300)
-    scale = np.max(np.abs(expected), initial=0.0)
+    # A gradient that cancels to 0 is rounding noise (±1e-17) in both engines, with either sign: the absolute
+    # tolerance is measured against the O(1) terms that cancelled, not against the largest gradient left.
+    scale = max(np.max(np.abs(expected), initial=0.0), 1.0)
     np.testing.assert_allclose(grads, expected, rtol=1e-12, atol=1e-12 * scale)
 
 

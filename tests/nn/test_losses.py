@@ -89,3 +89,11 @@ def test_get_loss_by_name_and_unknown_name():
     assert losses.get_loss("hinge") is losses.hinge
     with pytest.raises(ValueError, match="unknown loss 'l1': expected one of 'quadratic', 'mse'"):
         losses.get_loss("l1")
+
+
+def test_one_vocabulary_of_loss_names_with_the_old_spelling_as_an_alias():
+    from autograd_tiny.nn import losses
+    from autograd_tiny.nn.diagnose import DIAGNOSED_LOSSES
+
+    assert losses.get_loss("cross_entropy") is losses.get_loss("binary_cross_entropy")
+    assert set(DIAGNOSED_LOSSES) <= set(losses.LOSSES)

@@ -13,8 +13,8 @@ import ast
 import operator
 from collections.abc import Mapping
 
-from ..rules import RULES
-from ..value import Value
+from autograd_tiny.rules import RULES
+from autograd_tiny.value import Value
 
 MAX_LENGTH = 2_000  # characters
 MAX_NODES = 1_000  # syntax-tree nodes

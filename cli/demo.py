@@ -9,10 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import write_atomic
-from ..modes import no_grad
-from ..nn import MLP, Adam, History, Loss, check_backprop, fit, losses, predict
-from ..viz import backward_explorer, draw_graph, draw_network, save_svg, training_explorer
+from autograd_tiny.atomic import write_atomic
+from autograd_tiny.modes import no_grad
+from autograd_tiny.nn import MLP, Adam, History, Loss, check_backprop, fit, losses, predict
+from autograd_tiny.viz import backward_explorer, draw_graph, draw_network, save_svg, training_explorer
+
 from .errors import Failure, UsageError
 from .toy_data import DATASETS
 

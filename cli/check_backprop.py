@@ -13,13 +13,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..nn import diagnose_backprop
+from autograd_tiny.nn import diagnose_backprop
+from autograd_tiny.nn.diagnose import DIAGNOSED_LOSSES
+from autograd_tiny.nn.losses import ALIASES
+
+from .errors import UsageError
 
 EXAMPLE = "example: autograd-tiny check-backprop network.py:Network --sizes 2,3,3,1"
-LOSSES = ("quadratic", "cross_entropy", "softmax_cross_entropy")
+LOSSES = (*DIAGNOSED_LOSSES, *ALIASES)  # nn.losses' names (and their old spellings) that the diagnosis knows
 
 
-class UnusableCode(Exception):
+class UnusableCode(UsageError):
     """The learner's file, name or object is not what the command needs: exit status 2."""
 
 
@@ -50,17 +54,12 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        network, options = _learner(args)
-    except UnusableCode as err:
-        print(f"autograd-tiny check-backprop: error: {err}", file=sys.stderr)
-        return 2
+    network, options = _learner(args)  # UnusableCode is a UsageError: main prints it and exits with 2
     activation = args.activation.split(",") if "," in args.activation else args.activation
     try:
         diagnosis = diagnose_backprop(network, activation=activation, loss=args.loss, seed=args.seed, **options)
     except (TypeError, ValueError) as err:
-        print(f"autograd-tiny check-backprop: error: {err}", file=sys.stderr)
-        return 2
+        raise UsageError(str(err)) from None
     print(diagnosis)
     return 0 if diagnosis else 1
 

@@ -12,12 +12,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
-from ..viz import GraphvizMissingError
-from . import check_backprop, demo, draw, gradcheck, train
+from autograd_tiny import __version__
+from autograd_tiny.viz import GraphvizMissingError
+
+from . import check_backprop, demo, draw, selfcheck, trainer
 from .errors import Failure, UsageError
 
-COMMANDS = (demo, train, draw, gradcheck, check_backprop)
+COMMANDS = (demo, trainer, draw, selfcheck, check_backprop)  # selfcheck: `gradcheck`, trainer: `train`
 
 
 def build_parser() -> argparse.ArgumentParser:

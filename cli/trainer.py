@@ -8,9 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..nn import ACTIVATIONS, MLP, SGD, Adam, fit
-from ..nn.losses import LOSSES
-from ..viz import training_explorer
+from autograd_tiny.nn import ACTIVATIONS, MLP, SGD, Adam, fit
+from autograd_tiny.nn.losses import LOSSES
+from autograd_tiny.viz import training_explorer
+
 from .demo import positive_int
 from .errors import Failure, UsageError
 from .toy_data import DATASETS

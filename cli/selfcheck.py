@@ -7,19 +7,26 @@ differences (``gradcheck``), random expression graphs against finite differences
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..gradcheck import gradcheck
-from ..nn import MLP, check_backprop, losses
-from ..random_graphs import random_expression
-from ..table import Table
-from ..value import Value, dot
-from ..value import sum as value_sum
+from autograd_tiny.comparison import Tolerance, format_error
+from autograd_tiny.gradcheck import gradcheck
+from autograd_tiny.nary import dot
+from autograd_tiny.nary import sum as value_sum
+from autograd_tiny.nn import MLP, check_backprop, losses
+from autograd_tiny.random_graphs import random_expression
+from autograd_tiny.table import Report, Table
+from autograd_tiny.value import Value
 
 NOISE_SCALE = 1e-12  # expected gradients below this are zero up to rounding
+
+
+GRADCHECK = Tolerance("gradcheck", rtol=1e-4, atol=1e-5)  # gradcheck's defaults: engine vs finite differences
+BACKPROP = Tolerance("check_backprop", rtol=1e-10, atol=1e-14)  # check_backprop's defaults: graph vs equations
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,37 @@ class CheckResult:
     max_abs: float
     max_rel: float
     passed: bool
+    tolerance: Tolerance
+
+
+@dataclass(frozen=True, repr=False)
+class SelfCheck(Report):
+    """The suite's results: truthy when every check passed; a table, as every report."""
+
+    results: tuple[CheckResult, ...]
+
+    def __bool__(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    def heading(self) -> str:
+        failed = sum(not r.passed for r in self.results)
+        return f"gradcheck suite {'passed' if self else 'FAILED'}: {len(self.results) - failed} passed, {failed} failed"
+
+    def table(self) -> Table:
+        rows = [
+            (r.name, format_error(r.max_abs, r.tolerance.atol), format_error(r.max_rel, r.tolerance.rtol),
+             r.tolerance.name, "pass" if r.passed else "FAIL")
+            for r in self.results
+        ]  # fmt: skip
+        return Table.of(("check", "max abs error", "max rel error", "tolerance", "result"), rows, align="lrrll")
+
+    def __str__(self) -> str:
+        return "\n".join([
+            super().__str__(),
+            f"(errors within the tolerance print as ≤ its bound; {GRADCHECK.name}: {GRADCHECK}, {BACKPROP.name}: "
+            f"{BACKPROP}, the scale being max |expected|, normwise; expected gradients below {NOISE_SCALE:g} are "
+            "rounding noise and are judged by the absolute error alone)",
+        ])  # fmt: skip
 
 
 # name -> (function of Values, points at which to check it); every rule of the table appears
@@ -64,6 +102,7 @@ def operation_checks() -> Iterator[CheckResult]:
             max(r.max_abs_error for r in results),
             max(r.max_rel_error for r in results),
             all(results),
+            GRADCHECK,
         )
 
 
@@ -76,12 +115,13 @@ def random_graph_checks(count: int, seed: int = 0) -> Iterator[CheckResult]:
         value = expression(*[Value(x) for x in point]).data
         if not np.isfinite(value) or abs(value) > 1e4:
             continue  # a fair oracle needs moderate values
-        results.append(gradcheck(expression, point, eps=1e-5, atol=1e-5, rtol=1e-4))
+        results.append(gradcheck(expression, point, eps=1e-5, atol=GRADCHECK.atol, rtol=GRADCHECK.rtol))
     yield CheckResult(
         f"random graphs ({count})",
         max(r.max_abs_error for r in results),
         max(r.max_rel_error for r in results),
         all(results),
+        GRADCHECK,
     )
 
 
@@ -93,30 +133,43 @@ def backprop_checks(sizes_list: list[list[int]], seed: int = 0) -> Iterator[Chec
             for sizes in sizes_list:
                 model = MLP(sizes[0], sizes[1:], activation, loss.output_activation, seed=int(rng.integers(2**31)))
                 X = rng.normal(0, 1, (4, sizes[0]))
-                reports.append(check_backprop(model, X, loss.random_targets(rng, 4, sizes[-1]), loss))
+                targets = loss.random_targets(rng, 4, sizes[-1])
+                reports.append(check_backprop(model, X, targets, loss, rtol=BACKPROP.rtol, atol=BACKPROP.atol))
             deltas = [d for r in reports for c in r.layers for d in (c.delta, c.weights, c.biases)]
             # A quantity whose expected value is itself rounding noise has no meaningful relative error.
-            meaningful = [d.max_rel for d in deltas if d.scale > NOISE_SCALE]
+            meaningful = [d.rel_error for d in deltas if d.scale > NOISE_SCALE]
             yield CheckResult(
                 f"check_backprop {activation} + {cost}",
-                max(d.max_abs for d in deltas),
+                max(d.abs_error for d in deltas),
                 max(meaningful, default=0.0),
                 all(reports),
+                BACKPROP,
             )
 
 
-def run(quick: bool = False) -> list[CheckResult]:
+def run_suite(quick: bool = False) -> SelfCheck:
     """Every check; ``quick`` uses fewer random graphs and smaller networks."""
     sizes = [[2, 3, 2]] if quick else [[2, 3, 2], [3, 5, 4, 3], [1, 8, 8, 8, 2], [4, 16, 16, 3]]
-    return [*operation_checks(), *random_graph_checks(20 if quick else 3000), *backprop_checks(sizes)]
+    return SelfCheck((*operation_checks(), *random_graph_checks(20 if quick else 3000), *backprop_checks(sizes)))
 
 
-def table(results: list[CheckResult]) -> str:
-    rows = [(r.name, f"{r.max_abs:.2e}", f"{r.max_rel:.2e}", "pass" if r.passed else "FAIL") for r in results]
-    failed = sum(not r.passed for r in results)
-    return "\n".join([
-        Table.of(("check", "max abs error", "max rel error", "result"), rows).text(),
-        f"(rel error is normwise: max |error| / max |expected|; expected gradients below {NOISE_SCALE:g} "
-        "are rounding noise and are judged by the absolute error alone)",
-        f"{len(results) - failed} passed, {failed} failed",
-    ])  # fmt: skip
+# --- the command: ``autograd-tiny gradcheck`` ---------------------------------------------------
+EXAMPLE = "example: autograd-tiny gradcheck --quick"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "gradcheck",
+        help="run the built-in gradient-check suite",
+        description="Check every engine operation and random expression graphs against finite "
+        "differences, and MLPs with every activation and cost against the four backprop equations.",
+        epilog=EXAMPLE,
+    )
+    parser.add_argument("--quick", action="store_true", help="a smaller suite that runs in a second or so")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    report = run_suite(quick=args.quick)
+    print(report)
+    return 0 if report else 1

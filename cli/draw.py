@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..table import Table
-from ..value import Value
-from ..viz import backward_explorer, draw_graph, save_svg
+from autograd_tiny.table import Table
+from autograd_tiny.value import Value
+from autograd_tiny.viz import backward_explorer, draw_graph, save_svg
+
 from .errors import UsageError
 from .expression import FUNCTIONS, ExpressionError, build, variable_names
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..nn import datasets
+from autograd_tiny.nn import datasets
 
 DATASETS: dict[str, Callable[[int, int, bool], tuple[np.ndarray, np.ndarray]]] = {
     "moons": lambda n, seed, signed: datasets.two_moons(n=n, seed=seed, signed=signed),

@@ -1,4 +1,7 @@
-"""Forward mode, vector-Jacobian products and Jacobians, from the same rule table.
+"""Derivatives without ``.grad``: ``grad``, forward mode (``jvp``), ``vjp`` and Jacobians.
+
+All of them use the local derivatives each node stored when it was computed, through the
+general reverse pass (``backward.reverse_pass``) or the forward-mode sweep below.
 
 For f: ℝⁿ → ℝᵐ with Jacobian J (m × n):
 
@@ -19,10 +22,27 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .backward import float_local_grads, reverse_pass
+from .backward import reverse_pass
 from .functions import direction, outputs, point_variables
 from .graph import topological_order
 from .value import Number, Value
+
+
+def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Value]:
+    """∂output/∂input for each of ``inputs``, without touching any ``.grad`` (as ``torch.autograd.grad``).
+
+    An input that ``output`` does not depend on gets 0. With ``create_graph=True`` each
+    gradient is a Value with its own graph, so it can be differentiated again (Hessians);
+    otherwise each is a leaf Value holding the number.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad needs a Value output, got {type(output).__name__}")
+    inputs = [inputs] if isinstance(inputs, Value) else list(inputs)
+    for i, v in enumerate(inputs):
+        if not isinstance(v, Value):
+            raise TypeError(f"grad inputs[{i}] is a {type(v).__name__}, expected a Value")
+    found = reverse_pass({output: Value(1.0) if create_graph else 1.0}, create_graph=create_graph, wrt=inputs)
+    return [found[v] if create_graph and v in found else Value(found.get(v, 0.0)) for v in inputs]
 
 
 def push_tangents(roots: Sequence[Value], tangents: Mapping[Value, float]) -> dict[Value, float]:
@@ -34,10 +54,10 @@ def push_tangents(roots: Sequence[Value], tangents: Mapping[Value, float]) -> di
     """
     found = dict(tangents)
     for node in topological_order(list(roots)):
-        if node._rule is None or node in found:
+        if not node._children or node in found:
             continue
         tangent = None
-        for child, local_grad in zip(node._inputs, float_local_grads(node)):
+        for child, local_grad in zip(node._children, node._local_grads):
             child_tangent = found.get(child)
             if child_tangent is not None:
                 share = local_grad * child_tangent

@@ -1,0 +1,92 @@
+"""While ``vectorize`` traces ``fn``, reading a sample's number refuses, naming the line that read it.
+
+A traced graph is replayed for every sample, so it must not depend on any sample's numbers:
+``fn`` may build operations on the sample's Values but not read them (``.data``, ``float()``,
+``int()``, ``bool()``, ``<``, ``<=``, ``>``, ``>=``, ``max``). ``refusing_reads`` installs, for
+the length of the trace only, versions of those attributes on ``Value`` that raise
+``DataDependentGraphError`` when code outside the engine reads a Value that depends on the
+sample; the engine's own reads (computing each node's number) pass. On exit ``Value`` is as it was.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ..graph import topological_order
+from ..value import Value
+
+ENGINE_PREFIX = "autograd_tiny."
+NOT_ENGINE = ("autograd_tiny.nn", "autograd_tiny.viz", "autograd_tiny.cli")
+READS = {"__float__": "float()", "__int__": "int()", "__index__": "int() / indexing", "__bool__": "bool()",
+         "__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}  # fmt: skip
+
+
+class DataDependentGraphError(RuntimeError):
+    """Raised while ``vectorize`` traces a function whose graph would depend on each sample's numbers."""
+
+
+def _reader(depth: int) -> tuple[str, int] | None:
+    """(file, line) of the code ``depth`` frames up, or None when it is the engine itself."""
+    frame = sys._getframe(depth + 1)
+    module = frame.f_globals.get("__name__", "")
+    if module.startswith(ENGINE_PREFIX) and not module.startswith(NOT_ENGINE):
+        return None
+    return frame.f_code.co_filename, frame.f_lineno
+
+
+@contextmanager
+def refusing_reads(sample: Iterable[Value], name: str = "fn") -> Iterator[None]:
+    """Inside this block, code outside the engine that reads the number of a Value depending on
+    ``sample`` raises ``DataDependentGraphError`` naming its file and line."""
+    sample = set(sample)
+    slot = Value.__dict__["data"]  # the slot's own descriptor: reads and writes the number
+
+    def check(value: Any, operation: str) -> None:
+        where = _reader(2)
+        if where is not None and isinstance(value, Value) and not sample.isdisjoint(topological_order(value)):
+            raise DataDependentGraphError(_message(name, operation, value, where))
+
+    def read_data(value: Value) -> float:
+        check(value, ".data")
+        return slot.__get__(value)
+
+    def refusing(attribute: str, original: Any) -> Any:
+        def method(self: Value, *args: Any) -> Any:
+            check(self, READS[attribute])
+            for other in args:
+                check(other, READS[attribute])
+            if original is not None:
+                return original(self, *args)
+            if attribute == "__bool__":
+                return True  # as without the check: any object is true
+            raise TypeError(f"'{type(self).__name__}' object cannot be interpreted as an integer")
+
+        return method
+
+    originals = {attribute: Value.__dict__.get(attribute) for attribute in READS}
+    Value.data = property(read_data, slot.__set__)
+    for attribute, original in originals.items():
+        setattr(Value, attribute, refusing(attribute, original))
+    try:
+        yield
+    finally:
+        Value.data = slot
+        for attribute, original in originals.items():
+            if original is None:
+                delattr(Value, attribute)
+            else:
+                setattr(Value, attribute, original)
+
+
+def _message(name: str, operation: str, value: Value, where: tuple[str, int]) -> str:
+    file, line = where
+    what = value.label or (f"a '{value.op}' node" if value.op else "an unlabelled leaf")
+    return (
+        f"vectorize: {name} used {operation} on a traced Value ({what}) at {file}:{line} while its graph was "
+        "being recorded. Its result depends on each sample's numbers, so the graph's shape could differ from "
+        "sample to sample; vectorize needs a data-independent graph (the same operations for every sample). "
+        "Use the scalar engine for this function, or express the branch with operations (relu, abs, …)."
+    )

@@ -1,0 +1,78 @@
+"""Operations on many Values at once: ``sum`` and ``dot`` (one node each, rules SUM and DOT), and
+``zero_grad``.
+
+Python's built-in ``sum`` over n Values builds n − 1 binary ``+`` nodes, and a neuron's
+w·x + b as products and sums builds 2n; these build one node with n (or 2n + 1) inputs,
+whose local derivatives are the rule's: 1 for each term of a sum, and for a dot product
+each factor's partner (∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from . import rules
+from .graph import topological_order
+from .rules import Rule
+from .value import Number, Value
+
+
+def _nary(rule: Rule, children: tuple[Value, ...]) -> Value:
+    numbers = [child.data for child in children]
+    out = rule.forward(*numbers)
+    return Value(out, "", children, rule.local_grads(out, *numbers), rule)
+
+
+def _as_values(items: Iterable[Any], what: str) -> tuple[Value, ...]:
+    """The items as a tuple of Values; numbers become constant leaves."""
+    values = tuple(items)
+    for item in values:
+        if not isinstance(item, Value):
+            break
+    else:
+        return values
+    converted = []
+    for i, item in enumerate(values):
+        try:
+            converted.append(item if isinstance(item, Value) else Value(item))
+        except TypeError as err:
+            raise TypeError(f"{what}[{i}]: {err}") from None
+    return tuple(converted)
+
+
+def sum(values: Iterable[Value | Number]) -> Value:
+    """One n-ary node for v₁ + v₂ + … + vₙ; each local derivative is 1.
+    (Python's built-in ``sum`` would build n − 1 binary nodes instead.)"""
+    inputs = _as_values(values, "sum(values)")
+    return _nary(rules.SUM, inputs) if inputs else Value(0.0)
+
+
+def dot(
+    weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bias: Value | Number | None = None
+) -> Value:
+    """One n-ary node for w·x + b = Σ wᵢxᵢ + b; local derivatives ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1."""
+    if len(weights) != len(inputs):
+        raise ValueError(f"dot needs as many weights as inputs, got {len(weights)} weights and {len(inputs)} inputs")
+    factors = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
+    numbers = [v.data for v in factors if type(v) is Value]  # the common case: every factor a Value
+    if len(numbers) != len(factors):
+        bias_input = () if bias is None else _as_values([bias], "dot bias")
+        factors = _as_values(weights, "dot weights") + _as_values(inputs, "dot inputs") + bias_input
+        numbers = [v.data for v in factors]
+    out = rules.DOT.forward(*numbers)
+    return Value(out, "", factors, rules.DOT.local_grads(out, *numbers), rules.DOT)
+
+
+def zero_grad(values: Value | Iterable[Value]) -> None:
+    """Set ``grad`` to 0 (and ``grad_value`` to None). Given one Value, resets it and every
+    Value it depends on; given an iterable (a model's parameters), resets exactly those."""
+    for node in topological_order(values) if isinstance(values, Value) else values:
+        if not isinstance(node, Value):
+            raise TypeError(f"zero_grad needs Values, got {type(node).__name__}")
+        node.grad = 0.0
+        if node.grad_value is not None:
+            node.grad_value = None
+
+
+__all__ = ["dot", "sum", "zero_grad"]

@@ -1,0 +1,100 @@
+"""microgpt's protocol (``autograd_tiny.microgpt.Value``) and microgpt's GPT on our Value.
+
+The oracle is the microgpt-style yardstick in ``bench/microgpt_yardstick.py``: the same model
+code on its own 40-line Value must give the same losses and gradients as on ours.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import autograd_tiny as at
+from autograd_tiny.microgpt import Value as MicroValue
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from microgpt_yardstick import YardstickValue, document_loss, encode, init_state, parameters
+
+
+def tanh(x):
+    """An operation added the microgpt way: the result, its children, its local derivatives."""
+    t = math.tanh(x.data)
+    return MicroValue(t, (x,), (1 - t * t,))
+
+
+def test_a_node_built_with_its_local_derivatives_backpropagates():
+    x = MicroValue(0.5)
+    y = tanh(x * 2.0)
+    assert y._children[0].data == 1.0 and y._local_grads == (1 - math.tanh(1.0) ** 2,)
+    assert y.op == "custom" and not y.is_leaf and x.is_leaf and isinstance(x, at.Value)
+    y.backward()
+    assert x.grad == 2.0 * (1 - math.tanh(1.0) ** 2)
+    assert at.grad(tanh(x * 2.0), [x])[0].data == x.grad
+
+
+def test_such_a_node_shows_in_the_drawings_and_the_explorer():
+    from autograd_tiny.viz import backward_explorer, draw_graph
+
+    x = MicroValue(0.5)
+    x.label = "x"
+    y = tanh(x * 2.0)
+    assert "custom" in draw_graph(y).source
+    explorer = backward_explorer(y)
+    assert explorer.steps == 4 and "custom" in explorer.page
+
+
+def test_create_graph_through_it_says_higher_order_needs_a_rule():
+    x = MicroValue(0.5)
+    with pytest.raises(TypeError, match=r"higher order needs the operation as a Rule in autograd_tiny/rules\.py"):
+        at.grad(tanh(x * 2.0), [x], create_graph=True)
+    with pytest.raises(TypeError, match="higher order needs"):
+        tanh(x).backward(create_graph=True)
+
+
+def test_bad_protocol_arguments_are_refused():
+    with pytest.raises(ValueError, match="one local derivative per child, got 1 children and 2"):
+        MicroValue(1.0, (MicroValue(1.0),), (1.0, 2.0))
+    with pytest.raises(TypeError, match=r"children\[0\] is a float"):
+        MicroValue(1.0, (1.0,), (1.0,))
+
+
+def test_vectorize_refuses_a_node_without_a_rule():
+    w = at.Value(0.5)
+    with pytest.raises(TypeError, match="given local derivatives"):
+        at.vectorize(lambda x, y: MicroValue(0.0, (w * x[0],), (1.0,)), [w])(np.ones((2, 1)))
+    with pytest.raises(at.DataDependentGraphError, match=r"used \.data .*test_microgpt\.py:26 "):
+        at.vectorize(lambda x, y: tanh(w * x[0]), [w])(np.ones((2, 1)))  # tanh reads x.data
+
+
+def test_microgpts_gpt_on_our_value_gives_the_yardsticks_losses_and_gradients():
+    alphabet = list("abcdefghijklmnopqrstuvwxyz")
+    tokens = encode("emma", alphabet)
+    losses, grads = {}, {}
+    for value_class in (YardstickValue, at.Value):
+        state = init_state(value_class, len(alphabet) + 1, seed=3)
+        loss = document_loss(state, tokens)
+        loss.backward()
+        losses[value_class] = loss.data
+        grads[value_class] = np.array([p.grad for p in parameters(state)], dtype=float)
+    ours, theirs = losses[at.Value], losses[YardstickValue]
+    assert abs(ours - theirs) <= 4 * math.ulp(theirs)  # we divide where it multiplies by a power −1
+    scale = np.abs(grads[YardstickValue]).max()
+    np.testing.assert_allclose(grads[at.Value], grads[YardstickValue], rtol=0, atol=1e-12 * scale)
+    assert np.count_nonzero(grads[at.Value]) > 1000  # the check sees real gradients
+
+
+def test_the_bench_finds_its_names_and_counts_nodes():
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import bench_microgpt
+
+    names = bench_microgpt.load_names(None)
+    assert len(names) > 30_000 and "emma" in names
+    engine = bench_microgpt.Engine("ours", at.Value, 27, seed=1)
+    per_node, created = bench_microgpt.bytes_per_node(engine, encode("ava", list("abcdefghijklmnopqrstuvwxyz")))
+    assert created > 1000 and 50 < per_node < 1000
+    random.seed(0)
