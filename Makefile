@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_gpt_replay.py
 	$(BIN)/python bench/bench_microgpt.py
 	$(BIN)/python bench/bench_gpt.py
+	$(BIN)/python bench/bench_training.py
 
 figures: $(STAMP) graphviz chromium
 	$(BIN)/python docs/make_figures.py

@@ -11,17 +11,13 @@ import numpy as np
 
 from autograd_tiny.atomic import write_atomic
 from autograd_tiny.modes import no_grad
-from autograd_tiny.nn import MLP, Adam, History, Loss, check_backprop, datasets, fit, losses, predict
-from autograd_tiny.viz import backward_explorer, draw_graph, draw_network, save_svg
+from autograd_tiny.nn import MLP, Adam, History, Loss, check_backprop, fit, losses, predict
+from autograd_tiny.viz import backward_explorer, draw_graph, draw_network, save_svg, training_explorer
 
 from .errors import Failure, UsageError
+from .toy_data import DATASETS
 
 EXAMPLE = "example: autograd-tiny demo --dataset moons --epochs 100 --out demo-out"
-DATASETS = {
-    "moons": lambda seed: datasets.two_moons(n=100, seed=seed),
-    "xor": lambda seed: datasets.xor(n=100, noise=0.1, seed=seed),
-    "circles": lambda seed: datasets.circles(n=100, seed=seed),
-}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,8 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "demo",
         help="train a small MLP, check δ against the backprop equations, write the figures",
         description="Train an MLP on a toy data set, check every layer's δ against the four backprop "
-        "equations, and write the computation graph, network diagram, loss curve, decision boundary and "
-        "two step-by-step explorers of the backward pass (HTML).",
+        "equations, and write the computation graph, network diagram, loss curve, decision boundary, "
+        "two step-by-step explorers of the backward pass and the replay of the training run (HTML).",
         epilog=EXAMPLE,
     )
     parser.add_argument("--dataset", choices=list(DATASETS), default="moons", help="default: moons")
@@ -54,13 +50,14 @@ def positive_int(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     out = _output_folder(args.out)
-    X, y = DATASETS[args.dataset](args.seed)
+    X, y = DATASETS[args.dataset](100, args.seed, False)
     loss = losses.binary_cross_entropy_with_logits
     progress = not args.quiet and sys.stdout.isatty()
 
     print(f"1. Training an MLP 2-16-16-1 (tanh) on {args.dataset} ({len(X)} points) for {args.epochs} epochs")
     model = MLP(2, [16, 16, 1], activation="tanh", seed=args.seed)
-    history = fit(model, X, y, loss, Adam(model.parameters(), lr=0.05), epochs=args.epochs, progress=progress)
+    optimizer = Adam(model.parameters(), lr=0.05)
+    history = fit(model, X, y, loss, optimizer, epochs=args.epochs, progress=progress, record=1)
     print(f"   final loss {history.loss[-1]:.4f}, training accuracy {history.accuracy[-1]:.1%}")
 
     print("\n2. δ from the graph (z.grad after backward) against δ from the four equations, on 8 samples")
@@ -74,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"\n3. Figures, in {out}")
     written = [*_write_graph_figures(out, X, y, args, loss), *_write_network_figures(out, model, X, y, loss)]
     written += _write_plots(out, model, X, y, history)
+    title = f"Training, watched: 2-16-16-1 on {args.dataset}"
+    written.append(training_explorer(history, out / "training.html", title=title))
     for path in written:
         print(f"   wrote {path}")
     if not report:

@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from autograd_tiny import __version__
 from autograd_tiny.viz import GraphvizMissingError
 
-from . import check_backprop, demo, draw, gpt_demo, selfcheck
+from . import check_backprop, demo, draw, gpt_demo, selfcheck, trainer
 from .errors import Failure, UsageError
 
-COMMANDS = (demo, draw, selfcheck, check_backprop, gpt_demo)  # selfcheck: `gradcheck`; gpt_demo: `gpt`
+# selfcheck: `gradcheck`; trainer: `train`; gpt_demo: `gpt`
+COMMANDS = (demo, trainer, draw, selfcheck, check_backprop, gpt_demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

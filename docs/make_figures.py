@@ -75,8 +75,39 @@ def explorer_screenshot() -> None:
     print(DOCS / "explorer.png")
 
 
+def training_screenshot() -> None:
+    """The training explorer on a 2-8-8-1 network learning two moons, early in training (epoch 25),
+    the sample the trained network gets most wrong selected and one neuron's δ worked out."""
+    import shutil
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from autograd_tiny.viz import training_explorer
+
+    X, y = datasets.two_moons(100, seed=0)
+    model = MLP(2, [8, 8, 1], activation="tanh", seed=0)
+    history = fit(model, X, y, "binary_cross_entropy_with_logits", Adam(model.parameters(), lr=0.03), epochs=150,
+                  record=1, progress=False)  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        path = training_explorer(
+            history, Path(folder) / "training.html", title="Training, watched: 2-8-8-1 on two moons"
+        )
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 860})
+        page.goto(path.as_uri())
+        page.locator("#slider").fill("25")
+        page.click("#run0-neuron_2_3")
+        page.screenshot(path=str(DOCS / "training-explorer.png"))
+        browser.close()
+    print(DOCS / "training-explorer.png")
+
+
 if __name__ == "__main__":
     neuron()
     network_graph()
     network_diagram()
     explorer_screenshot()
+    training_screenshot()

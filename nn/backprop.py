@@ -36,6 +36,23 @@ class BackpropResult:
     grad_W: list[np.ndarray]  # ∂C/∂Wˡ, (n, nˡ, nˡ⁻¹)
 
 
+def forward(
+    weights: Sequence[tuple[np.ndarray, np.ndarray]], activations: Sequence[str], x: Any
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The forward pass alone: ([z¹, …, zᴸ], [a⁰ = x, a¹, …, aᴸ]), one row per sample."""
+    if len(activations) != len(weights):
+        raise ValueError(f"forward got {len(weights)} layers but {len(activations)} activations")
+    x = np.atleast_2d(np.asarray(x, dtype=float))
+    if x.shape[1] != weights[0][0].shape[1]:
+        raise ValueError(f"x has {x.shape[1]} features per sample, the first layer expects {weights[0][0].shape[1]}")
+    zs, activations_out = [], [x]
+    for (W, b), name in zip(weights, activations):
+        z = activations_out[-1] @ W.T + b  # zˡ = Wˡ aˡ⁻¹ + bˡ, one row per sample
+        zs.append(z)
+        activations_out.append(get_activation(name).sigma(z))
+    return zs, activations_out
+
+
 def backprop(
     weights: Sequence[tuple[np.ndarray, np.ndarray]],
     activations: Sequence[str],
@@ -56,14 +73,7 @@ def backprop(
         raise ValueError(f"backprop got {len(weights)} layers but {len(activations)} activations")
     sigmas = [get_activation(name) for name in activations]
     x = np.atleast_2d(np.asarray(x, dtype=float))
-    if x.shape[1] != weights[0][0].shape[1]:
-        raise ValueError(f"x has {x.shape[1]} features per sample, the first layer expects {weights[0][0].shape[1]}")
-
-    zs, activations_out = [], [x]
-    for (W, b), sigma in zip(weights, sigmas):
-        z = activations_out[-1] @ W.T + b  # zˡ = Wˡ aˡ⁻¹ + bˡ, one row per sample
-        zs.append(z)
-        activations_out.append(sigma.sigma(z))
+    zs, activations_out = forward(weights, activations, x)
     a_out = activations_out[-1]
     y = loss.prepare_targets(y, x.shape[0], a_out.shape[1])
 

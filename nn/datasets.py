@@ -59,6 +59,26 @@ def circles(
     return X, _labels(inner.astype(float), signed)
 
 
+def spiral(
+    n: int = 200, noise: float = 0.03, turns: float = 1.75, seed: Seed = 0, *, signed: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved spirals (TensorFlow Playground's hardest set): arm 1 is arm 0 turned by π.
+
+    Point i of an arm sits at angle t = 2π · turns · s and radius r = s (s = i / (n / 2), 0 → 1),
+    so each arm winds ``turns`` times out to radius 1; then Gaussian ``noise`` is added. X is
+    (n, 2), y is the arm, 0/1 (−1/+1 with ``signed=True``), alternating between rows.
+    """
+    check_positive_int(n, "n", 2)
+    if isinstance(turns, bool) or not isinstance(turns, int | float) or not turns > 0:
+        raise ValueError(f"turns must be a positive number, got {turns!r}")
+    rng = np.random.default_rng(seed)
+    arm = np.arange(n) % 2
+    s = (np.arange(n) // 2 + 0.5) / ((n + 1) // 2)  # 0 < s < 1 along each arm
+    t = 2 * np.pi * turns * s + np.pi * arm
+    X = np.stack([s * np.cos(t), s * np.sin(t)], axis=1) + rng.normal(0.0, noise, (n, 2))
+    return X, _labels(arm.astype(float), signed)
+
+
 def regression_curve(n: int = 50, noise: float = 0.05, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """A 1-D regression: x uniform in [−π, π], y = sin(x) + noise. X is (n, 1), y is (n,)."""
     check_positive_int(n, "n")

@@ -31,6 +31,7 @@ class Loss:
     cancels_with: str | None = None  # the output activation σ for which δᴸ = a − y (σ′ cancels)
     output_activation: str = "linear"  # the output layer this cost is usually paired with
     vectorizable: bool = True  # the same operations for every sample, so ``vectorize`` can replay it
+    decision_threshold: float | None = None  # a classifier with one output says class 1 where aᴸ > this
 
     def __call__(self, outputs: Sequence[Value], target: Any) -> Value:
         """C for one sample: checks the target, then computes ``cost``."""
@@ -104,6 +105,7 @@ class BinaryCrossEntropy(Loss):
     target_kind = "binary"
     cancels_with = "sigmoid"
     output_activation = "sigmoid"
+    decision_threshold = 0.5
 
     def cost(self, outputs, y):
         return -at.sum([t * a.log() + (1.0 - t) * (1.0 - a).log() for a, t in zip(outputs, y)])
@@ -112,7 +114,7 @@ class BinaryCrossEntropy(Loss):
         return (a - y) / (a * (1.0 - a))
 
     def accuracy(self, a, y):
-        return float(np.mean(np.all((a > 0.5) == (y > 0.5), axis=1)))
+        return float(np.mean(np.all((a > self.decision_threshold) == (y > 0.5), axis=1)))
 
 
 class BinaryCrossEntropyWithLogits(Loss):
@@ -125,6 +127,7 @@ class BinaryCrossEntropyWithLogits(Loss):
     name = "binary_cross_entropy_with_logits"
     target_kind = "binary"
     vectorizable = False  # the stable softplus picks its formula by the sign of z
+    decision_threshold = 0.0  # z > 0 where σ(z) > ½
 
     def cost(self, outputs, y):
         return at.sum([_softplus(z) - float(t) * z for z, t in zip(outputs, y)])
@@ -133,7 +136,7 @@ class BinaryCrossEntropyWithLogits(Loss):
         return get_activation("sigmoid").sigma(a) - y
 
     def accuracy(self, a, y):
-        return float(np.mean(np.all((a > 0.0) == (y > 0.5), axis=1)))
+        return float(np.mean(np.all((a > self.decision_threshold) == (y > 0.5), axis=1)))
 
 
 class SoftmaxCrossEntropy(Loss):
@@ -175,6 +178,7 @@ class Hinge(Loss):
 
     name = "hinge"
     target_kind = "signed"
+    decision_threshold = 0.0
 
     def cost(self, outputs, y):
         return at.sum([(1.0 - t * s).relu() for s, t in zip(outputs, y)])
@@ -183,7 +187,7 @@ class Hinge(Loss):
         return np.where(1.0 - y * a > 0.0, -y, 0.0)
 
     def accuracy(self, a, y):
-        return float(np.mean(np.all((a > 0.0) == (y > 0.0), axis=1)))
+        return float(np.mean(np.all((a > self.decision_threshold) == (y > 0.0), axis=1)))
 
 
 quadratic = Quadratic()

@@ -3,6 +3,7 @@ and ``predict``; and ``as_samples``, the check of a batch of inputs they and ``c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ from . import batched_training, display
 from .losses import Loss, get_loss, l2
 from .module import MLP, Trace
 from .optim import Optimizer
+from .recording import Recorder, Recording
 from .validate import check_finite, check_positive_int
 
 
@@ -47,11 +49,14 @@ def batch_cost(model: MLP, X: Any, Y: Any, loss: str | Loss) -> tuple[at.Value, 
 class History:
     """Per epoch (``fit``) or per step (``train_gpt``; ``unit`` says which): the mean cost and, for
     classification costs, the training accuracy (both measured on the forward passes of that epoch,
-    before each update). In Jupyter it shows a small curve of the cost and a table."""
+    before each update). With ``fit(..., record=k)``, ``recording`` holds the weights after every
+    k-th epoch (``autograd_tiny.viz.training_explorer`` replays it). In Jupyter it shows a small
+    curve of the cost and a table."""
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float | None] = field(default_factory=list)
     unit: str = "epoch"
+    recording: Recording | None = None
 
     _repr_html_ = display.history_html
 
@@ -59,7 +64,10 @@ class History:
         if not self.loss:
             return f"History(no {self.unit}s)"
         accuracy = "" if self.accuracy[-1] is None else f", accuracy {self.accuracy[-1]:.1%}"
-        return f"History({len(self.loss)} {self.unit}s: cost {self.loss[0]:.4g} → {self.loss[-1]:.4g}{accuracy})"
+        recorded = "" if self.recording is None else f", {len(self.recording.snapshots)} recorded"
+        return (
+            f"History({len(self.loss)} {self.unit}s: cost {self.loss[0]:.4g} → {self.loss[-1]:.4g}{accuracy}{recorded})"
+        )
 
 
 def fit(
@@ -75,6 +83,8 @@ def fit(
     alpha: float = 0.0,
     progress: bool = True,
     engine: str = "auto",
+    record: int | None = None,
+    probe: int | Sequence[int] | None = None,
 ) -> History:
     """Train ``model`` on (X, y) for ``epochs`` passes over the data.
 
@@ -85,6 +95,11 @@ def fit(
     ``engine``: ``"scalar"`` builds each sample's graph of Values; ``"vectorized"`` traces the
     graph once and replays it over each batch with NumPy (``autograd_tiny.vectorize``);
     ``"auto"`` (default) is vectorized when the loss allows (``loss.vectorizable``).
+
+    ``record=k`` keeps the initial weights and those after every k-th epoch and after the last
+    in ``history.recording`` (a ``Recording``), each with the training cost and accuracy at those
+    weights and each layer's mean ‖δˡ‖ over the ``probe`` samples: a number of training samples
+    (default: up to 200, evenly spread over X) or a list of row indices of X.
     """
     check_positive_int(epochs, "epochs")
     if batch_size is not None:
@@ -97,8 +112,13 @@ def fit(
     params = model.parameters()
     vectorized_step = batched_training.training_step(model, loss, engine, alpha)  # None: the scalar engine
     history = History()
-    bar = tqdm(range(epochs), desc="training", unit="epoch", disable=not progress, leave=True)
-    for _ in bar:
+    if record is None and probe is not None:
+        raise ValueError("probe= chooses the samples of a recording: pass record=k too (record=1 keeps every epoch)")
+    recorder = None if record is None else Recorder(model, X, targets, loss, record, epochs, probe)
+    if recorder is not None:
+        recorder.take(0)
+    bar = tqdm(range(1, epochs + 1), desc="training", unit="epoch", disable=not progress, leave=True)
+    for epoch in bar:
         order = rng.permutation(len(X))
         total, outputs = 0.0, np.empty((len(X), model.sizes[-1]))
         for start in range(0, len(X), batch_size):
@@ -116,6 +136,10 @@ def fit(
         if history.accuracy[-1] is not None:
             postfix["acc"] = f"{history.accuracy[-1]:.1%}"
         bar.set_postfix(postfix)
+        if recorder is not None and recorder.due(epoch):
+            recorder.take(epoch)
+    if recorder is not None:
+        history.recording = recorder.recording
     return history
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,54 @@ def test_demo_writes_every_promised_file_and_prints_the_delta_table(tmp_path):
         data = (out / name).read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
         assert f"wrote {out / name}" in result.stdout
+    assert f"wrote {out / 'training.html'}" in result.stdout
+    (recorded,) = embedded_training_data(out / "training.html")["runs"]
+    assert recorded["epochs"] == [0, 1, 2, 3] and recorded["sizes"] == [2, 16, 16, 1]  # record=1: every epoch
+
+
+def embedded_training_data(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    start = text.index('<script type="application/json" id="training-data">')
+    return json.loads(text[text.index(">", start) + 1 : text.index("</script>", start)])
+
+
+@pytest.mark.parametrize(
+    ("args", "sizes", "epochs"),
+    [
+        (["--dataset", "spiral", "--loss", "softmax_cross_entropy", "--hidden", "4,3", "--record", "2"], [2, 4, 3, 2],
+         [0, 2, 4, 5]),
+        (["--dataset", "xor", "--loss", "hinge", "--activation", "relu", "--optimizer", "sgd", "--hidden", "3"],
+         [2, 3, 1], [0, 1, 2, 3, 4, 5]),
+    ],
+)  # fmt: skip
+def test_train_records_the_run_and_writes_its_page(tmp_path, args, sizes, epochs):
+    page = tmp_path / "run.html"
+    result = run("train", *args, "--samples", "20", "--epochs", "5", "--out", str(page), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {page}" in result.stdout and f"{len(epochs)} recorded epochs" in result.stdout
+    (recorded,) = embedded_training_data(page)["runs"]
+    assert recorded["sizes"] == sizes and recorded["epochs"] == epochs and len(recorded["rows"]) == 20
+    if "hinge" in args:
+        assert {row[0] for row in recorded["y"]} == {-1.0, 1.0}  # the signed labels hinge needs
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--hidden", "8,0"], "argument --hidden: expected layer sizes like 8,8 (positive integers), got '8,0'"),
+        (["--lr", "-1"], "argument --lr: expected a positive number, got '-1'"),
+        (["--out", "."], "--out .: is a folder; give the name of the HTML file to write"),
+    ],
+)
+def test_train_usage_errors_exit_2_with_one_line(args, message, capsys):
+    from autograd_tiny.cli import main
+
+    try:  # in this process: argparse's errors exit, the command's return 2
+        status = main(["train", "--epochs", "1", *args])
+    except SystemExit as exit:
+        status = exit.code
+    error = capsys.readouterr().err
+    assert status == 2 and message in error and "Traceback" not in error
 
 
 def test_demo_refuses_an_output_path_that_is_a_file(tmp_path):

@@ -15,6 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytest.importorskip("nbclient", reason="the notebooks extra is not installed (pip install -e '.[notebooks]')")
@@ -173,6 +174,7 @@ PROBES[CROSS_ENTROPY] = {
         "bool(at.check_gradient(total_cross_entropy, lambda z: delta_cross_entropy(z, y_samples), z_samples))"
     ),
     "answer 2 passes": "bool(at.check_gradient(cross_entropy_of, gradient_of, np.array([2.0, 2.0])))",
+    "recorded outputs": "[[h.recording.model(e)([x])[0].data for e in (0, 150, 300)] for h in recorded]",
 }
 
 
@@ -199,6 +201,9 @@ def test_cross_entropy_claims(executed):
     a_fast, a_slow = q_fast["output"][0], q_slow["output"][0]
     assert 50 < 1 / (a_slow * (1 - a_slow)) < 60  # the widget's step over the gradient's at w = b = 2
     assert v["answer 1 passes"] and v["answer 2 passes"]
+    # the training explorer's runs: nn.fit(record=5) takes the same steps as the hand-written loop
+    for recorded, loop in zip(v["recorded outputs"], (q_slow, entropy[SLOW])):
+        assert recorded == pytest.approx([loop["output"][e] for e in (0, 150, 300)], abs=1e-12)
     assert_stated(
         CROSS_ENTROPY,
         {
@@ -242,6 +247,10 @@ PROBES[UNSTABLE] = {
     "helped": "helped",
     "chain w = 10": "chain_deltas(chain(10.0))",
     "chain w = 10, biases 0": "chain_deltas(chain(10.0, biases_for_z_zero=False))",
+    "watched": (
+        "{h: {'norms': [s.delta_norms for s in d.recording.snapshots], 'accuracy': d.accuracy[-1]}"
+        " for h, d in deep.items()}"
+    ),
 }
 
 
@@ -300,6 +309,22 @@ def test_unstable_gradient_claims(executed):
         stated |= {f"{name}, ‖ΔW1‖/‖W1‖": f"{moved[0]:.3f}", f"{name}, ‖ΔW4‖/‖W4‖": f"{moved[3]:.3f}"}
         if name != "sigmoid, LeCun 1/√n":
             assert speeds[-1] / speeds[0] < 6 and moved[0] >= moved[3] * 0.9 and result["accuracy"] > 0.5
+    # the training explorer's two runs: the sigmoid network's hidden layers in order and far apart at
+    # every recorded epoch, the ReLU network's close together; ReLU learns the moons, sigmoid does not
+    sigmoid, relu = v["watched"]["sigmoid"], v["watched"]["relu"]
+    hidden = {name: np.array(run["norms"])[:, :4] for name, run in v["watched"].items()}
+    assert all(list(norms) == sorted(norms) for norms in hidden["sigmoid"])
+    first_to_last = hidden["sigmoid"][:, 3] / hidden["sigmoid"][:, 0]
+    spread = hidden["relu"].max(axis=1) / hidden["relu"].min(axis=1)
+    assert first_to_last.min() > 50 and spread.max() < 6
+    assert relu["accuracy"] > 0.95 and sigmoid["accuracy"] < 0.8
+    stated |= {
+        "watched, sigmoid, least": f"{first_to_last.min():.3g}",
+        "watched, sigmoid, most": f"{first_to_last.max():.3g}",
+        "watched, sigmoid, accuracy": f"{sigmoid['accuracy']:.0%}",
+        "watched, relu, spread": f"{spread.max():.3g}",
+        "watched, relu, accuracy": f"{relu['accuracy']:.0%}",
+    }
     assert_stated(UNSTABLE, stated)
 
 

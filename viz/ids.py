@@ -71,6 +71,16 @@ def neuron_group(layer: int, j: int) -> str:
     return f"neuron_{layer}_{j}"
 
 
+def z_cell(layer: int, j: int) -> str:
+    """The table cell (in the neuron's circle) that shows its z."""
+    return f"z_{layer}_{j}"
+
+
+def a_cell(layer: int, j: int) -> str:
+    """The table cell (in the neuron's circle) that shows its a = σ(z)."""
+    return f"a_{layer}_{j}"
+
+
 def delta_cell(layer: int, j: int) -> str:
     """The table cell (in the neuron's circle) that shows its δ."""
     return f"delta_{layer}_{j}"
@@ -85,3 +95,10 @@ def weight_edge(layer: int, j: int, i: int) -> str:
 def svg_cell(cell_id: str) -> str:
     """The id Graphviz gives, in the SVG, to the group around a table cell with id ``cell_id``."""
     return f"a_{cell_id}"
+
+
+# --- training_explorer: one page may show several runs, each with its own drawing -----------
+def in_run(run: int, element_id: str) -> str:
+    """The id of an element of run ``run``'s drawing (0-based), so that two drawings on one page
+    keep their ids apart: ``run1-neuron_2_0``."""
+    return f"run{run}-{element_id}"

@@ -42,22 +42,24 @@ def fit_width(svg: str, max_width: float = MAX_WIDTH_PT) -> str:
 
 
 class Explorer:
-    """A backward explorer held in memory, as ``backward_explorer(root)`` returns it without a path.
+    """An explorer page held in memory, as ``backward_explorer(root)`` and ``training_explorer(history)``
+    return it without a path.
 
     Displayed in Jupyter it runs inline inside an ``<iframe srcdoc=…>``, so its styles and its
     keyboard shortcuts stay inside it: typing in other cells is untouched, and several explorers
     in one notebook play independently. ``save(path)`` writes the same self-contained page.
     """
 
-    __slots__ = ("height", "page", "steps", "title")
+    __slots__ = ("height", "page", "steps", "title", "unit")
 
-    def __init__(self, page: str, title: str, steps: int, height: int = 560) -> None:
+    def __init__(self, page: str, title: str, steps: int, height: int = 560, unit: str = "step") -> None:
         if isinstance(height, bool) or not isinstance(height, int) or height < 100:
             raise ValueError(f"height must be a whole number of pixels, at least 100, got {height!r}")
         self.page = page
         self.title = title
         self.steps = steps
         self.height = height
+        self.unit = unit  # what a step is, for the repr: "step", "recorded epoch"
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the page to ``path`` atomically and return the path."""
@@ -71,5 +73,5 @@ class Explorer:
         )
 
     def __repr__(self) -> str:
-        steps = f"{self.steps} step{'s' if self.steps != 1 else ''}"
+        steps = f"{self.steps} {self.unit}{'s' if self.steps != 1 else ''}"
         return f"<Explorer {self.title!r}: {steps}; .save(path) writes the page>"

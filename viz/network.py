@@ -23,6 +23,7 @@ def draw_network(
     *,
     show_weight_grads: bool = False,
     grads: Mapping[Value, float] | None = None,
+    legend: bool = True,
 ) -> graphviz.Digraph:
     """Inputs on the left, one circle per neuron, layers in columns.
 
@@ -30,7 +31,8 @@ def draw_network(
     a and δ = ∂C/∂z, filled by δ; without one, the neurons show their bias only. Edges carry
     the weights: width by |w|, colour by sign (purple < 0 < orange). ``show_weight_grads``
     labels each edge with ∂C/∂w (= δ · a of the neuron it comes from, BP4). ``grads`` overrides
-    the gradients shown for the Values it holds (default: their ``.grad``).
+    the gradients shown for the Values it holds (default: their ``.grad``). ``legend=False``
+    leaves out the legend (for a page that draws its own).
     """
     grads = grads or {}
     try:  # viz does not import nn at run time, so an MLP is recognised by its parts
@@ -95,7 +97,8 @@ def draw_network(
     ]
     if show_weight_grads:
         rows.append("edge label: ∂C/∂w = δ · a (BP4)")
-    add_legend(dot, scale, rows, fixedsize="false", style="")
+    if legend:
+        add_legend(dot, scale, rows, fixedsize="false", style="")
     return dot
 
 
@@ -112,9 +115,11 @@ def _neuron_style(l: int, j: int, neuron: Neuron, trace: Trace | None, scale: fl
     delta = grads.get(z, z.grad)
     tooltip = f"z[{name}] = {z.data!r}, a[{name}] = {a.data!r}, δ = ∂C/∂z = {delta!r}"
     # Graphviz writes a cell's id into the SVG only with a tooltip (and a target, as there is no link).
-    delta_cell = f'<TD ID="{ids.delta_cell(l + 1, j)}" TOOLTIP="{escape(tooltip)}" TARGET="_self">'
-    rows = [f"<TD><B>z[{escape(name)}]</B></TD>", f"<TD>z {escape(number(z.data))}</TD>",
-            f"<TD>a {escape(number(a.data))}</TD>", f"{delta_cell}<B>δ {escape(number(delta))}</B></TD>"]  # fmt: skip
+    cell = f'TOOLTIP="{escape(tooltip)}" TARGET="_self"'
+    rows = [f"<TD><B>z[{escape(name)}]</B></TD>",
+            f'<TD ID="{ids.z_cell(l + 1, j)}" {cell}>z {escape(number(z.data))}</TD>',
+            f'<TD ID="{ids.a_cell(l + 1, j)}" {cell}>a {escape(number(a.data))}</TD>',
+            f'<TD ID="{ids.delta_cell(l + 1, j)}" {cell}><B>δ {escape(number(delta))}</B></TD>']  # fmt: skip
     cells = "".join(f"<TR>{row}</TR>" for row in rows)
     return {
         "label": f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>>',

@@ -1,7 +1,8 @@
 """In a real notebook: executed by a Jupyter kernel (nbclient), every object shows the output a
 learner should see; then the executed notebook, converted to HTML (nbconvert), is driven in
 headless Chromium: an inline explorer steps with its buttons and keys, a second one stays
-where it was, and typing in a text field outside them is not swallowed."""
+where it was, an inline training explorer moves with its own keys, and typing in a text field
+outside them is not swallowed."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ CELLS = {
 import numpy as np
 import autograd_tiny as at
 from autograd_tiny.nn import MLP, SGD, check_backprop, fit, losses
-from autograd_tiny.viz import backward_explorer, draw_graph
+from autograd_tiny.viz import backward_explorer, draw_graph, training_explorer
 model = MLP(2, [3, 1], activation="tanh", seed=0)
 X = np.array([[0.5, -1.0], [0.1, 0.2], [-0.3, 0.8]]); y = np.array([1.0, 0.0, 1.0])
 trace = model.trace(X[0]); cost = losses.quadratic(trace.output, y[0]); cost.label = "C"
@@ -32,6 +33,10 @@ trace = model.trace(X[0]); cost = losses.quadratic(trace.output, y[0]); cost.lab
     "drawing": "draw_graph(cost)",
     "first_explorer": "backward_explorer(cost)",
     "second_explorer": "backward_explorer(cost, title='A second explorer')",
+    "training_explorer": """
+recorded = MLP(2, [3, 1], seed=1)
+training_explorer(fit(recorded, X, y, 'quadratic', SGD(recorded.parameters(), 0.1), epochs=4, record=1, progress=False))
+""",
     "trace": "cost.backward(); trace",
     "history": "fit(model, X, y, 'quadratic', SGD(model.parameters(), 0.1), epochs=5, progress=False)",
 }
@@ -66,7 +71,7 @@ def test_results_show_as_html_tables_not_dataclass_dumps(executed, name):
 
 def test_drawings_show_as_svg_and_explorers_as_isolated_iframes(executed):
     assert outputs(executed, "drawing")["image/svg+xml"].lstrip().startswith("<?xml")
-    for name in ("first_explorer", "second_explorer"):
+    for name in ("first_explorer", "second_explorer", "training_explorer"):
         html = outputs(executed, name)["text/html"]
         assert html.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in html
 
@@ -82,13 +87,18 @@ def test_the_executed_notebook_in_a_browser(executed, browser, tmp_path):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(path.as_uri())
     frames = page.frame_locator("iframe")
-    first, second = frames.nth(0), frames.nth(1)
+    first, second, training = frames.nth(0), frames.nth(1), frames.nth(2)
     first.locator("#next").click()
     assert first.locator("#frame").text_content().startswith("step 1")
     first.locator("#drawing").click()  # focus inside the first explorer, then use its keys
     page.keyboard.press("ArrowRight")
     assert first.locator("#frame").text_content().startswith("step 2")
     assert second.locator("#frame").text_content().startswith("step 0")  # independent
+    training.locator("[data-delta]").first.wait_for(state="attached")  # its script has run
+    training.locator("#runs .readout").click()  # focus inside it: its keys step the epochs
+    page.keyboard.press("ArrowRight")
+    assert training.locator("#slider").input_value() == "1"
+    assert first.locator("#frame").text_content().startswith("step 2")
     outside = page.locator("#outside")
     outside.click()
     page.keyboard.type("a b c")
@@ -96,6 +106,8 @@ def test_the_executed_notebook_in_a_browser(executed, browser, tmp_path):
     page.keyboard.type(" ")
     assert outside.input_value() == "a b  c"  # spaces and arrows reach the text field
     assert first.locator("#frame").text_content().startswith("step 2")  # and not the explorer
+    assert training.locator("#slider").input_value() == "1"  # nor the training explorer (space would play)
+    assert "Play" in training.locator("#play").text_content()
     assert errors == []
     ARTIFACTS.mkdir(exist_ok=True)
     first_frame = page.locator("iframe").nth(0)
