@@ -1,4 +1,5 @@
-"""GPT benchmark: autograd_tiny.nn.GPT's scalar graph against the microgpt-style yardstick, in the same run.
+"""GPT benchmark: autograd_tiny.nn.GPT's scalar graph (and train_gpt's default, the replay) against the
+microgpt-style yardstick, in the same run.
 
 Workload: microgpt's configuration (vocabulary 27, one layer, n_embd 16, 4 heads, block 16), its
 initial weights (``init_state(seed=42)``), the names shuffled as microgpt shuffles them, one name
@@ -10,9 +11,11 @@ their time per position (a step costs about its document's length) compares like
 
 Rows: the yardstick as microgpt runs (Python's garbage collector at its defaults); the yardstick
 with the cycle collector paused (the same pause ``train_gpt`` makes, to show how much of the ratio
-that is); ``train_gpt`` itself; and train_gpt's loop written out with the collector at its
-defaults. Prints ms per step and per position, nodes per step and the peak
-memory of one step (tracemalloc), and each ratio to the yardstick, round by round, median.
+that is); ``train_gpt(engine="scalar")``; train_gpt's loop written out with the collector at its
+defaults; and ``train_gpt``'s default engine, the replay of the graph (``vectorize_sequences``),
+each round a new call that records its plans again (the recording included in its time). Prints
+ms per step and per position, nodes per step and the peak memory of one step (tracemalloc), and
+each ratio to the yardstick, round by round, median.
 """
 
 from __future__ import annotations
@@ -74,9 +77,10 @@ def yardstick_run(state, docs: list[list[int]], *, pause_gc: bool) -> float:
     return elapsed
 
 
-def ours_run(model: GPT, docs: list[list[int]]) -> float:
+def ours_run(model: GPT, docs: list[list[int]], engine: str = "scalar") -> float:
+    """train_gpt over ``docs``, one per step: by default on the graph of Values; returns the seconds it took."""
     start = time.perf_counter()
-    train_gpt(model, docs, steps=len(docs), engine="scalar", progress=False)  # the graph of Values
+    train_gpt(model, docs, steps=len(docs), engine=engine, progress=False)
     return time.perf_counter() - start
 
 
@@ -151,8 +155,9 @@ def main() -> None:
     names = (
         "yardstick, gc at defaults (as microgpt runs)",
         "yardstick, cycle collector paused",
-        "nn.GPT, train_gpt (cycle collector paused)",
+        "nn.GPT, train_gpt scalar (collector paused)",
         "nn.GPT, the same loop, gc at defaults",
+        "nn.GPT, train_gpt's default (the replay)",
     )
     seconds: dict[str, list[float]] = {name: [] for name in names}
     positions = []
@@ -166,6 +171,8 @@ def main() -> None:
         seconds[names[2]].append(ours_run(model, chunk))
         gc.collect()
         seconds[names[3]].append(ours_loop_gc_on(model, chunk))
+        gc.collect()
+        seconds[names[4]].append(ours_run(model, chunk, engine="auto"))
         gc.collect()
 
     peer = seconds[names[0]]
