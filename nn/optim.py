@@ -3,7 +3,8 @@
 Each step gathers every parameter's number and gradient into a NumPy array once, updates the
 arrays with the optimiser's formula (element by element: the same IEEE operations, in the same
 order, as a loop over the parameters would do, so the numbers are identical) and writes the
-numbers back.
+numbers back: ``step()`` is ``write_back(update(*gather()))``, and a trainer that keeps the
+parameters in an array (``train_gpt`` through the replay) calls ``update`` alone.
 """
 
 from __future__ import annotations
