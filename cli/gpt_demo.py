@@ -40,6 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--samples", type=positive_int, default=10, help="names to sample (default 10)")
     parser.add_argument("--temperature", type=float, default=0.5, help="sampling temperature (default 0.5)")
     parser.add_argument("--out", type=Path, default=Path("gpt-out"), help="output folder (default ./gpt-out)")
+    parser.add_argument("--engine", choices=("auto", "vectorized", "scalar"), default="auto",
+                        help="train_gpt's engine: the replay of the graph with NumPy (auto, vectorized) or a graph "
+                        "of Values per step (scalar); the same losses (default auto)")  # fmt: skip
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -61,13 +64,14 @@ def run(args: argparse.Namespace) -> int:
 
     sizes = f"n_layer {args.n_layer}, n_embd {args.n_embd}, n_head {args.n_head}, block_size {args.block_size}"
     print(f"1. Training a GPT of {len(model.parameters()):,} parameters ({sizes}) on {len(names):,} names,")
-    print(f"   one name per step, for {args.steps} steps")
+    how = "a graph of Values per step" if args.engine == "scalar" else "the replay of its graph with NumPy"
+    print(f"   one name per step, for {args.steps} steps (engine {args.engine}: {how})")
 
     def report(step: int, loss: float) -> None:
         if (step + 1) % every == 0 or step == 0:
             tqdm.write(f"   step {step + 1:>{len(str(args.steps))}}/{args.steps}  loss {loss:.4f}")
 
-    history = train_gpt(model, documents, steps=args.steps, progress=progress, on_step=report)
+    history = train_gpt(model, documents, steps=args.steps, engine=args.engine, progress=progress, on_step=report)
     tail = history.loss[-min(50, len(history.loss)) :]
     print(f"   mean loss over the last {len(tail)} steps: {sum(tail) / len(tail):.4f} (from {history.loss[0]:.4f})")
 

@@ -19,8 +19,10 @@ and values, for a document of tokens t = 0 … n − 1 (n = min(block_size, len(
 rmsnorm(x) = x / √(mean(x²) + 10⁻⁵), without weights; no biases anywhere. Each matrix-vector
 product is one ``dot`` node per output (the residual added as its bias), each softmax one
 ``logsumexp`` node: about 450 nodes per position for microgpt's size (n_embd 16, 4 heads).
-The graph never reads a number (no max shift, no branch on data), so it has the same shape for
-every document of the same length.
+The graph never reads a number (no max shift, no branch on data), and the token's row of ``wte``
+and the target's logit are chosen with ``embedding`` and ``select`` (with a Value token id, a node
+that the replay gathers per document), so it has the same shape for every document of the same
+length: ``vectorize_sequences`` replays it, and ``train_gpt`` trains through that replay.
 
 Parameters use microgpt's layout and names (``wte``, ``wpe``, ``lm_head``, ``layer{i}.attn_wq`` …
 ``layer{i}.mlp_fc2``; rows [out][in]); ``parameters()`` lists them in that order, row by row.
@@ -37,7 +39,7 @@ from typing import Any
 import numpy as np
 
 import autograd_tiny as at
-from autograd_tiny import Notes, Value, dot, logsumexp
+from autograd_tiny import Notes, Value, dot, embedding, logsumexp, select
 from autograd_tiny.roles import Role
 
 from . import display
@@ -188,7 +190,7 @@ class GPT(Module):
             logits = self._position(tokens[t], t, trace)
             trace.logits.append(logits)
             total = logsumexp(logits)
-            cost = total - logits[tokens[t + 1]]  # −ln softmax(logits)[next token]
+            cost = total - select(logits, tokens[t + 1])  # −ln softmax(logits)[next token]
             _mark(total, f"logsumexp[{t}]", t, ("loss",))
             _mark(cost, f"C[{t}]", t, ("loss",))
             trace.position_losses.append(cost)
@@ -204,11 +206,15 @@ class GPT(Module):
             getattr(trace, name).extend([[] for _ in range(self.n_head)] for _ in range(self.n_layer))
         return trace
 
-    def embedding_lookup(self, token: int, position: int) -> list[Value]:
-        """wte[token] + wpe[position], one node per coordinate: the one step that turns an integer into Values."""
-        return [t + p for t, p in zip(self.wte[token], self.wpe[position])]
+    def embedding_lookup(self, token: int | Value, position: int) -> list[Value]:
+        """wte[token] + wpe[position], one node per coordinate: the one step that turns an integer into Values.
 
-    def _position(self, token: int, t: int, trace: GPTTrace) -> list[Value]:
+        ``token`` an int (the row's own Values, as microgpt indexes) or a Value holding a token id
+        (``select`` nodes, so that ``vectorize_sequences`` can replay any token).
+        """
+        return [t + p for t, p in zip(embedding(self.wte, token), self.wpe[position])]
+
+    def _position(self, token: int | Value, t: int, trace: GPTTrace) -> list[Value]:
         """One position's logits; appends its keys and values to the trace (the cache)."""
         x = self.embedding_lookup(token, t)
         _mark_all(x, "emb", t, ("embedding",))
@@ -294,7 +300,11 @@ class GPT(Module):
                 documents.append(document)
         return [tokenizer.decode(d) for d in documents] if tokenizer is not None else documents
 
-    def _check_tokens(self, tokens: Sequence[int]) -> list[int]:
+    def _check_tokens(self, tokens: Sequence[int | Value]) -> list[int] | list[Value]:
+        if any(isinstance(t, Value) for t in tokens):  # a replay's placeholders: select checks each number
+            if len(tokens) < 2:
+                raise ValueError(f"a document needs at least 2 tokens (one to read, one to predict), got {len(tokens)}")
+            return list(tokens)
         try:
             tokens = [int(t) for t in tokens]
         except (TypeError, ValueError):

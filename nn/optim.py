@@ -3,7 +3,8 @@
 Each step gathers every parameter's number and gradient into a NumPy array once, updates the
 arrays with the optimiser's formula (element by element: the same IEEE operations, in the same
 order, as a loop over the parameters would do, so the numbers are identical) and writes the
-numbers back.
+numbers back: ``step()`` is ``write_back(update(*gather()))``, and a trainer that keeps the
+parameters in an array (``train_gpt`` through the replay) calls ``update`` alone.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ class Optimizer:
         at.zero_grad(self.params)
 
     def step(self) -> None:
+        """Update every parameter's ``data`` from its ``grad``."""
+        numbers, g = self.gather()
+        self.write_back(self.update(numbers, g))
+
+    def update(self, numbers: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """The parameters' new numbers from their numbers and gradients, as arrays in ``params``' order
+        (what ``step`` writes back; a trainer that keeps the parameters in an array calls it directly)."""
         raise NotImplementedError
 
     def gather(self) -> tuple[np.ndarray, np.ndarray]:
@@ -60,10 +68,9 @@ class SGD(Optimizer):
         self.momentum = momentum
         self.velocity = np.zeros(len(self.params))
 
-    def step(self) -> None:
-        numbers, g = self.gather()
+    def update(self, numbers: np.ndarray, g: np.ndarray) -> np.ndarray:
         self.velocity = self.momentum * self.velocity + g
-        self.write_back(numbers - self.lr * self.velocity)
+        return numbers - self.lr * self.velocity
 
 
 class Adam(Optimizer):
@@ -84,11 +91,10 @@ class Adam(Optimizer):
         self.v = np.zeros(len(self.params))
         self.t = 0
 
-    def step(self) -> None:
+    def update(self, numbers: np.ndarray, g: np.ndarray) -> np.ndarray:
         beta1, beta2 = self.betas
         self.t += 1
         correction1, correction2 = 1.0 - beta1**self.t, 1.0 - beta2**self.t
-        numbers, g = self.gather()
         self.m = beta1 * self.m + (1.0 - beta1) * g
         self.v = beta2 * self.v + (1.0 - beta2) * (g * g)
-        self.write_back(numbers - self.lr * (self.m / correction1) / (np.sqrt(self.v / correction2) + self.eps))
+        return numbers - self.lr * (self.m / correction1) / (np.sqrt(self.v / correction2) + self.eps)

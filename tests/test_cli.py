@@ -183,8 +183,9 @@ def test_gpt_trains_samples_checks_and_draws(tmp_path):
     assert (
         lines[0] == "1. Training a GPT of 440 parameters (n_layer 1, n_embd 4, n_head 2, block_size 8) on 32,033 names,"
     )
-    losses = [float(line.split("loss")[1]) for line in lines if line.strip().startswith("step ")]
-    assert len(losses) == 4 and all(2.5 < loss < 4.5 for loss in losses)  # ln 27 = 3.30 at the start
+    assert lines[1] == "   one name per step, for 4 steps (engine auto: the replay of its graph with NumPy)"
+    losses = [line for line in lines if line.strip().startswith("step ")]
+    assert len(losses) == 4 and all(2.5 < float(line.split("loss")[1]) < 4.5 for line in losses)  # ln 27 = 3.30
     sampled = lines[lines.index("2. 3 names sampled at temperature 0.5:") + 1 :][:3]
     assert all(name.startswith("   ") and (name.strip().isalpha() or "empty" in name) for name in sampled)
     assert "check_gpt_backprop passed" in result.stdout and "δ at the attention scores, layer 0" in result.stdout
@@ -193,6 +194,15 @@ def test_gpt_trains_samples_checks_and_draws(tmp_path):
         assert f"wrote {out / name}" in result.stdout and "δ = " in (out / name).read_text()
     assert (out / "loss.png").read_bytes().startswith(b"\x89PNG")
     assert f"wrote {out / 'backward.html'}" in result.stdout and "block by block" in (out / "backward.html").read_text()
+
+
+def test_gpt_trains_alike_on_the_scalar_engine(tmp_path):
+    options = ("--steps", "3", "--n-embd", "4", "--n-head", "2", "--block-size", "8", "--samples", "1", "--quiet")
+    runs = [run("gpt", *options, "--out", str(tmp_path / engine), "--engine", engine) for engine in ("auto", "scalar")]
+    assert all(result.returncode == 0 for result in runs), runs[-1].stderr
+    assert "(engine scalar: a graph of Values per step)" in runs[1].stdout
+    losses = [[line for line in result.stdout.splitlines() if line.strip().startswith("step ")] for result in runs]
+    assert len(losses[0]) == 3 and losses[0] == losses[1]  # the same losses, to the 4 decimals printed
 
 
 def test_gpt_refuses_a_width_that_the_heads_do_not_divide(tmp_path):

@@ -212,12 +212,61 @@ def test_sample_generates_names_as_microgpt_does():
         model.sample(1, temperature=0)
 
 
-def test_train_gpt_refuses_other_engines_and_bad_documents():
+def test_the_replay_and_the_scalar_engine_train_alike_over_100_steps():
+    """engine="auto" (the default) replays the graph with NumPy; "scalar" builds it: 1e-10 relative."""
+    documents = [TOKENIZER.encode(name) for name in NAMES]  # "charlotte" is longer than the block size
+    runs = {}
+    for engine in ("scalar", "vectorized", "auto"):
+        model = GPT(27, n_layer=2, n_embd=8, n_head=2, block_size=8, seed=4)
+        runs[engine] = (train_gpt(model, documents, steps=100, engine=engine, progress=False).loss, model)
+    (scalar_losses, scalar_model), (replay_losses, replay_model) = runs["scalar"], runs["vectorized"]
+    np.testing.assert_allclose(replay_losses, scalar_losses, rtol=1e-10, atol=0.0)
+    assert replay_losses[-1] < replay_losses[0] - 0.5  # it learned: the run is not trivially equal
+    trained = [p.data for p in replay_model.parameters()]  # written back to the model's Values at the end
+    np.testing.assert_allclose(trained, [p.data for p in scalar_model.parameters()], rtol=1e-8, atol=1e-12)
+    auto_losses, auto_model = runs["auto"]
+    assert auto_losses == replay_losses  # the default is the replay, the same run to the last bit
+    assert [p.data for p in auto_model.parameters()] == trained
+    assert all(p.grad == 0.0 for p in auto_model.parameters())  # the replay never touches p.grad …
+    assert any(p.grad != 0.0 for p in scalar_model.parameters())  # … the scalar engine's backward does
+
+
+class _ReadsTheToken(GPT):
+    """A GPT whose graph depends on the token's number (indexes wte with int(token)): not replayable."""
+
+    def embedding_lookup(self, token, position):
+        return [t + p for t, p in zip(self.wte[int(token)], self.wpe[position])]
+
+
+def test_a_graph_that_reads_the_tokens_falls_back_to_the_scalar_engine_under_auto():
+    documents = [TOKENIZER.encode(name) for name in NAMES[:4]]
+    losses = {}
+    for engine in ("scalar", "auto"):
+        model = _ReadsTheToken(27, n_embd=4, n_head=1, block_size=8, seed=2)
+        losses[engine] = train_gpt(model, documents, steps=4, engine=engine, progress=False).loss
+    assert losses["auto"] == losses["scalar"]  # auto ran the scalar engine from the first step
+    model = _ReadsTheToken(27, n_embd=4, n_head=1, block_size=8, seed=2)
+    with pytest.raises(ValueError, match=r"engine='vectorized'.*cannot replay this model.*int\(\)") as refusal:
+        train_gpt(model, documents, steps=4, engine="vectorized", progress=False)
+    assert "test_gpt.py" in str(refusal.value)  # the line that read the token
+
+
+def test_batch_size_trains_on_the_mean_cost_of_several_documents():
+    documents = [TOKENIZER.encode(name) for name in NAMES[:5]]
+    histories, seen = {}, []
+    for engine in ("scalar", "auto"):
+        model = GPT(27, n_embd=4, n_head=1, block_size=8, seed=1)
+        first = [model.loss(documents[i]).data for i in (0, 1, 2)]
+        histories[engine] = train_gpt(model, documents, steps=3, batch_size=3, engine=engine, progress=False,
+                                      on_step=lambda step, loss: seen.append(step)).loss  # fmt: skip
+        assert histories[engine][0] == pytest.approx(sum(first) / 3, rel=1e-12)  # step 0: documents 0, 1, 2
+    np.testing.assert_allclose(histories["auto"], histories["scalar"], rtol=1e-10)  # step 1: 3, 4, 0; …
+    assert seen == [0, 1, 2, 0, 1, 2]
+
+
+def test_train_gpt_refuses_bad_engines_and_documents():
     model = GPT(27, n_embd=4, n_head=1, seed=0)
     documents = [TOKENIZER.encode("ava")]
-    for engine in ("vectorized", "auto"):
-        with pytest.raises(ValueError, match=rf"engine='{engine}': train_gpt has only the scalar engine"):
-            train_gpt(model, documents, steps=1, engine=engine)
     with pytest.raises(ValueError, match="engine must be one of"):
         train_gpt(model, documents, steps=1, engine="fast")
     with pytest.raises(ValueError, match=r"documents\[1\]: token id 30 is outside"):
@@ -226,6 +275,8 @@ def test_train_gpt_refuses_other_engines_and_bad_documents():
         train_gpt(model, [], steps=1)
     with pytest.raises(ValueError, match="steps must be a positive integer"):
         train_gpt(model, documents, steps=0)
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        train_gpt(model, documents, steps=1, batch_size=0)
 
 
 def test_names_and_the_char_tokenizer():
