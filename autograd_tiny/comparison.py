@@ -73,9 +73,32 @@ class Comparison:
         return "ok" if self.passed else "FAIL"
 
 
+class ComparedDerivative:
+    """A report's row reads its ``comparison`` (set by the row's dataclass): the analytic derivative is
+    yours, the numeric one the reference (a finite difference), and the errors between them."""
+
+    comparison: Comparison
+
+    @property
+    def analytic(self) -> float:
+        return self.comparison.yours
+
+    @property
+    def numeric(self) -> float:
+        return self.comparison.reference
+
+    @property
+    def abs_error(self) -> float:
+        return self.comparison.abs_error
+
+    @property
+    def rel_error(self) -> float:
+        return self.comparison.rel_error
+
+
 def format_error(error: float, bound: float) -> str:
     """An error for a report: "≤ bound" within the bound (its digits are rounding noise), else 3 digits."""
     return f"≤ {bound:.0e}" if error <= bound else f"{error:.2e}"
 
 
-__all__ = ["Comparison", "Tolerance", "format_error"]
+__all__ = ["ComparedDerivative", "Comparison", "Tolerance", "format_error"]

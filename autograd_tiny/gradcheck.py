@@ -5,34 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .comparison import Comparison, Tolerance
+from .comparison import ComparedDerivative, Comparison, Tolerance
 from .modes import no_grad
 from .table import Report, Table
 from .value import Number, Value
 
 
 @dataclass(frozen=True)
-class GradcheckEntry:
+class GradcheckEntry(ComparedDerivative):
     """One input's comparison: the engine's (analytic) derivative against finite differences."""
 
     label: str
     comparison: Comparison  # yours: the engine's derivative; reference: the finite difference
-
-    @property
-    def analytic(self) -> float:
-        return self.comparison.yours
-
-    @property
-    def numeric(self) -> float:
-        return self.comparison.reference
-
-    @property
-    def abs_error(self) -> float:
-        return self.comparison.abs_error
-
-    @property
-    def rel_error(self) -> float:
-        return self.comparison.rel_error
 
     @property
     def ok(self) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .comparison import Comparison, Tolerance, format_error
+from .comparison import ComparedDerivative, Comparison, Tolerance, format_error
 from .table import Report, Table
 
 TINY = 1e-300  # keeps 0/0 out of the relative error when both derivatives are exactly 0
@@ -24,25 +24,9 @@ READINGS = ((1e-7, "good"), (1e-4, "ok only at kinks"), (1e-2, "suspicious"), (n
 
 
 @dataclass(frozen=True)
-class GradientEntry:
+class GradientEntry(ComparedDerivative):
     index: tuple[int, ...]
     comparison: Comparison  # yours: grad_f(x)[index]; reference: the central difference; scale |a| + |n|
-
-    @property
-    def analytic(self) -> float:
-        return self.comparison.yours
-
-    @property
-    def numeric(self) -> float:
-        return self.comparison.reference
-
-    @property
-    def abs_error(self) -> float:
-        return self.comparison.abs_error
-
-    @property
-    def rel_error(self) -> float:
-        return self.comparison.rel_error
 
     @property
     def reading(self) -> str:
