@@ -18,7 +18,7 @@ from .graph import topological_order
 from .hessian import hessian, hvp
 from .indexing import embedding, select
 from .modes import AnomalyError, detect_anomaly, no_grad
-from .nary import dot, logsumexp, sum, zero_grad
+from .nary import dot, logsumexp, matvec, sum, zero_grad
 from .numpy_gradcheck import GradientCheck, check_gradient
 from .value import Notes, Value
 
@@ -49,6 +49,7 @@ __all__ = [
     "jacobian",
     "jvp",
     "logsumexp",
+    "matvec",
     "no_grad",
     "select",
     "sum",

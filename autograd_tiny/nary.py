@@ -1,5 +1,5 @@
 """Operations on many Values at once: ``sum``, ``dot`` and ``logsumexp`` (one node each, rules SUM,
-DOT and LOGSUMEXP), and ``zero_grad``.
+DOT and LOGSUMEXP), ``matvec`` (one ``dot`` per row of a matrix), and ``zero_grad``.
 
 Python's built-in ``sum`` over n Values builds n − 1 binary ``+`` nodes, and a neuron's
 w·x + b as products and sums builds 2n; these build one node with n (or 2n + 1) inputs,
@@ -54,14 +54,51 @@ def dot(
     """One n-ary node for w·x + b = Σ wᵢxᵢ + b; local derivatives ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1."""
     if len(weights) != len(inputs):
         raise ValueError(f"dot needs as many weights as inputs, got {len(weights)} weights and {len(inputs)} inputs")
-    factors = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
-    numbers = [v.data for v in factors if type(v) is Value]  # the common case: every factor a Value
-    if len(numbers) != len(factors):
-        bias_input = () if bias is None else _as_values([bias], "dot bias")
-        factors = _as_values(weights, "dot weights") + _as_values(inputs, "dot inputs") + bias_input
-        numbers = [v.data for v in factors]
-    out = rules.DOT.forward(*numbers)
-    return Value(out, "", factors, rules.DOT.local_grads(out, *numbers), rules.DOT)
+    inputs, input_numbers = _values_and_numbers(inputs, "dot inputs")
+    return _dot_node(weights, inputs, input_numbers, bias)
+
+
+def matvec(
+    rows: Sequence[Sequence[Value | Number]],
+    inputs: Sequence[Value | Number],
+    biases: Sequence[Value | Number] | None = None,
+) -> list[Value]:
+    """W·x (+ b): one ``dot`` node per row of W, ``[dot(row, inputs, b) for row, b in zip(rows, biases)]``,
+    the same nodes and numbers; the inputs are checked and their numbers read once for all rows."""
+    if biases is not None and len(biases) != len(rows):
+        raise ValueError(f"matvec needs one bias per row, got {len(biases)} biases and {len(rows)} rows")
+    inputs, input_numbers = _values_and_numbers(inputs, "matvec inputs")
+    nodes = []
+    for r, row in enumerate(rows):
+        if len(row) != len(inputs):
+            raise ValueError(f"matvec: rows[{r}] has {len(row)} weights, the inputs are {len(inputs)}")
+        nodes.append(_dot_node(row, inputs, input_numbers, None if biases is None else biases[r]))
+    return nodes
+
+
+def _values_and_numbers(items: Sequence[Value | Number], what: str) -> tuple[tuple[Value, ...], list[float]]:
+    """The items as Values (numbers become constant leaves) and their numbers."""
+    values = tuple(items)
+    numbers = [v.data for v in values if type(v) is Value]  # the common case: every item a Value
+    if len(numbers) != len(values):
+        values = _as_values(values, what)
+        numbers = [v.data for v in values]
+    return values, numbers
+
+
+def _dot_node(
+    weights: Sequence[Value | Number], inputs: tuple[Value, ...], input_numbers: list[float], bias: Value | Number | None
+) -> Value:
+    """The DOT node of ``weights`` · ``inputs`` (+ ``bias``), the inputs already checked."""
+    weights, numbers = _values_and_numbers(weights, "dot weights")
+    if bias is None:
+        out = rules.DOT.forward(*numbers, *input_numbers)
+        return Value(out, "", (*weights, *inputs), rules.DOT.local_grads(out, *numbers, *input_numbers), rules.DOT)
+    if type(bias) is not Value:
+        bias = _as_values([bias], "dot bias")[0]
+    b = bias.data
+    out = rules.DOT.forward(*numbers, *input_numbers, b)
+    return Value(out, "", (*weights, *inputs, bias), rules.DOT.local_grads(out, *numbers, *input_numbers, b), rules.DOT)
 
 
 def logsumexp(values: Iterable[Value | Number]) -> Value:
@@ -90,4 +127,4 @@ def zero_grad(values: Value | Iterable[Value]) -> None:
             node.grad_value = None
 
 
-__all__ = ["dot", "logsumexp", "sum", "zero_grad"]
+__all__ = ["dot", "logsumexp", "matvec", "sum", "zero_grad"]

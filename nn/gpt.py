@@ -30,6 +30,7 @@ Parameters use microgpt's layout and names (``wte``, ``wpe``, ``lm_head``, ``lay
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 from collections.abc import Mapping, Sequence
@@ -39,7 +40,7 @@ from typing import Any
 import numpy as np
 
 import autograd_tiny as at
-from autograd_tiny import Notes, Value, dot, embedding, logsumexp, select
+from autograd_tiny import Notes, Value, dot, embedding, logsumexp, matvec, select
 from autograd_tiny.roles import Role
 
 from . import display
@@ -191,8 +192,7 @@ class GPT(Module):
             trace.logits.append(logits)
             total = logsumexp(logits)
             cost = total - select(logits, tokens[t + 1])  # −ln softmax(logits)[next token]
-            _mark(total, f"logsumexp[{t}]", t, ("loss",))
-            _mark(cost, f"C[{t}]", t, ("loss",))
+            total.notes, cost.notes = _loss_notes(t)
             trace.position_losses.append(cost)
         trace.loss = at.sum(trace.position_losses) * (1.0 / n)
         trace.loss.label = "C"
@@ -218,57 +218,54 @@ class GPT(Module):
         """One position's logits; appends its keys and values to the trace (the cache)."""
         x = self.embedding_lookup(token, t)
         _mark_all(x, "emb", t, ("embedding",))
-        x = _rmsnorm(x, {"position": t, "block": ("embedding",)})
+        x = _rmsnorm(x, t, ("embedding",))
         _mark_all(x, "x", t, ("embedding",))
         trace.embedding.append(x)
-        scale = 1.0 / math.sqrt(self.head_dim)
+        scale, head_dim = 1.0 / math.sqrt(self.head_dim), self.head_dim
         for l, (wq, wk, wv, wo, fc1, fc2) in enumerate(self.layers):
             attention, mlp = ("attention", l), ("mlp", l)
-            h_in = _rmsnorm(x, {"position": t, "block": attention})
+            h_in = _rmsnorm(x, t, attention)
             _mark_all(h_in, f"h{l}.attn", t, attention)
-            q, k, v = [dot(row, h_in) for row in wq], [dot(row, h_in) for row in wk], [dot(row, h_in) for row in wv]
-            _mark_all(q, f"q{l}", t, attention, head_dim=self.head_dim)
-            _mark_all(k, f"k{l}", t, attention, head_dim=self.head_dim)
-            _mark_all(v, f"v{l}", t, attention, head_dim=self.head_dim)
+            q, k, v = matvec(wq, h_in), matvec(wk, h_in), matvec(wv, h_in)
+            _mark_all(q, f"q{l}", t, attention, head_dim=head_dim)
+            _mark_all(k, f"k{l}", t, attention, head_dim=head_dim)
+            _mark_all(v, f"v{l}", t, attention, head_dim=head_dim)
             trace.queries[l].append(q)
             trace.keys[l].append(k)
             trace.values[l].append(v)
             heads: list[Value] = []
             for h in range(self.n_head):
-                lo, hi = h * self.head_dim, (h + 1) * self.head_dim
+                lo, hi = h * head_dim, (h + 1) * head_dim
                 q_h = q[lo:hi]
                 products = [dot(q_h, keys[lo:hi]) for keys in trace.keys[l]]
                 scores = [product * scale for product in products]  # q·k/√head_dim
                 total = logsumexp(scores)
                 shifted = [score - total for score in scores]
                 weights = [difference.exp() for difference in shifted]  # softmax(scores)
-                where = Notes(meta={"position": t, "block": attention, "head": h})  # shared, read-only
-                score_meta = {"position": t, "block": attention, "head": h, "role": Role.PREACTIVATION}
-                for s, (score, weight) in enumerate(zip(scores, weights)):
-                    score.notes = Notes(f"score{l}.{h}[{t},{s}]", score_meta)
-                    weight.notes = Notes(f"att{l}.{h}[{t},{s}]", where.meta)
-                    products[s].notes = shifted[s].notes = where
-                total.notes = where
+                where, score_notes, weight_notes = _attention_notes(l, h, t)
+                for node in (total, *products, *shifted):
+                    node.notes = where
+                for score, weight, score_note, weight_note in zip(scores, weights, score_notes, weight_notes):
+                    score.notes, weight.notes = score_note, weight_note
                 trace.attention_scores[l][h].append(scores)
                 trace.attention_weights[l][h].append(weights)
                 heads += [dot(weights, [values[j] for values in trace.values[l]]) for j in range(lo, hi)]
-            for j, node in enumerate(heads):
-                _mark(node, f"head{l}[{t}][{j}]", t, attention, j // self.head_dim)
+            _mark_all(heads, f"head{l}", t, attention, head_dim=head_dim)
             trace.attention_outputs[l].append(heads)
-            x = [dot(row, heads, residual) for row, residual in zip(wo, x)]  # Wo·heads + x: the skip connection
+            x = matvec(wo, heads, x)  # Wo·heads + x: the skip connection
             _mark_all(x, f"res{l}.attn", t, attention)
             trace.residual_attention[l].append(x)
-            h_mlp = _rmsnorm(x, {"position": t, "block": mlp})
+            h_mlp = _rmsnorm(x, t, mlp)
             _mark_all(h_mlp, f"h{l}.mlp", t, mlp)
-            z = [dot(row, h_mlp) for row in fc1]
+            z = matvec(fc1, h_mlp)
             _mark_all(z, f"z{l}", t, mlp, role=Role.PREACTIVATION)
             trace.mlp_z[l].append(z)
             a = [zi.relu() for zi in z]
             _mark_all(a, f"a{l}", t, mlp, role=Role.ACTIVATION)
-            x = [dot(row, a, residual) for row, residual in zip(fc2, x)]  # W2·relu(z) + x
+            x = matvec(fc2, a, x)  # W2·relu(z) + x
             _mark_all(x, f"res{l}.mlp", t, mlp)
             trace.residual_mlp[l].append(x)
-        logits = [dot(row, x) for row in self.lm_head]
+        logits = matvec(self.lm_head, x)
         _mark_all(logits, "logit", t, ("lm_head",), role=Role.PREACTIVATION)
         return logits
 
@@ -366,35 +363,57 @@ def _parameter_rows(key: str, array: np.ndarray, values: Sequence[Sequence[Value
     return rows
 
 
-def _rmsnorm(x: list[Value], where: dict) -> list[Value]:
+def _rmsnorm(x: list[Value], t: int, block: tuple) -> list[Value]:
     """x / √(mean(x²) + ε), ε = 10⁻⁵, without weights: 4 nodes for the scale, one product per coordinate."""
     square_sum = dot(x, x)
     mean_square = square_sum * (1.0 / len(x))
     shifted = mean_square + RMS_EPS
     scale = shifted**-0.5
-    notes = Notes(meta=where)  # one shared, read-only Notes; the outputs are labelled by the caller
-    for node in (square_sum, mean_square, shifted, scale):
-        node.notes = notes
+    square_sum.notes = mean_square.notes = shifted.notes = scale.notes = _stage_notes(t, block)
     return [xi * scale for xi in x]
 
 
-def _mark(node: Value, label: str, t: int, block: tuple, head: int | None = None, role: Role | None = None) -> None:
-    node.notes = Notes(label, {"position": t, "block": block, "head": head, "role": role})
+# Labels and marks: the same for every document, so each is built once and shared by every graph
+# (a ``Notes`` and its meta dict are read-only; setting a node's label gives it a new ``Notes``).
+@functools.lru_cache(maxsize=None)
+def _stage_notes(t: int, block: tuple) -> Notes:
+    """Position and block, no label (the outputs of a step are labelled, not its inner nodes)."""
+    return Notes(meta={"position": t, "block": block})
+
+
+@functools.lru_cache(maxsize=None)
+def _loss_notes(t: int) -> tuple[Notes, Notes]:
+    meta = {"position": t, "block": ("loss",), "head": None, "role": None}
+    return Notes(f"logsumexp[{t}]", meta), Notes(f"C[{t}]", meta)
+
+
+@functools.lru_cache(maxsize=None)
+def _attention_notes(l: int, h: int, t: int) -> tuple[Notes, tuple[Notes, ...], tuple[Notes, ...]]:
+    """Head h of layer l at position t: the Notes of its inner nodes, and its scores' and weights' (s ≤ t)."""
+    meta = {"position": t, "block": ("attention", l), "head": h}
+    score_meta = {**meta, "role": Role.PREACTIVATION}
+    scores = tuple(Notes(f"score{l}.{h}[{t},{s}]", score_meta) for s in range(t + 1))
+    weights = tuple(Notes(f"att{l}.{h}[{t},{s}]", meta) for s in range(t + 1))
+    return Notes(meta=meta), scores, weights
+
+
+@functools.lru_cache(maxsize=None)
+def _row_notes(name: str, t: int, count: int, block: tuple, head_dim: int, role: Role | None) -> tuple[Notes, ...]:
+    """``Notes`` labelled ``name[t][i]`` for i < count, marked with position, block, role (and head, for
+    ``head_dim``: coordinates i of head i // head_dim); one meta dict per head, shared."""
+    if head_dim:
+        metas = [{"position": t, "block": block, "head": h, "role": role} for h in range(count // head_dim)]
+        return tuple(Notes(f"{name}[{t}][{i}]", metas[i // head_dim]) for i in range(count))
+    meta = {"position": t, "block": block, "head": None, "role": role}
+    return tuple(Notes(f"{name}[{t}][{i}]", meta) for i in range(count))
 
 
 def _mark_all(
-    nodes: list[Value], name: str, t: int, block: tuple, *, head_dim: int | None = None, role: Role | None = None
+    nodes: list[Value], name: str, t: int, block: tuple, *, head_dim: int = 0, role: Role | None = None
 ) -> None:
-    """Label ``name[t][i]`` and mark position, block (and head, for q, k, v) on each node (one ``Notes``
-    each; the meta dicts are shared, one per head, and read-only)."""
-    if head_dim:
-        metas = [{"position": t, "block": block, "head": h, "role": role} for h in range(len(nodes) // head_dim)]
-        for i, node in enumerate(nodes):
-            node.notes = Notes(f"{name}[{t}][{i}]", metas[i // head_dim])
-    else:
-        meta = {"position": t, "block": block, "head": None, "role": role}
-        for i, node in enumerate(nodes):
-            node.notes = Notes(f"{name}[{t}][{i}]", meta)
+    """Label ``name[t][i]`` and mark position, block (and head, for q, k, v) on each node."""
+    for node, notes in zip(nodes, _row_notes(name, t, len(nodes), block, head_dim, role)):
+        node.notes = notes
 
 
 __all__ = ["GPT", "GPTTrace"]
