@@ -87,7 +87,10 @@ def _values_and_numbers(items: Sequence[Value | Number], what: str) -> tuple[tup
 
 
 def _dot_node(
-    weights: Sequence[Value | Number], inputs: tuple[Value, ...], input_numbers: list[float], bias: Value | Number | None
+    weights: Sequence[Value | Number],
+    inputs: tuple[Value, ...],
+    input_numbers: list[float],
+    bias: Value | Number | None,
 ) -> Value:
     """The DOT node of ``weights`` · ``inputs`` (+ ``bias``), the inputs already checked."""
     weights, numbers = _values_and_numbers(weights, "dot weights")

@@ -375,19 +375,19 @@ def _rmsnorm(x: list[Value], t: int, block: tuple) -> list[Value]:
 
 # Labels and marks: the same for every document, so each is built once and shared by every graph
 # (a ``Notes`` and its meta dict are read-only; setting a node's label gives it a new ``Notes``).
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _stage_notes(t: int, block: tuple) -> Notes:
     """Position and block, no label (the outputs of a step are labelled, not its inner nodes)."""
     return Notes(meta={"position": t, "block": block})
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _loss_notes(t: int) -> tuple[Notes, Notes]:
     meta = {"position": t, "block": ("loss",), "head": None, "role": None}
     return Notes(f"logsumexp[{t}]", meta), Notes(f"C[{t}]", meta)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _attention_notes(l: int, h: int, t: int) -> tuple[Notes, tuple[Notes, ...], tuple[Notes, ...]]:
     """Head h of layer l at position t: the Notes of its inner nodes, and its scores' and weights' (s ≤ t)."""
     meta = {"position": t, "block": ("attention", l), "head": h}
@@ -397,7 +397,7 @@ def _attention_notes(l: int, h: int, t: int) -> tuple[Notes, tuple[Notes, ...], 
     return Notes(meta=meta), scores, weights
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _row_notes(name: str, t: int, count: int, block: tuple, head_dim: int, role: Role | None) -> tuple[Notes, ...]:
     """``Notes`` labelled ``name[t][i]`` for i < count, marked with position, block, role (and head, for
     ``head_dim``: coordinates i of head i // head_dim); one meta dict per head, shared."""
