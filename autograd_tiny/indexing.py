@@ -69,16 +69,17 @@ def embedding(table: Sequence[Sequence[Value | Number]], index: int | Value) -> 
     With an int, the row's Values themselves (``list(table[index])``); with a Value index,
     one ``select`` node per column, so ``vectorize`` can replay it for any token.
     """
-    rows = [_as_values(row, f"embedding table[{i}]") for i, row in enumerate(table)]
-    if not rows:
+    table = list(table)
+    if not table:
         raise ValueError("embedding: the table has no rows")
-    width = len(rows[0])
-    for i, row in enumerate(rows):
+    width = len(table[0])
+    for i, row in enumerate(table):
         if len(row) != width:
             raise ValueError(f"embedding: table[{i}] has {len(row)} entries, table[0] has {width}")
-    position = _whole_number(index, len(rows), "embedding")
-    if not isinstance(index, Value):
-        return list(rows[position])
+    position = _whole_number(index, len(table), "embedding")
+    if not isinstance(index, Value):  # only the chosen row is read (and checked), as Python indexing would
+        return list(_as_values(table[position], f"embedding table[{position}]"))
+    rows = [_as_values(row, f"embedding table[{i}]") for i, row in enumerate(table)]
     return [_nary(rules.SELECT, (index, *column)) for column in zip(*rows)]
 
 

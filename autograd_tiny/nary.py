@@ -15,7 +15,7 @@ from typing import Any
 from . import rules
 from .graph import topological_order
 from .rules import Rule
-from .value import Number, Value
+from .value import NO_NOTES, Number, Value
 
 
 def _nary(rule: Rule, children: tuple[Value, ...]) -> Value:
@@ -123,10 +123,10 @@ def zero_grad(values: Value | Iterable[Value]) -> None:
     """Set ``grad`` to 0 (and ``grad_value`` to None). Given one Value, resets it and every
     Value it depends on; given an iterable (a model's parameters), resets exactly those."""
     for node in topological_order(values) if isinstance(values, Value) else values:
-        if not isinstance(node, Value):
+        if type(node) is not Value and not isinstance(node, Value):
             raise TypeError(f"zero_grad needs Values, got {type(node).__name__}")
         node.grad = 0.0
-        if node.grad_value is not None:
+        if getattr(node, "_notes", NO_NOTES).grad_value is not None:  # read directly: a step's hot loop
             node.grad_value = None
 
 
