@@ -55,24 +55,41 @@ def dot(
     if len(weights) != len(inputs):
         raise ValueError(f"dot needs as many weights as inputs, got {len(weights)} weights and {len(inputs)} inputs")
     inputs, input_numbers = _values_and_numbers(inputs, "dot inputs")
-    return _dot_node(weights, inputs, input_numbers, bias)
+    weights, weight_numbers = _values_and_numbers(weights, "dot weights")
+    return _dot_node(weights, weight_numbers, inputs, input_numbers, bias)
 
 
 def matvec(
     rows: Sequence[Sequence[Value | Number]],
     inputs: Sequence[Value | Number],
     biases: Sequence[Value | Number] | None = None,
+    *,
+    row_numbers: Sequence[Sequence[float]] | None = None,
 ) -> list[Value]:
     """W·x (+ b): one ``dot`` node per row of W, ``[dot(row, inputs, b) for row, b in zip(rows, biases)]``,
-    the same nodes and numbers; the inputs are checked and their numbers read once for all rows."""
+    the same nodes and numbers; the inputs are checked and their numbers read once for all rows.
+
+    ``row_numbers``: the rows' numbers, read beforehand (``[[w.data for w in row] for row in rows]``)
+    by a caller that multiplies one matrix of Values at many positions of one forward pass (a GPT's
+    weights); they are used instead of reading the rows again, so they must be the rows' current
+    numbers (read them again after an optimiser step).
+    """
     if biases is not None and len(biases) != len(rows):
         raise ValueError(f"matvec needs one bias per row, got {len(biases)} biases and {len(rows)} rows")
+    if row_numbers is not None and len(row_numbers) != len(rows):
+        raise ValueError(f"matvec needs the numbers of every row, got {len(row_numbers)} for {len(rows)} rows")
     inputs, input_numbers = _values_and_numbers(inputs, "matvec inputs")
     nodes = []
     for r, row in enumerate(rows):
         if len(row) != len(inputs):
             raise ValueError(f"matvec: rows[{r}] has {len(row)} weights, the inputs are {len(inputs)}")
-        nodes.append(_dot_node(row, inputs, input_numbers, None if biases is None else biases[r]))
+        if row_numbers is None:
+            weights, numbers = _values_and_numbers(row, "dot weights")
+        elif len(row_numbers[r]) == len(row):
+            weights, numbers = row, row_numbers[r]
+        else:
+            raise ValueError(f"matvec: row_numbers[{r}] has {len(row_numbers[r])} numbers, rows[{r}] {len(row)}")
+        nodes.append(_dot_node(weights, numbers, inputs, input_numbers, None if biases is None else biases[r]))
     return nodes
 
 
@@ -87,21 +104,23 @@ def _values_and_numbers(items: Sequence[Value | Number], what: str) -> tuple[tup
 
 
 def _dot_node(
-    weights: Sequence[Value | Number],
+    weights: Sequence[Value],
+    weight_numbers: Sequence[float],
     inputs: tuple[Value, ...],
-    input_numbers: list[float],
+    input_numbers: Sequence[float],
     bias: Value | Number | None,
 ) -> Value:
-    """The DOT node of ``weights`` · ``inputs`` (+ ``bias``), the inputs already checked."""
-    weights, numbers = _values_and_numbers(weights, "dot weights")
+    """The DOT node of ``weights`` · ``inputs`` (+ ``bias``), given the factors' numbers (already checked)."""
     if bias is None:
-        out = rules.DOT.forward(*numbers, *input_numbers)
-        return Value(out, "", (*weights, *inputs), rules.DOT.local_grads(out, *numbers, *input_numbers), rules.DOT)
+        out = rules.DOT.forward(*weight_numbers, *input_numbers)
+        local_grads = rules.DOT.local_grads(out, *weight_numbers, *input_numbers)
+        return Value(out, "", (*weights, *inputs), local_grads, rules.DOT)
     if type(bias) is not Value:
         bias = _as_values([bias], "dot bias")[0]
     b = bias.data
-    out = rules.DOT.forward(*numbers, *input_numbers, b)
-    return Value(out, "", (*weights, *inputs, bias), rules.DOT.local_grads(out, *numbers, *input_numbers, b), rules.DOT)
+    out = rules.DOT.forward(*weight_numbers, *input_numbers, b)
+    local_grads = rules.DOT.local_grads(out, *weight_numbers, *input_numbers, b)
+    return Value(out, "", (*weights, *inputs, bias), local_grads, rules.DOT)
 
 
 def logsumexp(values: Iterable[Value | Number]) -> Value:

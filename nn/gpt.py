@@ -187,8 +187,9 @@ class GPT(Module):
         tokens = self._check_tokens(tokens)
         n = min(self.block_size, len(tokens) - 1)
         trace = self._empty_trace(tokens)
+        numbers = self._weight_numbers()
         for t in range(n):
-            logits = self._position(tokens[t], t, trace)
+            logits = self._position(tokens[t], t, trace, numbers)
             trace.logits.append(logits)
             total = logsumexp(logits)
             cost = total - select(logits, tokens[t + 1])  # −ln softmax(logits)[next token]
@@ -214,8 +215,16 @@ class GPT(Module):
         """
         return [t + p for t, p in zip(embedding(self.wte, token), self.wpe[position])]
 
-    def _position(self, token: int | Value, t: int, trace: GPTTrace) -> list[Value]:
-        """One position's logits; appends its keys and values to the trace (the cache)."""
+    def _weight_numbers(self) -> dict[str, list[list[float]]]:
+        """Each matrix's numbers, row by row, read once per forward pass: every position multiplies by
+        them (``matvec``'s ``row_numbers``), and they do not change until the optimiser's step."""
+        return {key: [[p.data for p in row] for row in rows] for key, rows in self.matrices.items()}
+
+    def _position(
+        self, token: int | Value, t: int, trace: GPTTrace, numbers: dict[str, list[list[float]]]
+    ) -> list[Value]:
+        """One position's logits; appends its keys and values to the trace (the cache). ``numbers``:
+        ``_weight_numbers()``, the matrices' numbers."""
         x = self.embedding_lookup(token, t)
         _mark_all(x, "emb", t, ("embedding",))
         x = _rmsnorm(x, t, ("embedding",))
@@ -226,7 +235,10 @@ class GPT(Module):
             attention, mlp = ("attention", l), ("mlp", l)
             h_in = _rmsnorm(x, t, attention)
             _mark_all(h_in, f"h{l}.attn", t, attention)
-            q, k, v = matvec(wq, h_in), matvec(wk, h_in), matvec(wv, h_in)
+            layer = f"layer{l}."
+            q = matvec(wq, h_in, row_numbers=numbers[layer + "attn_wq"])
+            k = matvec(wk, h_in, row_numbers=numbers[layer + "attn_wk"])
+            v = matvec(wv, h_in, row_numbers=numbers[layer + "attn_wv"])
             _mark_all(q, f"q{l}", t, attention, head_dim=head_dim)
             _mark_all(k, f"k{l}", t, attention, head_dim=head_dim)
             _mark_all(v, f"v{l}", t, attention, head_dim=head_dim)
@@ -252,20 +264,20 @@ class GPT(Module):
                 heads += [dot(weights, [values[j] for values in trace.values[l]]) for j in range(lo, hi)]
             _mark_all(heads, f"head{l}", t, attention, head_dim=head_dim)
             trace.attention_outputs[l].append(heads)
-            x = matvec(wo, heads, x)  # Wo·heads + x: the skip connection
+            x = matvec(wo, heads, x, row_numbers=numbers[layer + "attn_wo"])  # Wo·heads + x: the skip connection
             _mark_all(x, f"res{l}.attn", t, attention)
             trace.residual_attention[l].append(x)
             h_mlp = _rmsnorm(x, t, mlp)
             _mark_all(h_mlp, f"h{l}.mlp", t, mlp)
-            z = matvec(fc1, h_mlp)
+            z = matvec(fc1, h_mlp, row_numbers=numbers[layer + "mlp_fc1"])
             _mark_all(z, f"z{l}", t, mlp, role=Role.PREACTIVATION)
             trace.mlp_z[l].append(z)
             a = [zi.relu() for zi in z]
             _mark_all(a, f"a{l}", t, mlp, role=Role.ACTIVATION)
-            x = matvec(fc2, a, x)  # W2·relu(z) + x
+            x = matvec(fc2, a, x, row_numbers=numbers[layer + "mlp_fc2"])  # W2·relu(z) + x
             _mark_all(x, f"res{l}.mlp", t, mlp)
             trace.residual_mlp[l].append(x)
-        logits = matvec(self.lm_head, x)
+        logits = matvec(self.lm_head, x, row_numbers=numbers["lm_head"])
         _mark_all(logits, "logit", t, ("lm_head",), role=Role.PREACTIVATION)
         return logits
 
@@ -284,11 +296,12 @@ class GPT(Module):
         rng = np.random.default_rng(seed)
         documents = []
         with at.no_grad():
+            numbers = self._weight_numbers()
             for _ in range(n):
                 trace = self._empty_trace([])  # its keys and values are the cache
                 token, document = self.bos, []
                 for t in range(self.block_size):
-                    logits = np.array([z.data for z in self._position(token, t, trace)]) / temperature
+                    logits = np.array([z.data for z in self._position(token, t, trace, numbers)]) / temperature
                     p = np.exp(logits - logits.max())
                     token = int(rng.choice(self.vocab_size, p=p / p.sum()))
                     if token == self.bos:
