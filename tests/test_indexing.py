@@ -26,6 +26,15 @@ def test_an_int_index_is_python_indexing_and_adds_no_node():
     assert select([1.5, 2.5], np.int64(1)).data == 2.5
 
 
+def test_an_int_index_reads_only_the_chosen_row_as_python_indexing_does():
+    t = [[Value(1.0), Value(2.0)], [3.0, "x"]]
+    assert embedding(t, 0) == t[0]
+    with pytest.raises(TypeError, match=r"embedding table\[1\]\[1\]: Value needs a real number"):
+        embedding(t, 1)
+    with pytest.raises(TypeError, match=r"embedding table\[1\]\[1\]"):  # a Value index reads every row
+        embedding(t, Value(0.0))
+
+
 def test_a_value_index_records_select_nodes_with_one_hot_local_derivatives():
     t = table(4, 3)
     token = Value(2.0, "token")

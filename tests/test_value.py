@@ -192,6 +192,37 @@ def test_dot_rejects_a_non_number_naming_its_position():
         at.dot([1, 2], [1, "x"])
 
 
+def test_matvec_is_one_dot_per_row_with_the_same_inputs_numbers_and_derivatives():
+    rng = np.random.default_rng(0)
+    rows = [[Value(float(w)) for w in row] for row in rng.normal(size=(3, 4))]
+    x = [Value(float(v)) for v in rng.normal(size=4)] + [2.5]  # a number becomes a constant leaf
+    rows = [[*row, 0.5] for row in rows]
+    biases = [Value(0.1), 0.2, Value(-0.3)]
+    nodes = at.matvec(rows, x, biases)
+    for row, bias, node in zip(rows, biases, nodes):
+        expected = at.dot(row, x, bias)
+        assert (node.op, node.data, node.local_grads()) == ("dot", expected.data, expected.local_grads())
+        assert [i.data for i in node.inputs] == [i.data for i in expected.inputs]
+    assert nodes[0].inputs[5:9] == tuple(x[:4]) and nodes[2].inputs[-1] is biases[2]
+    numbers = [[w.data if isinstance(w, Value) else w for w in row] for row in rows]
+    again = at.matvec(rows, x, biases, row_numbers=numbers)
+    assert [(n.data, n.local_grads()) for n in again] == [(n.data, n.local_grads()) for n in nodes]
+
+
+def test_matvec_says_which_row_or_bias_does_not_fit():
+    rows = [[Value(1.0), Value(2.0)], [Value(3.0)]]
+    with pytest.raises(ValueError, match=r"matvec: rows\[1\] has 1 weights, the inputs are 2"):
+        at.matvec(rows, [1.0, 2.0])
+    with pytest.raises(ValueError, match="matvec needs one bias per row, got 1 biases and 2 rows"):
+        at.matvec(rows[:1] * 2, [1.0, 2.0], [0.0])
+    with pytest.raises(ValueError, match=r"row_numbers\[0\] has 1 numbers, rows\[0\] 2"):
+        at.matvec(rows[:1], [1.0, 2.0], row_numbers=[[1.0]])
+    with pytest.raises(ValueError, match="the numbers of every row, got 1 for 2 rows"):
+        at.matvec(rows[:1] * 2, [1.0, 2.0], row_numbers=[[1.0, 2.0]])
+    with pytest.raises(TypeError, match=r"matvec inputs\[1\]: Value needs a real number"):
+        at.matvec(rows[:1], [1.0, "x"])
+
+
 def test_local_grads_of_a_leaf_is_empty():
     assert Value(1.0).local_grads() == ()
 
