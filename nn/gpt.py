@@ -17,8 +17,10 @@ and values, for a document of tokens t = 0 … n − 1 (n = min(block_size, len(
     C      = (1/n) Σ_t [logsumexp(logits_t) − logits_t[token_{t+1}]]
 
 rmsnorm(x) = x / √(mean(x²) + 10⁻⁵), without weights; no biases anywhere. Each matrix-vector
-product is one ``dot`` node per output (the residual added as its bias), each softmax one
-``logsumexp`` node: about 450 nodes per position for microgpt's size (n_embd 16, 4 heads).
+product is one ``dot`` node per output (``matvec``, the residual added as its bias; the matrices'
+numbers are read once per forward pass), each softmax one ``logsumexp`` node: about 420 nodes per
+position for microgpt's size (n_embd 16, 4 heads). The labels and marks of a position's nodes are
+built once and shared by every graph (``Notes`` are read-only).
 The graph never reads a number (no max shift, no branch on data), and the token's row of ``wte``
 and the target's logit are chosen with ``embedding`` and ``select`` (with a Value token id, a node
 that the replay gathers per document), so it has the same shape for every document of the same
