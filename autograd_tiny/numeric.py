@@ -78,15 +78,3 @@ def sin(a: float) -> float:
 def cos(a: float) -> float:
     """cos(a); ``cos(±inf)`` is nan."""
     return math.cos(a) if math.isfinite(a) else nan
-
-
-# The same functions on NumPy arrays, for the batched replay; the others are NumPy's own ufuncs.
-def sigmoid_array(a: np.ndarray) -> np.ndarray:
-    """σ(a) elementwise, without overflow."""
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def relu_array(a: np.ndarray) -> np.ndarray:
-    """max(0, a) elementwise; nan stays nan."""
-    return np.where(a > 0.0, a, np.where(np.isnan(a), a, 0.0))

@@ -9,8 +9,8 @@ receives ``local_grad × grad(out)``; in forward mode, the output's tangent is
 The local derivatives are written with ordinary arithmetic and the helpers below, so the
 same rule runs on floats (first-order gradients and forward-mode tangents), on Values
 (gradients that are graphs themselves, for ``create_graph`` and Hessians) and on NumPy
-arrays (one rule applied to a whole batch at once). ``forward`` is written for floats;
-where that code cannot take an array (``math.exp``), ``array_forward`` gives the NumPy form.
+arrays (one rule applied to a whole batch at once). ``forward`` is written for floats; where
+that code cannot take an array (``math.exp``), the batched replay uses NumPy's form (``arrays.py``).
 
 Adding an operation is one entry here plus a method on ``Value`` that applies it; every
 other list of operations (formula functions, self-checks, random graphs) is derived from
@@ -20,7 +20,6 @@ other list of operations (formula functions, self-checks, random graphs) is deri
 from __future__ import annotations
 
 import builtins
-import functools
 import inspect
 import math
 import operator
@@ -40,7 +39,6 @@ class Rule:
     name: str
     forward: Callable[..., float]
     local_grads: Callable[..., tuple]
-    array_forward: Callable[..., np.ndarray] | None = None  # None: ``forward`` itself takes arrays
 
     @property
     def arity(self) -> int | None:
@@ -144,14 +142,8 @@ def _dot_local_grads(out: Any, *factors: Any) -> tuple:
     return inputs + weights + ((1.0,) if len(factors) % 2 else ())
 
 
-def _select_forward(index: Any, *entries: Any) -> Any:
-    """entries[index]: the entry a whole-number index picks (``select`` checks the index).
-
-    On arrays the index holds one whole number per column (per sample of a batch).
-    """
-    if isinstance(index, np.ndarray):
-        stacked = np.stack(np.broadcast_arrays(*entries))
-        return np.take_along_axis(stacked, index.astype(np.intp)[None], axis=0)[0]
+def _select_forward(index: float, *entries: float) -> float:
+    """entries[index]: the entry a whole-number index picks (``select`` checks the index)."""
     return entries[int(index)]
 
 
@@ -169,44 +161,36 @@ def _logsumexp_forward(*xs: float) -> float:
     return shift + numeric.log(builtins.sum([numeric.exp(x - shift) for x in xs], 0.0))
 
 
-def _logsumexp_array(*xs: np.ndarray) -> np.ndarray:
-    """``_logsumexp_forward`` on arrays, element by element (the inputs broadcast together)."""
-    shift = functools.reduce(np.maximum, xs)
-    shift = np.where(np.isfinite(shift), shift, 0.0)
-    with np.errstate(all="ignore"):
-        return shift + np.log(builtins.sum([np.exp(x - shift) for x in xs]))
-
-
 def _logsumexp_local_grads(out: Any, *xs: Any) -> tuple:
     """∂/∂xᵢ ln Σⱼ e^{xⱼ} = e^{xᵢ} / Σⱼ e^{xⱼ} = e^{xᵢ − out}: the softmax, each ≤ 1 (no overflow)."""
     return tuple(exp(x - out) for x in xs)
 
 
-#          name       forward          local derivatives ∂out/∂input, given (out, *inputs)   forward on arrays
+#          name       forward          local derivatives ∂out/∂input, given (out, *inputs)
 ADD = Rule("+", operator.add, lambda out, a, b: (1.0, 1.0))  # operator.add(a, b) is a + b
 SUB = Rule("-", operator.sub, lambda out, a, b: (1.0, -1.0))
 MUL = Rule("*", operator.mul, lambda out, a, b: (b, a))
-DIV = Rule("/", numeric.divide, lambda out, a, b: (divide(1.0, b), divide(-out, b)), np.divide)
+DIV = Rule("/", numeric.divide, lambda out, a, b: (divide(1.0, b), divide(-out, b)))
 NEG = Rule("neg", operator.neg, lambda out, a: (-1.0,))
-POW = Rule("**", numeric.power, _pow_local_grads, np.power)
+POW = Rule("**", numeric.power, _pow_local_grads)
 # A constant exponent (x ** 2): the exponent is an input, but no gradient flows to it.
-POW_CONST = Rule("**", numeric.power, _pow_const_local_grads, np.power)
-EXP = Rule("exp", numeric.exp, lambda out, a: (out,), np.exp)
-LOG = Rule("log", numeric.log, lambda out, a: (divide(1.0, a),), np.log)
-SIN = Rule("sin", numeric.sin, lambda out, a: (cos(a),), np.sin)
-COS = Rule("cos", numeric.cos, lambda out, a: (-sin(a),), np.cos)
-SQRT = Rule("sqrt", numeric.sqrt, lambda out, a: (divide(0.5, out),), np.sqrt)  # sqrt′(0) = 1/0 = inf
-ABS = Rule("abs", abs, lambda out, a: (sign(a),), np.abs)  # abs′(0) = 0, as PyTorch's sign(0)
-TANH = Rule("tanh", math.tanh, lambda out, a: (1.0 - out * out,), np.tanh)
-SIGMOID = Rule("sigmoid", numeric.sigmoid, lambda out, a: (out * (1.0 - out),), numeric.sigmoid_array)
+POW_CONST = Rule("**", numeric.power, _pow_const_local_grads)
+EXP = Rule("exp", numeric.exp, lambda out, a: (out,))
+LOG = Rule("log", numeric.log, lambda out, a: (divide(1.0, a),))
+SIN = Rule("sin", numeric.sin, lambda out, a: (cos(a),))
+COS = Rule("cos", numeric.cos, lambda out, a: (-sin(a),))
+SQRT = Rule("sqrt", numeric.sqrt, lambda out, a: (divide(0.5, out),))  # sqrt′(0) = 1/0 = inf
+ABS = Rule("abs", abs, lambda out, a: (sign(a),))  # abs′(0) = 0, as PyTorch's sign(0)
+TANH = Rule("tanh", math.tanh, lambda out, a: (1.0 - out * out,))
+SIGMOID = Rule("sigmoid", numeric.sigmoid, lambda out, a: (out * (1.0 - out),))
 # relu′ = 1 where a > 0, else 0 (0 at the kink, as PyTorch): a comparison times 1.0 is a number
 # on a float or a Value (a constant, so relu″ = 0) and an array of 0s and 1s on an array.
-RELU = Rule("relu", numeric.relu, lambda out, a: ((a > 0.0) * 1.0,), numeric.relu_array)
+RELU = Rule("relu", numeric.relu, lambda out, a: ((a > 0.0) * 1.0,))
 SUM = Rule("sum", lambda *xs: builtins.sum(xs, 0.0), lambda out, *xs: (1.0,) * len(xs))
 DOT = Rule("dot", _dot_forward, _dot_local_grads)
 SELECT = Rule("select", _select_forward, _select_local_grads)  # values[i]: embeddings, the target's logit
 # ln Σ e^{xᵢ}, stable without reading the numbers into the graph: its local derivatives are softmax(x).
-LOGSUMEXP = Rule("logsumexp", _logsumexp_forward, _logsumexp_local_grads, _logsumexp_array)
+LOGSUMEXP = Rule("logsumexp", _logsumexp_forward, _logsumexp_local_grads)
 
 RULES: tuple[Rule, ...] = tuple(value for value in list(globals().values()) if isinstance(value, Rule))
 """Every rule above, in table order: the one list of operations the rest of the project derives from."""

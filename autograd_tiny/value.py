@@ -9,7 +9,6 @@ reference back to its outputs, so a dropped graph is freed at once by reference 
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -18,7 +17,7 @@ import numpy as np
 
 from . import backward as reverse
 from . import rules
-from .modes import AnomalyError, modes
+from .modes import modes
 from .rules import Rule
 
 Number = int | float
@@ -130,7 +129,7 @@ class Value:
         self._rule = rule
         if rule is None:  # a leaf, or a node given its local derivatives (microgpt's protocol)
             _check_given(self, label)
-        elif not modes.plain:  # under no_grad or detect_anomaly
+        elif not modes.plain:  # under no_grad, or watched (detect_anomaly)
             _check_new_node(self)
 
     label, meta, grad_value = _Note("label"), _Note("meta"), _Note("grad_value")
@@ -154,11 +153,6 @@ class Value:
     def local_grads(self) -> tuple[float, ...]:
         """∂self/∂input for each of ``self.inputs``, in order (empty for a leaf)."""
         return tuple(self._local_grads)
-
-    def propagate(self) -> None:
-        """One step of the backward pass, at this node only: each input's ``grad`` +=
-        ∂self/∂input × ``self.grad`` (``backward()`` does it for every node, in order)."""
-        reverse.propagate(self)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -212,15 +206,11 @@ class Value:
 
 
 def _check_new_node(node: Value) -> None:
-    """Under ``no_grad`` an operation's result becomes a leaf; under ``detect_anomaly`` a
-    non-finite result raises."""
+    """Under ``no_grad`` an operation's result becomes a leaf; a watcher sees every new node."""
     if not modes.recording:
         node._children, node._local_grads, node._rule = (), (), None
-    elif modes.anomaly and not math.isfinite(node.data):
-        raise AnomalyError(
-            f"detect_anomaly: forward pass: operation '{node.op or 'custom'}' gave {node.data!r} "
-            f"from inputs {reverse.describe(node._children)}"
-        )
+    elif modes.watcher is not None:
+        modes.watcher.new_node(node)
 
 
 def _check_given(value: Value, label: Any) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 import autograd_tiny as at
 from autograd_tiny import Value, rules
+from autograd_tiny.arrays import array_forward
 from autograd_tiny.cli.expression import FUNCTIONS, build
 from autograd_tiny.cli.selfcheck import OPERATIONS
 from autograd_tiny.random_graphs import SMOOTH_OPS, random_expression
@@ -51,8 +52,8 @@ def test_random_graphs_can_use_every_rule():
 
 @pytest.mark.parametrize("rule", rules.RULES, ids=lambda r: r.name)
 def test_every_rule_has_an_array_form(rule):
-    """The batched replay needs each forward on arrays: ``array_forward`` or ``forward`` itself."""
-    forward = rule.array_forward or rule.forward
+    """The batched replay needs each forward on arrays: NumPy's form (``arrays.py``) or ``forward`` itself."""
+    forward = array_forward(rule)
     arity = rule.arity or 3
     inputs = [np.array([0.5, 1.5]) for _ in range(arity)]
     expected = [rule.forward(*[float(x[i]) for x in inputs]) for i in range(2)]
