@@ -24,7 +24,6 @@ other list of operations (formula functions, self-checks, random graphs) is deri
 from __future__ import annotations
 
 import builtins
-import inspect
 import math
 import operator
 from collections.abc import Callable
@@ -41,14 +40,6 @@ class Rule:
     name: str
     forward: Callable[..., float]
     local_grads: Callable[..., tuple]
-
-    @property
-    def arity(self) -> int | None:
-        """How many inputs the operation takes; None for n-ary ones (``sum``, ``dot``)."""
-        parameters = list(inspect.signature(self.local_grads).parameters.values())[1:]  # after `out`
-        if any(p.kind is p.VAR_POSITIONAL for p in parameters):
-            return None
-        return len(parameters)
 
     def __repr__(self) -> str:
         return f"Rule({self.name!r})"

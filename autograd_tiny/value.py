@@ -95,17 +95,12 @@ class Notes(NamedTuple):
 NO_NOTES = Notes()
 
 
-class _Note:
+def _note(field: str) -> property:
     """``Value.label``, ``.meta`` or ``.grad_value``: one field of the node's ``Notes``."""
-
-    def __init__(self, field: str) -> None:
-        self.field = field
-
-    def __get__(self, node: Value | None, owner: type | None = None) -> Any:
-        return self if node is None else getattr(getattr(node, "_notes", NO_NOTES), self.field)
-
-    def __set__(self, node: Value, value: Any) -> None:
-        node._notes = getattr(node, "_notes", NO_NOTES)._replace(**{self.field: value})
+    return property(
+        lambda node: getattr(node.notes, field),
+        lambda node, value: setattr(node, "_notes", node.notes._replace(**{field: value})),
+    )
 
 
 class Value:
@@ -148,7 +143,7 @@ class Value:
         elif not modes.plain:  # under no_grad, or watched (detect_anomaly)
             _check_new_node(self)
 
-    label, meta, grad_value = _Note("label"), _Note("meta"), _Note("grad_value")
+    label, meta, grad_value = _note("label"), _note("meta"), _note("grad_value")
     notes = property(lambda self: getattr(self, "_notes", NO_NOTES), lambda self, notes: _set_notes(self, notes))
 
     @property
@@ -263,6 +258,3 @@ def _to_float(x: Any) -> float:
 
 def _number(x: Any) -> float:
     return x.data if isinstance(x, Value) else _to_float(x)
-
-
-__all__ = ["Value"]
