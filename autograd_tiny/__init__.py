@@ -11,13 +11,14 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from . import value_html  # noqa: F401 - attaches Value._repr_html_
+from .anomaly import AnomalyError, detect_anomaly
 from .batched import DataDependentGraphError, vectorize, vectorize_sequences
 from .derivatives import grad, jacobian, jvp, vjp
 from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradcheck, gradgradcheck
 from .graph import topological_order
 from .hessian import hessian, hvp
 from .indexing import embedding, select
-from .modes import AnomalyError, detect_anomaly, no_grad
+from .modes import no_grad
 from .nary import dot, logsumexp, matvec, sum, zero_grad
 from .numpy_gradcheck import GradientCheck, check_gradient
 from .value import Notes, Value

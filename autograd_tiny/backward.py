@@ -6,7 +6,7 @@ each input, where the shares add up. ``backward`` is that walk in its plainest f
 loop over the local derivatives stored in each node. ``reverse_pass`` is the same walk with
 what other uses need as parameters: gradients in a dict (``grad()``, ``vjp``), built as Values
 (``create_graph``), pruned to paths that reach some nodes (``wrt``), watched step by step (the
-explorer). A property test holds the two, and every entry point, equal on random graphs.
+explorer, ``propagate()``). A property test holds the two, and every entry point, equal on random graphs.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .graph import topological_order
-from .modes import AnomalyError, modes
+from .modes import modes
 
 if TYPE_CHECKING:
     from .value import Value
@@ -32,11 +32,11 @@ def backward(root: Value, seed: float) -> None:
 
     The loop is microgpt's. It reads each node's complete gradient from ``.grad``, so it runs
     only on a graph whose ``.grad`` are all 0; otherwise (a second ``backward()``, where each
-    node must pass on this pass's gradient only) and under ``detect_anomaly`` the general loop
-    computes this pass's gradients apart and adds them.
+    node must pass on this pass's gradient only) and under a watcher (``detect_anomaly``) the
+    general loop computes this pass's gradients apart and adds them.
     """
     order = topological_order(root)
-    if modes.anomaly or any(map(_grad_of, order)):
+    if modes.watcher is not None or any(map(_grad_of, order)):
         for node, node_grad in reverse_pass({root: seed}, order=order).items():
             node.grad += node_grad
         return
@@ -68,6 +68,7 @@ def reverse_pass(
     """
     order = topological_order(list(seeds)) if order is None else order
     needed = _leading_to(order, wrt) if wrt is not None else None
+    watcher = modes.watcher
     found: dict[Value, Any] = dict(seeds)
     for node in reversed(order):
         if node not in found:
@@ -78,25 +79,14 @@ def reverse_pass(
         for position, (child, local_grad) in enumerate(zip(node._children, local)):
             if needed is not None and child not in needed:
                 continue
-            if modes.anomaly:
-                check_share(node, child, float(local_grad), float(node_grad))
+            if watcher is not None:
+                watcher.share(node, child, local_grad, node_grad)
             share = local_grad * node_grad
             found[child] = share if child not in found else found[child] + share
             sent.append((child, position, local_grad, share, found[child]))
         if on_step is not None:
             on_step(node, node_grad, sent)
     return found
-
-
-def propagate(node: Value) -> None:
-    """One node's step of the reverse pass, on ``.grad``: each input's grad += local_grad × node.grad
-    (micrograd's ``_backward()``)."""
-
-    def add_shares(node: Value, node_grad: float, sent: list) -> None:
-        for child, _, _, share, _ in sent:
-            child.grad += share
-
-    reverse_pass({node: node.grad}, order=[node], on_step=add_shares)
 
 
 def _value_local_grads(node: Value) -> tuple:
@@ -117,19 +107,3 @@ def _leading_to(order: Sequence[Value], targets: Iterable[Value]) -> set[Value]:
         if node not in needed and any(child in needed for child in node._children):
             needed.add(node)
     return needed
-
-
-def describe(values: Iterable[Value]) -> str:
-    """``label = number`` for each Value, for error messages."""
-    return ", ".join(f"{v.label or '<unlabelled>'} = {v.data!r}" for v in values)
-
-
-def check_share(node: Value, child: Value, local_grad: float, node_grad: float) -> None:
-    """Under detect_anomaly: raise if ``node`` sends a non-finite gradient to ``child``."""
-    if not math.isfinite(local_grad * node_grad):
-        raise AnomalyError(
-            f"detect_anomaly: backward pass: operation '{node.op}' "
-            f"({node.label or '<unlabelled>'} = {node.data!r}, inputs {describe(node._children)}) "
-            f"sent a non-finite gradient to input {child.label or '<unlabelled>'}: "
-            f"local derivative {local_grad!r} × grad {node_grad!r}"
-        )

@@ -45,6 +45,20 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     return [found[v] if create_graph and v in found else Value(found.get(v, 0.0)) for v in inputs]
 
 
+def propagate(node: Value) -> None:
+    """One node's step of the reverse pass, on ``.grad``: each input's grad += local_grad × node.grad
+    (micrograd's ``_backward()``; ``backward()`` does it for every node, in reverse topological order)."""
+
+    def add_shares(node: Value, node_grad: float, sent: list) -> None:
+        for child, _, _, share, _ in sent:
+            child.grad += share
+
+    reverse_pass({node: node.grad}, order=[node], on_step=add_shares)
+
+
+Value.propagate = propagate  # v.propagate(): attached here, so the core holds one reverse pass only
+
+
 def push_tangents(roots: Sequence[Value], tangents: Mapping[Value, float]) -> dict[Value, float]:
     """The tangent of every node the roots depend on, given the tangents of some leaves.
 

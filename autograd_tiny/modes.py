@@ -1,39 +1,33 @@
-"""Switches that change what operations do: ``no_grad`` and ``detect_anomaly``."""
+"""Switches that change what operations do: ``no_grad``, and the watcher ``detect_anomaly`` installs."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 
 class _Modes:
-    __slots__ = ("anomaly", "plain", "recording")
-
-    def __init__(self) -> None:
-        self.recording = True  # record a graph node for every operation
-        self.anomaly = False  # raise on the first non-finite value or gradient
-
-    def __setattr__(self, name: str, value: bool) -> None:
-        object.__setattr__(self, name, value)  # and ``plain``, the one flag an operation reads:
-        plain = getattr(self, "recording", True) and not getattr(self, "anomaly", False)
-        object.__setattr__(self, "plain", plain)  # recording, with no checks
+    __slots__ = ("plain", "recording", "watcher")
 
 
 modes = _Modes()
-
-
-class AnomalyError(FloatingPointError):
-    """Raised inside ``detect_anomaly()`` at the first non-finite forward value or gradient."""
+modes.recording = True  # record a graph node for every operation
+modes.watcher = None  # told of every new node and every gradient share (``anomaly.py``)
+modes.plain = True  # recording, with no one watching: the one flag an operation reads
 
 
 @contextmanager
-def _switched(name: str, value: bool) -> Iterator[None]:
+def switched(name: str, value: Any) -> Iterator[None]:
+    """``modes.<name>`` set to ``value`` inside the block, restored after it."""
     previous = getattr(modes, name)
-    setattr(modes, name, value)
     try:
+        setattr(modes, name, value)
+        modes.plain = modes.recording and modes.watcher is None
         yield
     finally:
         setattr(modes, name, previous)
+        modes.plain = modes.recording and modes.watcher is None
 
 
 def no_grad() -> AbstractContextManager[None]:
@@ -44,13 +38,4 @@ def no_grad() -> AbstractContextManager[None]:
             for p in params:
                 p.data -= lr * p.grad
     """
-    return _switched("recording", False)
-
-
-def detect_anomaly() -> AbstractContextManager[None]:
-    """Inside this block the first operation whose forward value or backward gradient is not
-    finite (inf or nan) raises ``AnomalyError`` (a ``FloatingPointError``) naming the
-    operation, its inputs and the pass in which it happened. Slower; use it to find where a
-    nan came from.
-    """
-    return _switched("anomaly", True)
+    return switched("recording", False)

@@ -14,14 +14,7 @@ from typing import Any
 
 from . import rules
 from .graph import topological_order
-from .rules import Rule
-from .value import NO_NOTES, Number, Value
-
-
-def _nary(rule: Rule, children: tuple[Value, ...]) -> Value:
-    numbers = [child.data for child in children]
-    out = rule.forward(*numbers)
-    return Value(out, "", children, rule.local_grads(out, *numbers), rule)
+from .value import NO_NOTES, Number, Value, apply
 
 
 def _as_values(items: Iterable[Any], what: str) -> tuple[Value, ...]:
@@ -45,7 +38,7 @@ def sum(values: Iterable[Value | Number]) -> Value:
     """One n-ary node for v₁ + v₂ + … + vₙ; each local derivative is 1.
     (Python's built-in ``sum`` would build n − 1 binary nodes instead.)"""
     inputs = _as_values(values, "sum(values)")
-    return _nary(rules.SUM, inputs) if inputs else Value(0.0)
+    return apply(rules.SUM, inputs) if inputs else Value(0.0)
 
 
 def dot(
@@ -111,7 +104,7 @@ def _dot_node(
     bias: Value | Number | None,
 ) -> Value:
     """The DOT node of ``weights`` · ``inputs`` (+ ``bias``), given the factors' numbers (already checked)."""
-    if bias is None:
+    if bias is None:  # apply(rules.DOT, …) written out: a sum of products cannot raise
         out = rules.DOT.forward(*weight_numbers, *input_numbers)
         local_grads = rules.DOT.local_grads(out, *weight_numbers, *input_numbers)
         return Value(out, "", (*weights, *inputs), local_grads, rules.DOT)
@@ -135,7 +128,7 @@ def logsumexp(values: Iterable[Value | Number]) -> Value:
         raise ValueError(
             "logsumexp needs at least one value (ln of an empty sum is −inf, with no inputs to differentiate)"
         )
-    return _nary(rules.LOGSUMEXP, inputs)
+    return apply(rules.LOGSUMEXP, inputs)
 
 
 def zero_grad(values: Value | Iterable[Value]) -> None:

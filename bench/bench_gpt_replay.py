@@ -1,5 +1,6 @@
-"""GPT replay benchmark: microgpt's training step through ``vectorize_sequences``, against the
-microgpt-style yardstick (microgpt's own scalar engine) and a hand-written NumPy GPT, in the same run.
+"""GPT replay benchmark: microgpt's training step on ``nn.GPT`` through ``vectorize_sequences`` (the
+replay ``train_gpt`` trains through), against the microgpt-style yardstick (microgpt's own scalar
+engine) and a hand-written NumPy GPT, in the same run.
 
 microgpt's configuration (27 tokens, 16 dimensions, 4 heads, one layer, block size 16), one
 document per step, the first 200 names, 400 steps, Adam, from the same initial weights:
@@ -29,12 +30,12 @@ from pathlib import Path
 for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")  # every engine on one core, as the scalar ones run
 
-import gpt_replay_model as gpt  # noqa: E402
 import microgpt_yardstick as yardstick  # noqa: E402
 import numpy as np  # noqa: E402
 from numpy_gpt import NumpyGPT, adam_step  # noqa: E402
 
 import autograd_tiny as at  # noqa: E402
+from autograd_tiny.nn import GPT  # noqa: E402
 from autograd_tiny.table import Table  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,13 +52,18 @@ def load_names(path: str | None) -> list[str]:
 
 
 class Replay:
-    """The replay's training: a plan cache, the parameters as one array, Adam on arrays."""
+    """The replay's training: nn.GPT on the yardstick's weights, its per-position costs replayed as
+    ``train_gpt`` replays them (a plan cache), the parameters as one array, Adam on arrays."""
 
     def __init__(self, steps: int, plan_lengths: list[int] | None = None) -> None:
-        self.state = yardstick.init_state(at.Value, 27, seed=SEED)
-        params = yardstick.parameters(self.state)
-        self.replay = at.vectorize_sequences(lambda tokens: gpt.position_losses(self.state, tokens), params,
-                                             max_positions=16, plan_lengths=plan_lengths)  # fmt: skip
+        self.model = GPT.from_state_dict(yardstick.init_state(at.Value, 27, seed=SEED), n_head=4)
+        params = self.model.parameters()
+        self.replay = at.vectorize_sequences(
+            lambda tokens: self.model.trace(tokens).position_losses,
+            params,
+            max_positions=self.model.block_size,
+            plan_lengths=plan_lengths,
+        )
         self.theta = np.array([p.data for p in params])
         self.m, self.v, self.steps = np.zeros_like(self.theta), np.zeros_like(self.theta), steps
         self.recording = 0.0  # CPU seconds spent recording plans (inside the steps' time)

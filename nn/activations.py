@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograd_tiny import Value
-from autograd_tiny.numeric import sigmoid_array
+from autograd_tiny.arrays import sigmoid_array
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Activation:
 
 ACTIVATIONS: dict[str, Activation] = {
     "tanh": Activation("tanh", Value.tanh, np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
-    # σ in NumPy is the engine's own overflow-free formula (numeric.sigmoid_array)
+    # σ in NumPy is the engine's own overflow-free formula (arrays.sigmoid_array)
     "sigmoid": Activation(
         "sigmoid", Value.sigmoid, sigmoid_array, lambda z: sigmoid_array(z) * (1.0 - sigmoid_array(z))
     ),

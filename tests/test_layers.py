@@ -23,7 +23,7 @@ PACKAGE_OF = {ROOT / "autograd_tiny": "autograd_tiny", ROOT / "cli": "autograd_t
               ROOT / "autograd_tiny" / "micrograd": "autograd_tiny.micrograd",
               ROOT / "nn": "autograd_tiny.nn", ROOT / "viz": "autograd_tiny.viz"}  # fmt: skip
 # What nn and viz may import from the engine: the package itself and its public utility modules.
-ENGINE_PUBLIC = {"autograd_tiny", "autograd_tiny.atomic", "autograd_tiny.comparison", "autograd_tiny.numeric",
+ENGINE_PUBLIC = {"autograd_tiny", "autograd_tiny.atomic", "autograd_tiny.arrays", "autograd_tiny.comparison",
                  "autograd_tiny.roles", "autograd_tiny.table"}  # fmt: skip
 
 

@@ -1,5 +1,9 @@
 """vectorize_sequences: a GPT's cost over documents of any length, replayed with NumPy, gives the
-scalar engine's numbers; trained with Adam it gives the microgpt-style yardstick's losses."""
+scalar engine's numbers; trained with Adam it gives the microgpt-style yardstick's losses.
+
+The GPT is ``nn.GPT`` built on the yardstick's initial weights (``GPT.from_state_dict`` of Values
+keeps them as its parameters), replayed as ``train_gpt`` replays it: its per-position costs
+``model.trace(tokens).position_losses``."""
 
 from __future__ import annotations
 
@@ -11,9 +15,9 @@ import pytest
 
 import autograd_tiny as at
 from autograd_tiny import Value, embedding, select, vectorize_sequences
+from autograd_tiny.nn import GPT
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-import gpt_replay_model as gpt
 import microgpt_yardstick as yardstick
 from numpy_gpt import adam_step
 
@@ -31,23 +35,29 @@ def tiny_state(value_class=Value, seed=3):
     return yardstick.init_state(value_class, len(ALPHABET) + 1, seed=seed, **TINY)
 
 
-def replay_for(state, **options):
+def tiny_gpt(seed=3) -> GPT:
+    """nn.GPT on the yardstick's initial weights: its parameters are the state's own Values."""
+    return GPT.from_state_dict(tiny_state(Value, seed), n_head=N_HEAD)
+
+
+def replay_for(model: GPT, **options):
+    """The model's per-position costs, replayed as train_gpt replays them."""
     return vectorize_sequences(
-        lambda tokens: gpt.position_losses(state, tokens, n_head=N_HEAD),
-        yardstick.parameters(state),
-        max_positions=TINY["block_size"],
+        lambda tokens: model.trace(tokens).position_losses,
+        model.parameters(),
+        max_positions=model.block_size,
         **options,
     )
 
 
 @pytest.mark.parametrize("plan_lengths", [None, [8], [3, 8]])
 def test_each_document_gives_the_scalar_engines_loss_and_gradients(plan_lengths):
-    state = tiny_state()
-    params = yardstick.parameters(state)
-    replay = replay_for(state, plan_lengths=plan_lengths)
+    model = tiny_gpt()
+    params = model.parameters()
+    replay = replay_for(model, plan_lengths=plan_lengths)
     for tokens in [*documents()[:4], yardstick.encode("charlotteamelia", ALPHABET)]:  # the last is cut at 8
         at.zero_grad(params)
-        loss = gpt.document_loss(state, tokens, n_head=N_HEAD)
+        loss = model.loss(tokens)
         loss.backward()
         cost, grads = replay.value_and_grad([tokens])
         assert cost == pytest.approx(loss.data, rel=1e-13)
@@ -57,25 +67,24 @@ def test_each_document_gives_the_scalar_engines_loss_and_gradients(plan_lengths)
 
 
 def test_a_batch_is_the_mean_of_its_documents_costs_and_adds_to_grad():
-    state = tiny_state()
-    params = yardstick.parameters(state)
+    model = tiny_gpt()
+    params = model.parameters()
     batch = documents()[:5]
     at.zero_grad(params)
-    total = at.sum([gpt.document_loss(state, tokens, n_head=N_HEAD) for tokens in batch]) * (1.0 / len(batch))
+    total = at.sum([model.loss(tokens) for tokens in batch]) * (1.0 / len(batch))
     total.backward()
     expected = [p.grad for p in params]
     at.zero_grad(params)
-    assert replay_for(state)(batch) == pytest.approx(total.data, rel=1e-13)
+    assert replay_for(model)(batch) == pytest.approx(total.data, rel=1e-13)
     np.testing.assert_allclose([p.grad for p in params], expected, rtol=1e-11, atol=1e-15)
 
 
-def scalar_training(value_class, loss, steps: int) -> tuple[list[float], list]:
-    """Train the tiny GPT with a scalar engine, one document per step, with the yardstick's Adam."""
-    state = tiny_state(value_class)
-    params = yardstick.parameters(state)
+def scalar_training(loss, params: list, steps: int) -> tuple[list[float], list]:
+    """Train the tiny GPT with a scalar engine (``loss(tokens)`` a Value whose graph reaches ``params``),
+    one document per step, with the yardstick's Adam."""
     m, v, losses, docs = [0.0] * len(params), [0.0] * len(params), [], documents()
     for step in range(steps):
-        cost = loss(state, docs[step % len(docs)], n_head=N_HEAD)
+        cost = loss(docs[step % len(docs)])
         cost.backward()
         yardstick.adam_update(params, m, v, step, 100)
         losses.append(cost.data)
@@ -83,9 +92,9 @@ def scalar_training(value_class, loss, steps: int) -> tuple[list[float], list]:
 
 
 def replay_training(steps: int) -> tuple[list[float], np.ndarray, object]:
-    state = tiny_state()
-    replay = replay_for(state)
-    theta = np.array([p.data for p in yardstick.parameters(state)])
+    model = tiny_gpt()
+    replay = replay_for(model)
+    theta = np.array([p.data for p in model.parameters()])
     m, v, losses, docs = np.zeros_like(theta), np.zeros_like(theta), [], documents()
     for step in range(steps):
         cost, grads = replay.value_and_grad([docs[step % len(docs)]], theta)
@@ -96,7 +105,8 @@ def replay_training(steps: int) -> tuple[list[float], np.ndarray, object]:
 
 def test_training_through_the_replay_gives_the_scalar_engines_losses_over_100_steps():
     losses, theta, replay = replay_training(100)
-    expected, params = scalar_training(Value, gpt.document_loss, 100)
+    model = tiny_gpt()
+    expected, params = scalar_training(model.loss, model.parameters(), 100)
     np.testing.assert_allclose(losses, expected, rtol=1e-10)
     np.testing.assert_allclose(theta, [p.data for p in params], rtol=1e-8, atol=1e-12)
     assert np.mean(losses[-10:]) < 0.8 * np.mean(losses[:10])  # it learned
@@ -104,7 +114,10 @@ def test_training_through_the_replay_gives_the_scalar_engines_losses_over_100_st
 
 
 def test_and_the_yardsticks_losses_microgpt_s_own_engine_with_its_max_shifted_softmax():
-    expected, _ = scalar_training(yardstick.YardstickValue, yardstick.document_loss, 12)
+    state = tiny_state(yardstick.YardstickValue)
+    expected, _ = scalar_training(
+        lambda tokens: yardstick.document_loss(state, tokens, n_head=N_HEAD), yardstick.parameters(state), 12
+    )
     np.testing.assert_allclose(replay_training(12)[0], expected, rtol=1e-10)
 
 
@@ -130,8 +143,7 @@ def test_padding_refuses_a_cost_that_reads_later_tokens():
 
 
 def test_bad_documents_and_costs_are_named():
-    state = tiny_state()
-    replay = replay_for(state)
+    replay = replay_for(tiny_gpt())
     with pytest.raises(ValueError, match="non-empty list of token lists"):
         replay.value_and_grad([])
     with pytest.raises(ValueError, match=r"documents\[1\] must be a list of at least 2 int token ids, got 1 item"):
@@ -153,22 +165,36 @@ def test_bad_documents_and_costs_are_named():
 
 
 def test_the_gpt_plan_reads_as_matrix_operations():
-    state = yardstick.init_state(Value, 27, seed=1)  # microgpt's configuration: 16 dimensions, 4 heads
-    replay = vectorize_sequences(lambda tokens: gpt.position_losses(state, tokens), yardstick.parameters(state))
+    model = GPT.from_state_dict(yardstick.init_state(Value, 27, seed=1), n_head=4)  # microgpt's configuration
+    replay = replay_for(model)
     text = replay.describe(5)
+    with_delta = [
+        "one (64 × 16)·(16 × 5) product W·A per sample; backward: Wᵀδ (BP2), δaᵀ (BP4)",  # mlp_fc1: z
+        "one (27 × 16)·(16 × 5) product W·A per sample; backward: Wᵀδ (BP2), δaᵀ (BP4)",  # lm_head: the logits
+    ]
     for line in [
         "row lookup: for each of 5 per-sample index(es), a row of a (27 × 16) table (one gather)",
-        "one (48 × 16)·(16 × 5) product W·A per sample",  # q, k and v of every position
+        "one (48 × 16)·(16 × 5) product W·A per sample; backward: Wᵀ·gradient to A, gradient·Aᵀ to W\n",  # q, k, v
         "4 batched (5 × 4)·(4 × 5) products per sample, the 60 of their 100 entries the graph uses",  # scores
+        "a logsumexp over 5 inputs per node, on (4 × n) arrays",  # the last position's softmax, one per head
         "4 batched (1 × 5)·(5 × 4) products per sample",  # the last position's weighted values
-        "one (16 × 16)·(16 × 5) product W·A per sample",  # attn_wo
-        "one (64 × 16)·(16 × 5) product W·A per sample",  # mlp_fc1
-        "one (16 × 64)·(64 × 5) product W·A per sample",  # mlp_fc2
-        "one (27 × 16)·(16 × 5) product W·A per sample",  # lm_head
+        # attn_wo and mlp_fc2, each with the residual stream as the dot's per-sample bias
+        "one (16 × 16)·(16 × 5) product W·A per sample + a per-sample bias; backward: Wᵀ·gradient to A, "
+        "gradient·Aᵀ to W, the gradient to the bias",
+        "one (16 × 64)·(64 × 5) product W·A per sample + a per-sample bias; backward: Wᵀ·gradient to A, "
+        "gradient·Aᵀ to W, the gradient to the bias",
+        *with_delta,
+        "a logsumexp over 27 inputs per node, on (5 × n) arrays",  # each position's cross-entropy
         "picks 1 of 27 per-sample numbers by a per-sample index, 5 times",  # the target's logit
     ]:
         assert line in text, line
-    assert "δ" not in text.replace("δ = ∂C/∂z", "")  # nothing here is a pre-activation of nn's
+    # δ = ∂C/∂z only where nn.GPT marks pre-activations that a product computes (an MLP's z, the logits);
+    # there are no layers in a GPT's marks and no bias parameters in its products
+    assert [line for line in text.splitlines()[4:] if "δ" in line] == [
+        line for line in text.splitlines() if any(expected in line for expected in with_delta)
+    ]
+    assert len([line for line in text.splitlines() if "δ" in line]) == 3  # the header's and these two
+    assert "of layer" not in text and "BP3" not in text
     assert sorted(replay.plans) == [5] and replay.recording_seconds > 0
 
 

@@ -10,6 +10,7 @@ from operator import attrgetter
 import numpy as np
 
 from .. import rules
+from ..arrays import array_forward
 from .plan import DotForm, Group, Plan, SelectForm
 from .record import target_count
 
@@ -207,8 +208,7 @@ def forward(
             saved.append(None)
             continue
         operands = _operands(group, values, scalar_values)
-        forward_rule = group.rule.array_forward or group.rule.forward
-        values[group.start : group.stop] = forward_rule(*operands)
+        values[group.start : group.stop] = array_forward(group.rule)(*operands)
         saved.append(operands)
     return values, saved
 

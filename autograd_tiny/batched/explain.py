@@ -22,11 +22,12 @@ def _name(node: Value) -> str:
 
 
 def _names(group: Group) -> str:
-    """Which nodes: a layer when the nodes carry ``nn``'s marks, else labels, else the first node's formula."""
+    """Which nodes: a layer when the nodes carry ``nn``'s layer marks (an MLP's; a GPT marks positions
+    and blocks instead), else labels, else the first node's formula."""
     metas = [n.meta for n in group.nodes if n.meta]
     layers = {m.get("layer") for m in metas}
     roles = {m.get("role") for m in metas}
-    if len(metas) == group.size and len(layers) == 1 and len(roles) == 1:
+    if len(metas) == group.size and len(layers) == 1 and None not in layers and len(roles) == 1 and None not in roles:
         role = {"preactivation": "z", "activation": "a"}.get(next(iter(roles)), next(iter(roles)))
         return f"{role} of layer {next(iter(layers))}"
     labels = [n.label for n in group.nodes if n.label]
@@ -45,8 +46,9 @@ def _matrix_form(group: Group) -> str:
     if group.select is not None:
         return _select_words(group)
     name = group.rule.name
-    if name == "sum":
-        return f"a sum over {group.arity} inputs, on ({g} × n) arrays"
+    if group.rule.arity is None and name != "dot":  # n-ary: sum, logsumexp (each node combines its own inputs)
+        inputs = "1 input" if group.arity == 1 else f"{group.arity} inputs"
+        return f"a {name} over {inputs} per node, on ({g} × n) arrays"
     if name == "dot":
         return f"dot with rows and scalars mixed on one side: the rule's forward on {group.arity} ({g} × n) arrays"
     if group.arity == 1:
@@ -58,11 +60,20 @@ def _matrix_form(group: Group) -> str:
 def _dot_words(group: Group) -> str:
     """A group of dot nodes as the matrix product(s) whose entries it computes."""
     dot = group.dot
-    bias = " + bias" if dot.bias is not None else ""
     preactivations = all(node.meta and node.meta.get("role") == "preactivation" for node in group.nodes)
+    if dot.bias is None:
+        bias, to_bias = "", ""
+    elif dot.bias_is_row:  # each sample's own number (a GPT's residual stream): its gradient is passed on as it is
+        bias, to_bias = " + a per-sample bias", ", δ to the bias" if preactivations else ", the gradient to the bias"
+    else:  # a parameter or constant shared by the batch
+        bias, to_bias = (
+            " + bias",
+            ", Σδ (BP3)" if preactivations else ", the gradient summed over the batch to the bias",
+        )
     if dot.grid is not None:
         (m, k), positions = dot.grid.weights.shape, dot.grid.inputs.shape[0]
-        backward = "Wᵀδ (BP2), δaᵀ (BP4), Σδ (BP3)" if preactivations else "Wᵀ·gradient to A, gradient·Aᵀ to W"
+        backward = "Wᵀδ (BP2), δaᵀ (BP4)" if preactivations else "Wᵀ·gradient to A, gradient·Aᵀ to W"
+        backward += to_bias
         if positions == 1:
             return f"one (n × {k})·({k} × {m}) product{bias}; backward: {backward}"
         return f"one ({m} × {k})·({k} × {positions}) product W·A per sample{bias}; backward: {backward}"
@@ -80,7 +91,7 @@ def _dot_words(group: Group) -> str:
         what = f"{len(blocks)} products of {k}-long {sides}"
         full = sum(m * p for (m, p), _ in blocks)
     used = "" if g == full else f", the {g} of their {full} entries the graph uses"
-    return f"{what} per sample{used}{bias}, gathered by index arrays (einsum); backward: the same, transposed"
+    return f"{what} per sample{used}{bias}, gathered by index arrays (einsum); backward: the same, transposed{to_bias}"
 
 
 def _product_blocks(left: np.ndarray, right: np.ndarray) -> list[tuple[tuple[int, int], int]]:
