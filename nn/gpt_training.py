@@ -40,7 +40,7 @@ def train_gpt(
     ``engine``: ``"auto"`` (the default) and ``"vectorized"`` replay the GPT's graph with NumPy
     (``vectorize_sequences``: one trace of the block size, a plan per document length), ``"scalar"``
     builds each step's graph of Values. They give the same losses (to 1e-10 relative over 100
-    steps); at microgpt's size the replay is about 10× faster (``bench/bench_gpt.py``). ``"auto"``
+    steps); at microgpt's size the replay is about 7× faster (``bench/bench_gpt.py``). ``"auto"``
     falls back to the scalar engine for a model whose graph depends on its numbers (a subclass that
     reads a token's number with ``int(token)`` or ``.data``); ``"vectorized"`` then fails with a
     ValueError naming the line.
