@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import rules
 from ..table import Table
 from .plan import distinct_rows
 from .record import target_count
@@ -46,7 +47,7 @@ def _matrix_form(group: Group) -> str:
     if group.select is not None:
         return _select_words(group)
     name = group.rule.name
-    if group.rule.arity is None and name != "dot":  # n-ary: sum, logsumexp (each node combines its own inputs)
+    if group.rule in (rules.SUM, rules.LOGSUMEXP):  # n-ary: each node combines its own inputs
         inputs = "1 input" if group.arity == 1 else f"{group.arity} inputs"
         return f"a {name} over {inputs} per node, on ({g} × n) arrays"
     if name == "dot":
