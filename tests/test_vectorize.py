@@ -247,6 +247,45 @@ def test_comparisons_work_again_after_a_refused_trace():
     assert Value(1.0) > 0.5 and float(Value(2.0)) == 2.0
 
 
+def test_two_threads_recording_at_once_leave_value_as_it_was():
+    """Recording patches Value's class. If a second thread's recording could start inside the first and
+    end after it, it would restore the first one's patches: Value would stay patched for good."""
+    import threading
+    import time
+
+    clean = {name: Value.__dict__.get(name) for name in ("__init__", "data", "__float__", "__lt__", "__bool__")}
+    first_inside, second_started, first_done = threading.Event(), threading.Event(), threading.Event()
+    results = {}
+
+    def first_fn(x, y):  # lasts until the second thread has asked to record, and a little more
+        first_inside.set()
+        second_started.wait(timeout=5)
+        time.sleep(0.2)
+        return x[0] * 2.0
+
+    def second_fn(x, y):  # ends only after the first recording has ended
+        first_done.wait(timeout=5)
+        return x[0] + 1.0
+
+    def first_thread():
+        results["first"] = vectorize(first_fn, [])(np.ones((3, 1)))
+        first_done.set()
+
+    def second_thread():
+        results["second"] = vectorize(second_fn, [])(np.ones((3, 1)))
+
+    first = threading.Thread(target=first_thread)
+    first.start()
+    assert first_inside.wait(timeout=5)
+    second = threading.Thread(target=second_thread)
+    second.start()
+    second_started.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+    assert results == {"first": pytest.approx(2.0), "second": pytest.approx(2.0)}
+    assert {name: Value.__dict__.get(name) for name in clean} == clean
+
+
 def test_bad_inputs_get_clear_errors():
     w = Value(1.0)
     batched = vectorize(lambda x, y: w * x[0] * y, [w])
