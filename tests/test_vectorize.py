@@ -385,7 +385,7 @@ def test_logsumexp_groups_replay_the_scalar_engine_over_mixed_and_ieee_inputs():
         nodes[:] = [
             at.logsumexp([a, b, w[2], 0.5, a]),  # these two are one group: rows, a parameter, a constant,
             at.logsumexp([b, a, w[3], -2.0, b]),  # and rows that repeat within and across nodes
-            at.logsumexp([x[0], x[1], a]),  # per-sample rows only: −inf in all three for one sample
+            at.logsumexp([x[0], a, x[1], a]),  # per-sample rows only, one twice: all −inf for one sample
             at.logsumexp([w[0], w[3]]),  # parameters only
             at.logsumexp(logits[:2]),  # one group, each row once (as the cross-entropy's)
             at.logsumexp(logits[2:]),
