@@ -1,8 +1,9 @@
 """Each rule's forward on NumPy arrays, for the batched replay (``batched/``).
 
 A rule's ``forward`` is written for floats. Where that code takes arrays as they are (``+``,
-``*``, ``sum``, ``dot``), the replay calls it on arrays; where it cannot (``math.exp``, a
-``try``/``except`` that gives IEEE results), this table holds NumPy's form of the same function.
+``*``, ``sum``, ``dot``, and ``exp``, ``log``, … through the rules' helpers), the replay calls it on
+arrays; where it cannot (``math.tanh``, a branch on the sign, ``max`` over the inputs), this
+table holds NumPy's form of the same function.
 The local derivatives need no second form: written with plain arithmetic and the helpers of
 ``rules.py``, they take arrays already.
 """
@@ -53,15 +54,6 @@ def select_array(index: np.ndarray, *entries: np.ndarray) -> np.ndarray:
 
 
 ARRAY_FORWARD: dict[Rule, Callable[..., np.ndarray]] = {
-    rules.DIV: np.divide,
-    rules.POW: np.power,
-    rules.POW_CONST: np.power,
-    rules.EXP: np.exp,
-    rules.LOG: np.log,
-    rules.SIN: np.sin,
-    rules.COS: np.cos,
-    rules.SQRT: np.sqrt,
-    rules.ABS: np.abs,
     rules.TANH: np.tanh,
     rules.SIGMOID: sigmoid_array,
     rules.RELU: relu_array,

@@ -17,8 +17,8 @@ import operator
 from collections.abc import Sequence
 
 from . import rules
-from .nary import _as_values, _nary
-from .value import Number, Value
+from .nary import _as_values
+from .value import Number, Value, apply
 
 
 class NotAWholeNumberError(ValueError):
@@ -60,7 +60,7 @@ def select(values: Sequence[Value | Number], index: int | Value) -> Value:
     position = _whole_number(index, len(candidates), "select")
     if not isinstance(index, Value):
         return candidates[position]
-    return _nary(rules.SELECT, (index, *candidates))
+    return apply(rules.SELECT, (index, *candidates))
 
 
 def embedding(table: Sequence[Sequence[Value | Number]], index: int | Value) -> list[Value]:
@@ -79,7 +79,7 @@ def embedding(table: Sequence[Sequence[Value | Number]], index: int | Value) -> 
     position = _whole_number(index, len(rows), "embedding")
     if not isinstance(index, Value):
         return list(rows[position])
-    return [_nary(rules.SELECT, (index, *column)) for column in zip(*rows)]
+    return [apply(rules.SELECT, (index, *column)) for column in zip(*rows)]
 
 
 __all__ = ["embedding", "select"]

@@ -10,28 +10,24 @@ from typing import Any
 class _Modes:
     __slots__ = ("plain", "recording", "watcher")
 
-    def __init__(self) -> None:
-        self.recording = True  # record a graph node for every operation
-        self.watcher: Any = None  # told of every new node and every gradient share (``anomaly.py``)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        object.__setattr__(self, name, value)  # and ``plain``, the one flag an operation reads:
-        plain = getattr(self, "recording", True) and getattr(self, "watcher", None) is None
-        object.__setattr__(self, "plain", plain)  # recording, with no one watching
-
 
 modes = _Modes()
+modes.recording = True  # record a graph node for every operation
+modes.watcher = None  # told of every new node and every gradient share (``anomaly.py``)
+modes.plain = True  # recording, with no one watching: the one flag an operation reads
 
 
 @contextmanager
 def switched(name: str, value: Any) -> Iterator[None]:
     """``modes.<name>`` set to ``value`` inside the block, restored after it."""
     previous = getattr(modes, name)
-    setattr(modes, name, value)
     try:
+        setattr(modes, name, value)
+        modes.plain = modes.recording and modes.watcher is None
         yield
     finally:
         setattr(modes, name, previous)
+        modes.plain = modes.recording and modes.watcher is None
 
 
 def no_grad() -> AbstractContextManager[None]:

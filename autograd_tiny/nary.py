@@ -14,14 +14,7 @@ from typing import Any
 
 from . import rules
 from .graph import topological_order
-from .rules import Rule
-from .value import Number, Value
-
-
-def _nary(rule: Rule, children: tuple[Value, ...]) -> Value:
-    numbers = [child.data for child in children]
-    out = rule.forward(*numbers)
-    return Value(out, "", children, rule.local_grads(out, *numbers), rule)
+from .value import Number, Value, apply
 
 
 def _as_values(items: Iterable[Any], what: str) -> tuple[Value, ...]:
@@ -45,7 +38,7 @@ def sum(values: Iterable[Value | Number]) -> Value:
     """One n-ary node for v₁ + v₂ + … + vₙ; each local derivative is 1.
     (Python's built-in ``sum`` would build n − 1 binary nodes instead.)"""
     inputs = _as_values(values, "sum(values)")
-    return _nary(rules.SUM, inputs) if inputs else Value(0.0)
+    return apply(rules.SUM, inputs) if inputs else Value(0.0)
 
 
 def dot(
@@ -60,7 +53,7 @@ def dot(
         bias_input = () if bias is None else _as_values([bias], "dot bias")
         factors = _as_values(weights, "dot weights") + _as_values(inputs, "dot inputs") + bias_input
         numbers = [v.data for v in factors]
-    out = rules.DOT.forward(*numbers)
+    out = rules.DOT.forward(*numbers)  # apply(rules.DOT, factors) written out: a sum of products cannot raise
     return Value(out, "", factors, rules.DOT.local_grads(out, *numbers), rules.DOT)
 
 
@@ -76,7 +69,7 @@ def logsumexp(values: Iterable[Value | Number]) -> Value:
         raise ValueError(
             "logsumexp needs at least one value (ln of an empty sum is −inf, with no inputs to differentiate)"
         )
-    return _nary(rules.LOGSUMEXP, inputs)
+    return apply(rules.LOGSUMEXP, inputs)
 
 
 def zero_grad(values: Value | Iterable[Value]) -> None:

@@ -9,8 +9,12 @@ receives ``local_grad × grad(out)``; in forward mode, the output's tangent is
 The local derivatives are written with ordinary arithmetic and the helpers below, so the
 same rule runs on floats (first-order gradients and forward-mode tangents), on Values
 (gradients that are graphs themselves, for ``create_graph`` and Hessians) and on NumPy
-arrays (one rule applied to a whole batch at once). ``forward`` is written for floats; where
-that code cannot take an array (``math.exp``), the batched replay uses NumPy's form (``arrays.py``).
+arrays (one rule applied to a whole batch at once). Where ``forward`` cannot take an array (a
+branch on the sign, ``math.tanh``), the batched replay uses NumPy's form (``arrays.py``).
+
+On floats, Python raises where IEEE-754 gives inf or nan (``1/0``, ``math.log(0)``,
+``math.exp(1000)``); the operation then runs the same rule on NumPy's float64, whose arithmetic
+is IEEE's (``value.ieee``), so a learner sees ``inf`` and ``nan``, never ``ZeroDivisionError``.
 
 Adding an operation is one entry here plus a method on ``Value`` that applies it; every
 other list of operations (formula functions, self-checks, random graphs) is derived from
@@ -20,7 +24,6 @@ other list of operations (formula functions, self-checks, random graphs) is deri
 from __future__ import annotations
 
 import builtins
-import inspect
 import math
 import operator
 from collections.abc import Callable
@@ -28,8 +31,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-
-from . import numeric
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,45 +41,36 @@ class Rule:
     forward: Callable[..., float]
     local_grads: Callable[..., tuple]
 
-    @property
-    def arity(self) -> int | None:
-        """How many inputs the operation takes; None for n-ary ones (``sum``, ``dot``)."""
-        parameters = list(inspect.signature(self.local_grads).parameters.values())[1:]  # after `out`
-        if any(p.kind is p.VAR_POSITIONAL for p in parameters):
-            return None
-        return len(parameters)
-
     def __repr__(self) -> str:
         return f"Rule({self.name!r})"
 
 
-# Helpers that work on a float, a Value (higher order) and a NumPy array (batches) alike.
-# (Comparisons such as `a > 0.0` already do on floats and Values: a Value compares by its number.)
+# Helpers that work on a float, a Value (higher order) and NumPy (arrays for batches, float64 for the
+# IEEE path, ``value.ieee``) alike. (Comparisons such as `a > 0.0` already do: a Value compares by its number.)
 def number(x: Any) -> Any:
     """The number(s) behind x: a float or an array as it is, a Value's ``data``."""
     return x if isinstance(x, float | np.ndarray) else x.data
 
 
-def divide(x: Any, y: Any) -> Any:
-    """x / y, where floats give ±inf or nan at y = 0 as IEEE-754 says (Python would raise)."""
-    return numeric.divide(x, y) if isinstance(y, float) else x / y
-
-
-def _elementwise(on_float: Callable, on_array: Callable, method: str) -> Callable[[Any], Any]:
-    """A function on a float (IEEE, ``numeric``), an array (NumPy) or a Value (its method: a node)."""
+def _elementwise(on_float: Callable, on_numpy: Callable, method: str) -> Callable[[Any], Any]:
+    """A function on a float (``math``'s: it raises where IEEE gives inf or nan), on NumPy values
+    (IEEE) or on a Value (its method: a node)."""
+    numpy_types = np.ndarray | np.generic
     return lambda x: (
-        on_float(x) if isinstance(x, float) else on_array(x) if isinstance(x, np.ndarray) else getattr(x, method)()
+        on_float(x) if type(x) is float else on_numpy(x) if isinstance(x, numpy_types) else getattr(x, method)()
     )
 
 
-log = _elementwise(numeric.log, np.log, "log")
-sin = _elementwise(numeric.sin, np.sin, "sin")
-cos = _elementwise(numeric.cos, np.cos, "cos")
-exp = _elementwise(numeric.exp, np.exp, "exp")
+log = _elementwise(math.log, np.log, "log")
+exp = _elementwise(math.exp, np.exp, "exp")
+sin = _elementwise(math.sin, np.sin, "sin")
+cos = _elementwise(math.cos, np.cos, "cos")
+sqrt = _elementwise(math.sqrt, np.sqrt, "sqrt")
 
 
 def power(x: Any, y: Any) -> Any:
-    return numeric.power(x, y) if isinstance(x, float) and isinstance(y, float) else x**y
+    """xʸ; on floats ``math.pow``, which raises where ``**`` would return a complex number."""
+    return math.pow(x, y) if type(x) is float and type(y) is float else x**y
 
 
 def sign(x: Any) -> Any:
@@ -113,8 +105,10 @@ def _pow_local_grads(out: Any, a: Any, b: Any) -> tuple:
     stays, so a mixed derivative such as ∂²(aᵇ)/∂a∂b = 1/a at b = 0 keeps its graph.
     """
     base, exponent = number(a), number(b)
+    with np.errstate(all="ignore"):
+        infinite_reciprocal = ~np.isfinite(np.float64(1.0) / base)  # in NumPy: 1/0 is inf, not an exception
     return (
-        zero_where((exponent == 0.0) & ~np.isfinite(power(base, -1.0)), lambda: b * power(a, b - 1.0)),
+        zero_where((exponent == 0.0) & infinite_reciprocal, lambda: b * power(a, b - 1.0)),
         zero_where((base == 0.0) & (exponent >= 0.0), lambda: out * log(a)),
     )
 
@@ -158,7 +152,15 @@ def _logsumexp_forward(*xs: float) -> float:
     and the largest term is e⁰ = 1 (no underflow to ln 0). An infinite or nan m is not subtracted."""
     shift = builtins.max(xs)
     shift = shift if math.isfinite(shift) else 0.0
-    return shift + numeric.log(builtins.sum([numeric.exp(x - shift) for x in xs], 0.0))
+    return shift + log(builtins.sum([exp(x - shift) for x in xs], 0.0))
+
+
+def _sigmoid(a: float) -> float:
+    """σ(a) = 1 / (1 + e⁻ᵃ), computed so that no exponential overflows: e^(−|a|) is never above 1."""
+    if a >= 0.0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
 
 
 def _logsumexp_local_grads(out: Any, *xs: Any) -> tuple:
@@ -170,22 +172,22 @@ def _logsumexp_local_grads(out: Any, *xs: Any) -> tuple:
 ADD = Rule("+", operator.add, lambda out, a, b: (1.0, 1.0))  # operator.add(a, b) is a + b
 SUB = Rule("-", operator.sub, lambda out, a, b: (1.0, -1.0))
 MUL = Rule("*", operator.mul, lambda out, a, b: (b, a))
-DIV = Rule("/", numeric.divide, lambda out, a, b: (divide(1.0, b), divide(-out, b)))
+DIV = Rule("/", operator.truediv, lambda out, a, b: (1.0 / b, -out / b))
 NEG = Rule("neg", operator.neg, lambda out, a: (-1.0,))
-POW = Rule("**", numeric.power, _pow_local_grads)
+POW = Rule("**", power, _pow_local_grads)
 # A constant exponent (x ** 2): the exponent is an input, but no gradient flows to it.
-POW_CONST = Rule("**", numeric.power, _pow_const_local_grads)
-EXP = Rule("exp", numeric.exp, lambda out, a: (out,))
-LOG = Rule("log", numeric.log, lambda out, a: (divide(1.0, a),))
-SIN = Rule("sin", numeric.sin, lambda out, a: (cos(a),))
-COS = Rule("cos", numeric.cos, lambda out, a: (-sin(a),))
-SQRT = Rule("sqrt", numeric.sqrt, lambda out, a: (divide(0.5, out),))  # sqrt′(0) = 1/0 = inf
+POW_CONST = Rule("**", power, _pow_const_local_grads)
+EXP = Rule("exp", exp, lambda out, a: (out,))
+LOG = Rule("log", log, lambda out, a: (1.0 / a,))
+SIN = Rule("sin", sin, lambda out, a: (cos(a),))
+COS = Rule("cos", cos, lambda out, a: (-sin(a),))
+SQRT = Rule("sqrt", sqrt, lambda out, a: (0.5 / out,))  # sqrt′(0) = 1/0 = inf
 ABS = Rule("abs", abs, lambda out, a: (sign(a),))  # abs′(0) = 0, as PyTorch's sign(0)
 TANH = Rule("tanh", math.tanh, lambda out, a: (1.0 - out * out,))
-SIGMOID = Rule("sigmoid", numeric.sigmoid, lambda out, a: (out * (1.0 - out),))
+SIGMOID = Rule("sigmoid", _sigmoid, lambda out, a: (out * (1.0 - out),))
 # relu′ = 1 where a > 0, else 0 (0 at the kink, as PyTorch): a comparison times 1.0 is a number
-# on a float or a Value (a constant, so relu″ = 0) and an array of 0s and 1s on an array.
-RELU = Rule("relu", numeric.relu, lambda out, a: ((a > 0.0) * 1.0,))
+# on a float or a Value (a constant, so relu″ = 0) and an array of 0s and 1s on an array. nan stays nan.
+RELU = Rule("relu", lambda a: a if a > 0.0 or a != a else 0.0, lambda out, a: ((a > 0.0) * 1.0,))
 SUM = Rule("sum", lambda *xs: builtins.sum(xs, 0.0), lambda out, *xs: (1.0,) * len(xs))
 DOT = Rule("dot", _dot_forward, _dot_local_grads)
 SELECT = Rule("select", _select_forward, _select_local_grads)  # values[i]: embeddings, the target's logit

@@ -24,6 +24,26 @@ Number = int | float
 
 
 # --- operations: each computes its number and its local derivatives with one rule of rules.py ---
+def apply(rule: Rule, children: tuple[Value, ...]) -> Value:
+    """The node ``rule`` makes of ``children``: its number and its local derivatives, computed now."""
+    numbers = [child.data for child in children]
+    try:
+        out = rule.forward(*numbers)
+        local_grads = rule.local_grads(out, *numbers)
+    except (ArithmeticError, ValueError):  # Python's floats raise where IEEE-754 gives inf or nan
+        out, local_grads = ieee(rule, numbers)
+    return Value(out, "", children, local_grads, rule)
+
+
+def ieee(rule: Rule, numbers: Sequence[float]) -> tuple[float, tuple[float, ...]]:
+    """``rule`` on NumPy float64, whose arithmetic follows IEEE-754 where Python's raises: ``1/0`` is
+    inf, ``log(0)`` is −inf, ``exp(1000)`` is inf, ``sqrt(−1)`` and ``(−8) ** (1/3)`` are nan."""
+    with np.errstate(all="ignore"):
+        xs = [np.float64(x) for x in numbers]
+        out = rule.forward(*xs)
+        return float(out), tuple(float(g) for g in rule.local_grads(out, *xs))
+
+
 def _binary(rule: Rule, with_constant: Rule | None = None) -> tuple[Callable, Callable]:
     """``rule`` as an operator method and its reflected form (``2 * x`` calls ``x.__rmul__(2)``).
     A number becomes a constant leaf; ``x ∘ number`` applies ``with_constant`` instead, if given."""
@@ -31,38 +51,34 @@ def _binary(rule: Rule, with_constant: Rule | None = None) -> tuple[Callable, Ca
 
     def operator(left: Value, right: Any) -> Value:
         if not isinstance(right, Value):
-            return _with_number(with_constant or rule, left, right, reflected=False)
-        a = left.data
+            return _with_number(with_constant or rule, left, right)
+        a = left.data  # apply(rule, (left, right)), written out: most nodes are made here
         b = right.data
-        out = forward(a, b)
-        return Value(out, "", (left, right), local_grads(out, a, b), rule)
+        try:
+            out = forward(a, b)
+            local = local_grads(out, a, b)
+        except (ArithmeticError, ValueError):
+            out, local = ieee(rule, (a, b))
+        return Value(out, "", (left, right), local, rule)
 
     def reflected(right: Value, left: Any) -> Value:
-        return _with_number(rule, right, left, reflected=True)
+        return _with_number(rule, left, right)
 
     return operator, reflected
 
 
-def _with_number(rule: Rule, value: Value, number: Any, reflected: bool) -> Value:
+def _with_number(rule: Rule, left: Any, right: Any) -> Value:
+    """``left ∘ right`` where one side is a number, which becomes a constant leaf."""
     try:
-        constant = Value(number)
+        children = (left, Value(right)) if isinstance(left, Value) else (Value(left), right)
     except TypeError:
         return NotImplemented  # Python then raises "unsupported operand type(s)"
-    left, right = (constant, value) if reflected else (value, constant)
-    out = rule.forward(left.data, right.data)
-    return Value(out, "", (left, right), rule.local_grads(out, left.data, right.data), rule)
+    return apply(rule, children)
 
 
 def _unary(rule: Rule) -> Callable[[Value], Value]:
     """``rule`` as a method of no arguments (``x.exp()``)."""
-    forward, local_grads = rule.forward, rule.local_grads
-
-    def operation(x: Value) -> Value:
-        a = x.data
-        out = forward(a)
-        return Value(out, "", (x,), local_grads(out, a), rule)
-
-    return operation
+    return lambda x: apply(rule, (x,))
 
 
 class Notes(NamedTuple):
@@ -79,17 +95,12 @@ class Notes(NamedTuple):
 NO_NOTES = Notes()
 
 
-class _Note:
+def _note(field: str) -> property:
     """``Value.label``, ``.meta`` or ``.grad_value``: one field of the node's ``Notes``."""
-
-    def __init__(self, field: str) -> None:
-        self.field = field
-
-    def __get__(self, node: Value | None, owner: type | None = None) -> Any:
-        return self if node is None else getattr(getattr(node, "_notes", NO_NOTES), self.field)
-
-    def __set__(self, node: Value, value: Any) -> None:
-        node._notes = getattr(node, "_notes", NO_NOTES)._replace(**{self.field: value})
+    return property(
+        lambda node: getattr(node.notes, field),
+        lambda node, value: setattr(node, "_notes", node.notes._replace(**{field: value})),
+    )
 
 
 class Value:
@@ -132,7 +143,7 @@ class Value:
         elif not modes.plain:  # under no_grad, or watched (detect_anomaly)
             _check_new_node(self)
 
-    label, meta, grad_value = _Note("label"), _Note("meta"), _Note("grad_value")
+    label, meta, grad_value = _note("label"), _note("meta"), _note("grad_value")
     notes = property(lambda self: getattr(self, "_notes", NO_NOTES), lambda self, notes: _set_notes(self, notes))
 
     @property
@@ -247,6 +258,3 @@ def _to_float(x: Any) -> float:
 
 def _number(x: Any) -> float:
     return x.data if isinstance(x, Value) else _to_float(x)
-
-
-__all__ = ["Value"]

@@ -19,7 +19,7 @@ from autograd_tiny.value import Value
 MAX_LENGTH = 2_000  # characters
 MAX_NODES = 1_000  # syntax-tree nodes
 # The one-input operations of the rule table that a Value applies as a method: exp(x), sin(x), relu(x), …
-FUNCTIONS = tuple(rule.name for rule in RULES if rule.arity == 1 and callable(getattr(Value, rule.name, None)))
+FUNCTIONS = tuple(rule.name for rule in RULES if callable(getattr(Value, rule.name, None)))
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
            ast.Pow: operator.pow}  # fmt: skip
 

@@ -49,7 +49,7 @@ def _matrix_form(group: Group) -> str:
     if group.rule is rules.LOGSUMEXP:
         return _logsumexp_words(group)
     name = group.rule.name
-    if group.rule.arity is None and name != "dot":  # n-ary: sum (each node combines its own inputs)
+    if group.rule is rules.SUM:  # n-ary: each node combines its own inputs
         inputs = "1 input" if group.arity == 1 else f"{group.arity} inputs"
         return f"a {name} over {inputs} per node, on ({g} × n) arrays"
     if name == "dot":

@@ -11,19 +11,9 @@ import numpy as np
 
 from ..graph import topological_order
 from ..indexing import NotAWholeNumberError
-from ..modes import modes
+from ..modes import switched
 from ..value import Value
 from .refusals import refusing_reads
-
-
-@contextmanager
-def _recording():
-    """Record the graph even under ``no_grad``."""
-    recording, modes.recording = modes.recording, True
-    try:
-        yield
-    finally:
-        modes.recording = recording
 
 
 def target_count(target_shape: tuple[int, ...] | None) -> int:
@@ -51,7 +41,7 @@ def record_graph(
     numbers = np.zeros(count) if whole_numbers[1] else rng.standard_normal(count)
     targets = [Value(float(v), "y" if target_shape == () else f"y[{j}]") for j, v in enumerate(numbers)]
     y = None if target_shape is None else targets[0] if target_shape == () else targets
-    with _recording(), refusing_reads(x + targets, name):
+    with switched("recording", True), refusing_reads(x + targets, name):  # even under no_grad
         try:
             out = fn(x, y)
         except NotAWholeNumberError as err:
