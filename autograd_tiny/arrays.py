@@ -10,7 +10,6 @@ The local derivatives need no second form: written with plain arithmetic and the
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -31,12 +30,21 @@ def relu_array(a: np.ndarray) -> np.ndarray:
 
 
 def logsumexp_array(*xs: np.ndarray) -> np.ndarray:
-    """ln Σᵢ e^{xᵢ} element by element (the inputs broadcast together), shifted by the largest
-    finite xᵢ as the float form is, so no exponential overflows."""
-    shift = functools.reduce(np.maximum, xs)
-    shift = np.where(np.isfinite(shift), shift, 0.0)
+    """ln Σᵢ e^{xᵢ} element by element (the inputs broadcast together): ``logsumexp_stacked`` on them stacked."""
     with np.errstate(all="ignore"):
-        return shift + np.log(sum(np.exp(x - shift) for x in xs))
+        return logsumexp_stacked(np.stack(np.broadcast_arrays(*xs)), axis=0)
+
+
+def logsumexp_stacked(stacked: np.ndarray, axis: int) -> np.ndarray:
+    """ln Σᵢ e^{xᵢ} over the xᵢ laid along ``axis`` of one array (the replay's (nodes, inputs, batch)
+    stack), shifted by the largest xᵢ as the float form is, so no exponential overflows; an infinite
+    or nan largest xᵢ is not subtracted (a nan xᵢ makes the result nan, as in the float form).
+
+    Inf and nan inputs make NumPy warn: call it under ``np.errstate(all="ignore")``, as the replay runs.
+    """
+    shift = np.maximum.reduce(stacked, axis=axis, keepdims=True)  # nan wins, as in np.maximum
+    shift[~np.isfinite(shift)] = 0.0
+    return (shift + np.log(np.add.reduce(np.exp(stacked - shift), axis=axis, keepdims=True))).squeeze(axis)
 
 
 def select_array(index: np.ndarray, *entries: np.ndarray) -> np.ndarray:

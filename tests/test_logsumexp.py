@@ -64,10 +64,8 @@ def test_the_array_form_matches_the_float_form_at_every_scale():
         assert logsumexp_array(*columns).tolist() == pytest.approx(expected, rel=1e-15)
 
 
-torch = pytest.importorskip("torch", reason="PyTorch is not installed: pip install torch==2.13.0 to enable")
-
-
 def _torch_derivatives(point, path):
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed: pip install torch==2.13.0 to enable")
     xs = torch.tensor(point, dtype=torch.float64, requires_grad=True)
     current = torch.logsumexp(xs, 0)
     found = [current.item()]

@@ -176,7 +176,8 @@ def test_the_gpt_plan_reads_as_matrix_operations():
         "row lookup: for each of 5 per-sample index(es), a row of a (27 × 16) table (one gather)",
         "one (48 × 16)·(16 × 5) product W·A per sample; backward: Wᵀ·gradient to A, gradient·Aᵀ to W\n",  # q, k, v
         "4 batched (5 × 4)·(4 × 5) products per sample, the 60 of their 100 entries the graph uses",  # scores
-        "a logsumexp over 5 inputs per node, on (4 × n) arrays",  # the last position's softmax, one per head
+        # the last position's softmax, one per head
+        "a logsumexp over 5 inputs per node, as one (4 × 5 × n) stack; backward: softmax × gradient, one scatter",
         "4 batched (1 × 5)·(5 × 4) products per sample",  # the last position's weighted values
         # attn_wo and mlp_fc2, each with the residual stream as the dot's per-sample bias
         "one (16 × 16)·(16 × 5) product W·A per sample + a per-sample bias; backward: Wᵀ·gradient to A, "
@@ -184,7 +185,7 @@ def test_the_gpt_plan_reads_as_matrix_operations():
         "one (16 × 64)·(64 × 5) product W·A per sample + a per-sample bias; backward: Wᵀ·gradient to A, "
         "gradient·Aᵀ to W, the gradient to the bias",
         *with_delta,
-        "a logsumexp over 27 inputs per node, on (5 × n) arrays",  # each position's cross-entropy
+        "a logsumexp over 27 inputs per node, as one (5 × 27 × n) stack",  # each position's cross-entropy
         "picks 1 of 27 per-sample numbers by a per-sample index, 5 times",  # the target's logit
     ]:
         assert line in text, line

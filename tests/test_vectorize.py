@@ -96,10 +96,10 @@ def magnitudes(root: Value, params: list[Value]) -> tuple[float, list[float]]:
     return forward[root], [backward.get(p, 0.0) for p in params]
 
 
-def scalar_oracle(steps, X, Y, params) -> tuple[float, list[float], float, list[float]]:
-    """Build every sample's graph with the scalar engine, average, backward; and the ``magnitudes``."""
+def scalar_oracle(fn, X, Y, params) -> tuple[float, list[float], float, list[float]]:
+    """Build every sample's graph ``fn(x, y)`` with the scalar engine, average, backward; and the ``magnitudes``."""
     at.zero_grad(params)
-    costs = [evaluate(steps, [Value(a) for a in row], Value(t), params) for row, t in zip(X, Y)]
+    costs = [fn([Value(a) for a in row], Value(t)) for row, t in zip(X, Y)]
     cost = at.sum(costs) * (1.0 / len(costs))
     cost_scale, grad_scales = magnitudes(cost, params)
     cost.backward()
@@ -133,7 +133,9 @@ def test_random_graphs_give_the_scalar_engines_cost_and_gradients(seed, n_steps,
         X[rng.integers(n), rng.integers(2)] = 0.0  # kinks, 0 ** y, log(0), 1/0 in some samples
     Y = rng.normal(0.0, 1.0, n)
     params = [Value(float(v)) for v in rng.normal(0.0, 1.0, 2)]
-    expected_cost, expected_grads, cost_scale, grad_scales = scalar_oracle(steps, X, Y, params)
+    expected_cost, expected_grads, cost_scale, grad_scales = scalar_oracle(
+        lambda x, y: evaluate(steps, x, y, params), X, Y, params
+    )
 
     at.zero_grad(params)
     batched = vectorize(lambda x, y: evaluate(steps, x, y, params), params)
@@ -245,6 +247,45 @@ def test_comparisons_work_again_after_a_refused_trace():
     with pytest.raises(DataDependentGraphError):
         vectorize(lambda x, y: x[0] if x[0] > 0 else x[1], [])(np.ones((1, 2)))
     assert Value(1.0) > 0.5 and float(Value(2.0)) == 2.0
+
+
+def test_two_threads_recording_at_once_leave_value_as_it_was():
+    """Recording patches Value's class. If a second thread's recording could start inside the first and
+    end after it, it would restore the first one's patches: Value would stay patched for good."""
+    import threading
+    import time
+
+    clean = {name: Value.__dict__.get(name) for name in ("__init__", "data", "__float__", "__lt__", "__bool__")}
+    first_inside, second_started, first_done = threading.Event(), threading.Event(), threading.Event()
+    results = {}
+
+    def first_fn(x, y):  # lasts until the second thread has asked to record, and a little more
+        first_inside.set()
+        second_started.wait(timeout=5)
+        time.sleep(0.2)
+        return x[0] * 2.0
+
+    def second_fn(x, y):  # ends only after the first recording has ended
+        first_done.wait(timeout=5)
+        return x[0] + 1.0
+
+    def first_thread():
+        results["first"] = vectorize(first_fn, [])(np.ones((3, 1)))
+        first_done.set()
+
+    def second_thread():
+        results["second"] = vectorize(second_fn, [])(np.ones((3, 1)))
+
+    first = threading.Thread(target=first_thread)
+    first.start()
+    assert first_inside.wait(timeout=5)
+    second = threading.Thread(target=second_thread)
+    second.start()
+    second_started.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+    assert results == {"first": pytest.approx(2.0), "second": pytest.approx(2.0)}
+    assert {name: Value.__dict__.get(name) for name in clean} == clean
 
 
 def test_bad_inputs_get_clear_errors():
@@ -367,3 +408,63 @@ def test_a_product_over_several_positions_replays_per_sample_ieee_values():
         for w, g in zip(params, expected):
             assert_same(w.grad, g, abs(g) if math.isfinite(g) else 0.0)
     assert np.isnan(per_sample[1:3]).all() and np.isfinite(per_sample[[0, 3]]).all()
+
+
+def test_logsumexp_groups_replay_the_scalar_engine_over_mixed_and_ieee_inputs():
+    """A group of logsumexp nodes runs as one stack of its inputs (per-sample rows, with parameters and
+    constants broadcast over the batch) and sends softmax × gradient back in one scatter: per sample,
+    every logsumexp node and every parameter's gradient are the scalar engine's, where inputs repeat,
+    are huge or tiny, all −inf, +inf or nan."""
+    w = [Value(v, f"w{i}") for i, v in enumerate((0.5, -1.5, 2.0, 0.25))]
+    nodes: list[Value] = []
+
+    def fn(x, y):
+        a, b = x[0] * w[0], x[1] + w[1]
+        logits = [x[0] * wi + x[1] for wi in w]
+        nodes[:] = [
+            at.logsumexp([a, b, w[2], 0.5, a]),  # these two are one group: rows, a parameter, a constant,
+            at.logsumexp([b, a, w[3], -2.0, b]),  # and rows that repeat within and across nodes
+            at.logsumexp([x[0], a, x[1], a]),  # per-sample rows only, one twice: all −inf for one sample
+            at.logsumexp([w[0], w[3]]),  # parameters only
+            at.logsumexp(logits[:2]),  # one group, each row once (as the cross-entropy's)
+            at.logsumexp(logits[2:]),
+        ]
+        lse = nodes
+        return at.sum([lse[0] * y, lse[1], lse[2] * 0.5, lse[3] * x[1], lse[4] - logits[0], lse[5] - logits[3]])
+
+    X = np.array([[0.3, -1.2], [1000.0, 999.0], [-np.inf, -np.inf], [np.inf, 1.0], [np.nan, 0.0], [-1000.0, -1001.5]])
+    Y = np.array([1.0, -0.5, 2.0, 0.5, 1.0, -1.0])
+    batched = vectorize(fn, w)
+    batched(X, Y)
+    traced = list(nodes)
+    text = batched.describe()
+    for line in [
+        "a logsumexp over 5 inputs per node, as one (2 × 5 × n) stack (2 of its inputs scalars, broadcast over the "
+        "batch); backward: softmax × gradient, one scatter to the per-sample inputs, summed over the batch for the "
+        "scalars",
+        "a logsumexp over 2 inputs per node, as one (1 × 2 × n) stack (its inputs all scalars, broadcast over the "
+        "batch); backward: softmax × gradient, summed over the batch for the scalars",
+        "a logsumexp over 2 inputs per node, as one (2 × 2 × n) stack; backward: softmax × gradient, one scatter to "
+        "the inputs",
+    ]:
+        assert line in text, line
+    per_node = batched.batch_values(traced)  # (samples, nodes)
+    for i, (row, t) in enumerate(zip(X, Y)):
+        at.zero_grad(w)
+        scalar = fn([Value(a) for a in row], Value(t))
+        scalar.backward()
+        expected = [p.grad for p in w]
+        for got, node in zip(per_node[i], nodes):
+            assert_same(float(got), node.data, abs(node.data))
+        at.zero_grad(w)
+        assert_same(batched(X[i : i + 1], Y[i : i + 1]), scalar.data, abs(scalar.data))
+        for p, g in zip(w, expected):
+            assert_same(p.grad, g, abs(g) if math.isfinite(g) else 0.0)
+    assert per_node[2, 2] == -np.inf and per_node[3, 2] == np.inf and np.isnan(per_node[4, :3]).all()
+    assert np.isfinite(per_node[[0, 1, 5]]).all()  # 1000 and −1000 neither overflow nor underflow
+    finite = [0, 1, 5]  # the batch's gradient is the mean of the samples', the scalars' shares summed over it
+    expected_cost, expected_grads, cost_scale, grad_scales = scalar_oracle(fn, X[finite], Y[finite], w)
+    at.zero_grad(w)
+    assert_same(batched(X[finite], Y[finite]), expected_cost, cost_scale)
+    for p, g, scale in zip(w, expected_grads, grad_scales):
+        assert_same(p.grad, g, scale)

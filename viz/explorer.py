@@ -13,7 +13,6 @@ No network, no CDN, no server: inline SVG (from Graphviz), CSS and a small plain
 from __future__ import annotations
 
 import html
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,9 +26,9 @@ from .graph_drawing import GraphTooLargeError, colour_scale, draw_graph, grad_te
 from .inline import Explorer
 from .network import draw_network
 from .output import to_svg
+from .page import self_contained_page
 from .style import gradient_colour, largest_magnitude, number
 
-ASSETS = Path(__file__).resolve().parent
 MAX_EDGE_LABELS = 60  # the layer-by-layer page labels edges with ∂C/∂w only up to this many weights
 
 if TYPE_CHECKING:  # viz reads nn's types for its hints only: at run time it needs no import of nn
@@ -263,18 +262,7 @@ def _superscript(n: int) -> str:
 
 def _page(heading: str, svg: str, data: dict) -> str:
     svg_body = svg[svg.index("<svg") :]  # drop the XML prologue and doctype: the SVG sits inside HTML
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # cannot close the <script>
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{html.escape(heading)}</title>
-<style>
-{(ASSETS / "explorer.css").read_text(encoding="utf-8")}
-</style>
-</head>
-<body class="{html.escape(data["mode"])}">
-<div id="main">
+    body = f"""<div id="main">
 <header>
 <h1>{html.escape(heading)}</h1>
 <button id="prev" title="previous step (←)">◀ Prev</button>
@@ -294,11 +282,7 @@ def _page(heading: str, svg: str, data: dict) -> str:
 <h2>Selected node</h2>
 <div id="details">Click a node to see its value, gradient, operation and local derivatives.</div>
 <p id="keys">Keys: → next, ← previous, space play/pause, Home/End first/last.</p>
-</aside>
-<script type="application/json" id="explorer-data">{payload}</script>
-<script>
-{(ASSETS / "explorer.js").read_text(encoding="utf-8")}
-</script>
-</body>
-</html>
-"""
+</aside>"""
+    return self_contained_page(
+        title=heading, asset="explorer", body_class=data["mode"], body=body, data_id="explorer-data", data=data
+    )

@@ -25,6 +25,17 @@ class Drawing(graphviz.Digraph):
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs) -> dict[str, str]:
         return {"image/svg+xml": fit_width(to_svg(self))}
 
+    def __repr__(self) -> str:
+        """What the drawing holds, the same on every run (graphviz's own repr shows a memory address)."""
+        statements = [line.strip() for line in self.body]
+        edges = sum("->" in line for line in statements)
+        shapes = sum(bool(_SHAPE.match(line)) and "->" not in line for line in statements)
+        return f"<Drawing: {shapes} shapes, {edges} arrows; save_svg(drawing, path) writes it, .source is its DOT text>"
+
+
+# `name [attributes]`: one shape (a Value's box, an operation's circle, a neuron), not the legend
+_SHAPE = re.compile(r'^(?!(?:node|edge|graph|subgraph|legend)\b)("[^"]+"|[\w.]+) \[')
+
 
 MAX_WIDTH_PT = 720  # 960 px: about the width of a notebook's output area on GitHub and in nbconvert's HTML
 

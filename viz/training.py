@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import math
 import os
 import re
@@ -33,9 +32,9 @@ from . import ids
 from .inline import Explorer
 from .network import draw_network
 from .output import to_svg
+from .page import self_contained_page
 from .style import NEGATIVE, NOT_FINITE, POSITIVE, ZERO
 
-ASSETS = Path(__file__).resolve().parent
 GRID = 64  # the decision boundary is evaluated on a GRID × GRID grid of inputs
 
 if TYPE_CHECKING:  # viz reads nn's types for its hints only: at run time it needs no import of nn
@@ -197,7 +196,6 @@ learned it, or its σ′(z) is near 0 (a saturated sigmoid or tanh, a relu below
 
 
 def _page(heading: str, titles: Sequence[str], svgs: list[str], data: dict) -> str:
-    payload = json.dumps(data, ensure_ascii=False, allow_nan=False).replace("</", "<\\/")  # cannot close <script>
     boundaries = [_boundary_caption(run) if run["sizes"][0] == 2 else None for run in data["runs"]]
     legend = f"""<div id="legend">{LEGEND}
 <p class="scale">fill: δ <span id="scale-low"></span> <span class="bar"></span> <span id="scale-high"></span>
@@ -209,17 +207,7 @@ Keys: ← → previous / next recorded epoch, space play / pause, Home / End fir
         _run_panel(k, run_title, svg, boundaries[k], legend if alone else "")
         for k, (run_title, svg) in enumerate(zip(titles, svgs))
     )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{html.escape(heading)}</title>
-<style>
-{(ASSETS / "training.css").read_text(encoding="utf-8")}
-</style>
-</head>
-<body class="runs-{len(svgs)}">
-<header>
+    body = f"""<header>
 <h1>{html.escape(heading)}</h1>
 <div id="controls">
 <button id="play" title="play / pause (space)">▶ Play</button>
@@ -239,14 +227,10 @@ Keys: ← → previous / next recorded epoch, space play / pause, Home / End fir
 <div id="runs">
 {panels}
 </div>
-{"" if alone else f"<footer>{legend}</footer>"}
-<script type="application/json" id="training-data">{payload}</script>
-<script>
-{(ASSETS / "training.js").read_text(encoding="utf-8")}
-</script>
-</body>
-</html>
-"""
+{"" if alone else f"<footer>{legend}</footer>"}"""
+    return self_contained_page(
+        title=heading, asset="training", body_class=f"runs-{len(svgs)}", body=body, data_id="training-data", data=data
+    )
 
 
 def _boundary_caption(run: dict) -> str:

@@ -10,7 +10,7 @@ from operator import attrgetter
 import numpy as np
 
 from .. import rules
-from ..arrays import array_forward
+from ..arrays import array_forward, logsumexp_stacked
 from .plan import DotForm, Group, Plan, SelectForm
 from .record import target_count
 
@@ -64,6 +64,40 @@ def _operands(group: Group, values: np.ndarray, scalar_values: np.ndarray) -> li
         for j, p in enumerate(group.scalar_positions):
             operands[p] = picked[:, j : j + 1]  # (g, 1): broadcast over the batch
     return operands
+
+
+def _stacked(group: Group, values: np.ndarray, scalar_values: np.ndarray) -> np.ndarray:
+    """The group's inputs as one (g, arity, n) array, in the nodes' input order (scalars broadcast over the batch)."""
+    if not group.scalar_positions:
+        return values[group.row_index]
+    stacked = np.empty((group.size, group.arity, values.shape[1]))
+    if group.row_positions:
+        stacked[:, list(group.row_positions)] = values[group.row_index]
+    stacked[:, list(group.scalar_positions)] = scalar_values[group.scalar_index][:, :, None]
+    return stacked
+
+
+def _logsumexp_backward(
+    group: Group,
+    stacked: np.ndarray,
+    out: np.ndarray,
+    gradient: np.ndarray,
+    grads: np.ndarray,
+    scalar_grads: np.ndarray,
+) -> None:
+    """Send ∂C/∂out back through out = ln Σᵢ e^{xᵢ}: input xᵢ receives e^{xᵢ − out} · ∂C/∂out (the softmax).
+
+    The rule's local derivatives are elementwise in each input, so they take the whole (g, arity, n)
+    stack as one input; the per-sample inputs get their shares in one scatter.
+    """
+    (softmax,) = group.rule.local_grads(out[:, None, :], stacked)
+    share = softmax * gradient[:, None, :]  # (g, arity, n)
+    if not group.scalar_positions:
+        _add_to_rows(grads, group.row_index, share, group.all_rows_unique)
+        return
+    if group.row_positions:
+        _add_to_rows(grads, group.row_index, share[:, list(group.row_positions)], group.all_rows_unique)
+    _add_to_scalars(scalar_grads, group.scalar_index, share[:, list(group.scalar_positions)].sum(axis=2))
 
 
 def _finite(*arrays: np.ndarray) -> bool:
@@ -207,6 +241,11 @@ def forward(
             values[group.start : group.stop] = values[group.row_index].sum(axis=1)
             saved.append(None)
             continue
+        if group.rule is rules.LOGSUMEXP:  # the inputs stacked once, reduced along the input axis
+            stacked = _stacked(group, values, scalar_values)
+            values[group.start : group.stop] = logsumexp_stacked(stacked, axis=1)
+            saved.append(stacked)
+            continue
         operands = _operands(group, values, scalar_values)
         values[group.start : group.stop] = array_forward(group.rule)(*operands)
         saved.append(operands)
@@ -245,6 +284,9 @@ def backward(
             _add_to_rows(grads, group.row_index, gradient[:, None, :], group.all_rows_unique)
             continue
         out = values[group.start : group.stop]
+        if group.rule is rules.LOGSUMEXP:
+            _logsumexp_backward(group, kept, out, gradient, grads, scalar_grads)
+            continue
         local = group.rule.local_grads(out, *kept)
         for j, p in enumerate(group.row_positions):
             _add_to_rows(grads, group.row_index[:, j], local[p] * gradient, group.row_unique[j])

@@ -46,8 +46,10 @@ def _matrix_form(group: Group) -> str:
         return _dot_words(group)
     if group.select is not None:
         return _select_words(group)
+    if group.rule is rules.LOGSUMEXP:
+        return _logsumexp_words(group)
     name = group.rule.name
-    if group.rule in (rules.SUM, rules.LOGSUMEXP):  # n-ary: each node combines its own inputs
+    if group.rule is rules.SUM:  # n-ary: each node combines its own inputs
         inputs = "1 input" if group.arity == 1 else f"{group.arity} inputs"
         return f"a {name} over {inputs} per node, on ({g} × n) arrays"
     if name == "dot":
@@ -118,6 +120,20 @@ def _product_blocks(left: np.ndarray, right: np.ndarray) -> list[tuple[tuple[int
         rights.add(b)
         blocks[root(a)][2] = entries + 1
     return [((len(lefts), len(rights)), entries) for lefts, rights, entries in blocks.values()]
+
+
+def _logsumexp_words(group: Group) -> str:
+    """A group of logsumexp nodes as ``execute`` runs it: its inputs stacked once, reduced along the input axis."""
+    k, scalars = group.arity, len(group.scalar_positions)
+    stack = f"a logsumexp over {'1 input' if k == 1 else f'{k} inputs'} per node, as one ({group.size} × {k} × n) stack"
+    if not scalars:
+        return f"{stack}; backward: softmax × gradient, one scatter to the inputs"
+    which = "its inputs all" if scalars == k else f"{scalars} of its inputs"
+    rows = "" if scalars == k else ", one scatter to the per-sample inputs"
+    return (
+        f"{stack} ({which} scalars, broadcast over the batch); backward: softmax × gradient{rows}, "
+        "summed over the batch for the scalars"
+    )
 
 
 def _select_words(group: Group) -> str:

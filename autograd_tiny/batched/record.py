@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -13,7 +14,7 @@ from ..graph import topological_order
 from ..indexing import NotAWholeNumberError
 from ..modes import switched
 from ..value import Value
-from .refusals import refusing_reads
+from .refusals import ONE_AT_A_TIME, refusing_reads
 
 
 def target_count(target_shape: tuple[int, ...] | None) -> int:
@@ -63,18 +64,21 @@ def record_graph(
 @contextmanager
 def values_made(made: set) -> Iterator[None]:
     """Inside this block, every Value constructed (``Value.__init__``: the nodes and the constants
-    fn writes, as ``Value(2.0)`` or the 1.0 of ``x + 1.0``) is added to ``made``."""
-    original = Value.__init__
+    fn writes, as ``Value(2.0)`` or the 1.0 of ``x + 1.0``) by this thread is added to ``made``."""
+    recorder = threading.get_ident()
 
     def recording_init(self: Value, *args: Any, **kwargs: Any) -> None:
         original(self, *args, **kwargs)
-        made.add(self)
+        if threading.get_ident() == recorder:
+            made.add(self)
 
-    Value.__init__ = recording_init
-    try:
-        yield
-    finally:
-        Value.__init__ = original
+    with ONE_AT_A_TIME:
+        original = Value.__init__
+        Value.__init__ = recording_init
+        try:
+            yield
+        finally:
+            Value.__init__ = original
 
 
 def refuse_leaves_from_outside(order: list[Value], made: set, params: Sequence[Value], name: str) -> None:

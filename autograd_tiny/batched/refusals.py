@@ -6,11 +6,14 @@ A traced graph is replayed for every sample, so it must not depend on any sample
 the length of the trace only, versions of those attributes on ``Value`` that raise
 ``DataDependentGraphError`` when code outside the engine reads a Value that depends on the
 sample; the engine's own reads (computing each node's number) pass. On exit ``Value`` is as it was.
+Only the recording thread is checked, and one recording runs at a time (others wait): two threads
+patching and restoring ``Value`` at once would leave it patched.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -23,6 +26,9 @@ NOT_ENGINE = ("autograd_tiny.nn", "autograd_tiny.viz", "autograd_tiny.cli")
 INDEXING = "int() / indexing (to choose by a per-sample whole number, use select(values, i) or embedding(table, i))"
 READS = {"__float__": "float()", "__int__": "int()", "__index__": INDEXING, "__bool__": "bool()",
          "__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}  # fmt: skip
+
+
+ONE_AT_A_TIME = threading.RLock()  # held while Value is patched; reentrant: fn may record inside a recording
 
 
 class DataDependentGraphError(RuntimeError):
@@ -43,12 +49,24 @@ def refusing_reads(sample: Iterable[Value], name: str = "fn") -> Iterator[None]:
     """Inside this block, code outside the engine that reads the number of a Value depending on
     ``sample`` raises ``DataDependentGraphError`` naming its file and line."""
     sample = set(sample)
-    slot = Value.__dict__["data"]  # the slot's own descriptor: reads and writes the number
+    recorder = threading.get_ident()
 
     def check(value: Any, operation: str) -> None:
+        if threading.get_ident() != recorder:
+            return  # another thread's arithmetic, not fn's
         where = _reader(2)
         if where is not None and isinstance(value, Value) and not sample.isdisjoint(topological_order(value)):
             raise DataDependentGraphError(_message(name, operation, value, where))
+
+    with ONE_AT_A_TIME:
+        slot = Value.__dict__["data"]  # the slot's own descriptor: reads and writes the number
+        with _patched(slot, check):
+            yield
+
+
+@contextmanager
+def _patched(slot: Any, check: Any) -> Iterator[None]:
+    """``Value`` with ``.data``, ``float()``, ``<``, … calling ``check`` first, restored on exit."""
 
     def read_data(value: Value) -> float:
         check(value, ".data")

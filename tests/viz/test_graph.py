@@ -150,3 +150,17 @@ def test_each_gradient_has_a_cell_with_its_own_id(network_cost):
     for name, node in zip(ids.value_names(order).values(), order):
         text = text_of(by_id(root, ids.svg_cell(ids.grad_cell(name))))
         assert text == (f"δ = {node.grad:.4g}" if node in trace.z[0] + trace.z[1] else f"grad {node.grad:.4g}")
+
+
+def test_a_drawing_says_what_it_holds_without_a_memory_address():
+    from autograd_tiny.nn import MLP
+    from autograd_tiny.viz import draw_network
+
+    x = Value(2.0, "x")
+    y = (x * x).tanh()
+    y.backward()  # boxes x, x·x, tanh and circles *, tanh; arrows x→* twice, *→x·x, x·x→tanh, tanh→box
+    assert repr(draw_graph(y)) == (
+        "<Drawing: 5 shapes, 5 arrows; save_svg(drawing, path) writes it, .source is its DOT text>"
+    )
+    model = MLP(2, [3, 1], seed=0)  # 2 inputs and 4 neurons; 2·3 + 3·1 weights
+    assert repr(draw_network(model, model.trace([0.5, -1.0]))).startswith("<Drawing: 6 shapes, 9 arrows;")
