@@ -75,7 +75,7 @@ def reverse_pass(
         if node not in found:
             continue  # pruned: it leads to none of ``wrt``
         node_grad = found[node]
-        local = _value_local_grads(node) if create_graph and node._children else node._local_grads
+        local = node._rule.local_grads(node, *node._children) if create_graph and node._children else node._local_grads
         sent = []
         for position, (child, local_grad) in enumerate(zip(node._children, local)):
             if needed is not None and child not in needed:
@@ -88,17 +88,6 @@ def reverse_pass(
         if on_step is not None:
             on_step(node, node_grad, sent)
     return found
-
-
-def _value_local_grads(node: Value) -> tuple:
-    """The node's local derivatives as Values, each with its own graph, from its rule."""
-    if node._rule is None:
-        raise TypeError(
-            f"create_graph: node {node.label or '<unlabelled>'} = {node.data!r} was built with float local "
-            "derivatives and no rule, so its derivatives cannot be differentiated; higher order needs "
-            "the operation as a Rule in autograd_tiny/rules.py"
-        )
-    return node._rule.local_grads(node, *node._children)
 
 
 def _leading_to(order: Sequence[Value], targets: Iterable[Value]) -> set[Value]:

@@ -24,7 +24,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .rules import Rule
 from .value import Value as _EngineValue
+from .value import _to_float
+
+
+def _given(*numbers: float) -> float:
+    raise TypeError("a microgpt.Value node's number is given, not computed by a rule: the replay cannot run it")
+
+
+def _needs_a_rule(node: _EngineValue, *inputs: _EngineValue) -> tuple:
+    """The local derivatives as Values, which ``create_graph`` asks for: such a node has only numbers."""
+    raise TypeError(
+        f"create_graph: node {node.label or '<unlabelled>'} = {node.data!r} was built with float local "
+        "derivatives (microgpt.Value) and no rule, so its derivatives cannot be differentiated; higher order "
+        "needs the operation as a Rule in autograd_tiny/rules.py"
+    )
+
+
+CUSTOM = Rule("custom", _given, _needs_a_rule)
+"""The rule of every node built with given local derivatives: its name, and clear errors where a rule is needed."""
 
 
 class Value(_EngineValue):
@@ -43,7 +62,10 @@ class Value(_EngineValue):
         for i, child in enumerate(children):
             if not isinstance(child, _EngineValue):
                 raise TypeError(f"microgpt.Value children[{i}] is a {type(child).__name__}, expected a Value")
-        super().__init__(data, "", children, local_grads)
+        if not children:
+            super().__init__(data)  # a leaf
+        else:
+            super().__init__(_to_float(data), "", children, local_grads, CUSTOM)
 
 
 __all__ = ["Value"]

@@ -47,9 +47,13 @@ def dot(
     """One n-ary node for w·x + b = Σ wᵢxᵢ + b; local derivatives ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1."""
     if len(weights) != len(inputs):
         raise ValueError(f"dot needs as many weights as inputs, got {len(weights)} weights and {len(inputs)} inputs")
-    inputs, input_numbers = _values_and_numbers(inputs, "dot inputs")
-    weights, weight_numbers = _values_and_numbers(weights, "dot weights")
-    return _dot_node(weights, weight_numbers, inputs, input_numbers, bias)
+    factors = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
+    numbers = [v.data for v in factors if type(v) is Value]  # the common case: every factor a Value
+    if len(numbers) != len(factors):
+        bias_input = () if bias is None else _as_values([bias], "dot bias")
+        factors = _as_values(weights, "dot weights") + _as_values(inputs, "dot inputs") + bias_input
+        numbers = [v.data for v in factors]
+    return _dot_node(factors, numbers)
 
 
 def matvec(
@@ -82,7 +86,11 @@ def matvec(
             weights, numbers = row, row_numbers[r]
         else:
             raise ValueError(f"matvec: row_numbers[{r}] has {len(row_numbers[r])} numbers, rows[{r}] {len(row)}")
-        nodes.append(_dot_node(weights, numbers, inputs, input_numbers, None if biases is None else biases[r]))
+        if biases is None:
+            nodes.append(_dot_node((*weights, *inputs), [*numbers, *input_numbers]))
+        else:
+            (bias,) = _as_values([biases[r]], f"matvec biases[{r}]")
+            nodes.append(_dot_node((*weights, *inputs, bias), [*numbers, *input_numbers, bias.data]))
     return nodes
 
 
@@ -96,24 +104,10 @@ def _values_and_numbers(items: Sequence[Value | Number], what: str) -> tuple[tup
     return values, numbers
 
 
-def _dot_node(
-    weights: Sequence[Value],
-    weight_numbers: Sequence[float],
-    inputs: tuple[Value, ...],
-    input_numbers: Sequence[float],
-    bias: Value | Number | None,
-) -> Value:
-    """The DOT node of ``weights`` · ``inputs`` (+ ``bias``), given the factors' numbers (already checked)."""
-    if bias is None:  # apply(rules.DOT, …) written out: a sum of products cannot raise
-        out = rules.DOT.forward(*weight_numbers, *input_numbers)
-        local_grads = rules.DOT.local_grads(out, *weight_numbers, *input_numbers)
-        return Value(out, "", (*weights, *inputs), local_grads, rules.DOT)
-    if type(bias) is not Value:
-        bias = _as_values([bias], "dot bias")[0]
-    b = bias.data
-    out = rules.DOT.forward(*weight_numbers, *input_numbers, b)
-    local_grads = rules.DOT.local_grads(out, *weight_numbers, *input_numbers, b)
-    return Value(out, "", (*weights, *inputs, bias), local_grads, rules.DOT)
+def _dot_node(factors: tuple[Value, ...], numbers: Sequence[float]) -> Value:
+    """The DOT node of ``factors`` (the weights, the inputs, then the optional bias), given their numbers."""
+    out = rules.DOT.forward(*numbers)  # apply(rules.DOT, factors) written out: a sum of products cannot raise
+    return Value(out, "", factors, rules.DOT.local_grads(out, *numbers), rules.DOT)
 
 
 def logsumexp(values: Iterable[Value | Number]) -> Value:

@@ -10,6 +10,7 @@ reference back to its outputs, so a dropped graph is freed at once by reference 
 from __future__ import annotations
 
 import numbers
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -21,12 +22,13 @@ from .modes import modes
 from .rules import Rule
 
 Number = int | float
+_data = operator.attrgetter("data")
 
 
 # --- operations: each computes its number and its local derivatives with one rule of rules.py ---
 def apply(rule: Rule, children: tuple[Value, ...]) -> Value:
     """The node ``rule`` makes of ``children``: its number and its local derivatives, computed now."""
-    numbers = [child.data for child in children]
+    numbers = tuple(map(_data, children))
     try:
         out = rule.forward(*numbers)
         local_grads = rule.local_grads(out, *numbers)
@@ -49,9 +51,13 @@ def _binary(rule: Rule, with_constant: Rule | None = None) -> tuple[Callable, Ca
     A number becomes a constant leaf; ``x ∘ number`` applies ``with_constant`` instead, if given."""
     forward, local_grads = rule.forward, rule.local_grads
 
-    def operator(left: Value, right: Any) -> Value:
+    def method(left: Value, right: Any) -> Value:
         if not isinstance(right, Value):
-            return _with_number(with_constant or rule, left, right)
+            right = _constant(right)
+            if right is NotImplemented:
+                return NotImplemented
+            if with_constant is not None:  # x ** 2: the exponent gets no gradient
+                return apply(with_constant, (left, right))
         a = left.data  # apply(rule, (left, right)), written out: most nodes are made here
         b = right.data
         try:
@@ -62,23 +68,35 @@ def _binary(rule: Rule, with_constant: Rule | None = None) -> tuple[Callable, Ca
         return Value(out, "", (left, right), local, rule)
 
     def reflected(right: Value, left: Any) -> Value:
-        return _with_number(rule, left, right)
+        left = _constant(left)
+        return left if left is NotImplemented else method(left, right)
 
-    return operator, reflected
+    return method, reflected
 
 
-def _with_number(rule: Rule, left: Any, right: Any) -> Value:
-    """``left ∘ right`` where one side is a number, which becomes a constant leaf."""
+def _constant(number: Any) -> Value:
+    """A number as a constant leaf; ``NotImplemented`` for anything else (Python then raises
+    "unsupported operand type(s)")."""
     try:
-        children = (left, Value(right)) if isinstance(left, Value) else (Value(left), right)
+        return Value(number)
     except TypeError:
-        return NotImplemented  # Python then raises "unsupported operand type(s)"
-    return apply(rule, children)
+        return NotImplemented
 
 
 def _unary(rule: Rule) -> Callable[[Value], Value]:
-    """``rule`` as a method of no arguments (``x.exp()``)."""
-    return lambda x: apply(rule, (x,))
+    """``rule`` as a method of no arguments (``x.exp()``): ``apply(rule, (x,))``, written out."""
+    forward, local_grads = rule.forward, rule.local_grads
+
+    def operation(x: Value) -> Value:
+        a = x.data
+        try:
+            out = forward(a)
+            local = local_grads(out, a)
+        except (ArithmeticError, ValueError):
+            out, local = ieee(rule, (a,))
+        return Value(out, "", (x,), local, rule)
+
+    return operation
 
 
 class Notes(NamedTuple):
@@ -101,6 +119,11 @@ def _note(field: str) -> property:
         lambda node: getattr(node.notes, field),
         lambda node, value: setattr(node, "_notes", node.notes._replace(**{field: value})),
     )
+
+
+def _comparison(compare: Callable[[float, float], bool]) -> Callable[[Value, Any], bool]:
+    """``v < other`` (or ≤, >, ≥) on the numbers: ``other`` a Value or a number."""
+    return lambda value, other: compare(value.data, other.data if isinstance(other, Value) else _to_float(other))
 
 
 class Value:
@@ -138,7 +161,7 @@ class Value:
         self._children = children
         self._local_grads = local_grads
         self._rule = rule
-        if rule is None:  # a leaf, or a node given its local derivatives (microgpt's protocol)
+        if rule is None:  # a leaf
             _check_given(self, label)
         elif not modes.plain:  # under no_grad, or watched (detect_anomaly)
             _check_new_node(self)
@@ -148,9 +171,8 @@ class Value:
 
     @property
     def op(self) -> str:
-        """The operation that produced this value: "" for a leaf, "custom" for a node given its
-        local derivatives (``autograd_tiny.microgpt.Value``)."""
-        return self._rule.name if self._rule is not None else "custom" if self._children else ""
+        """The operation that produced this value (its rule's name), "" for a leaf."""
+        return self._rule.name if self._rule is not None else ""
 
     @property
     def inputs(self) -> tuple[Value, ...]:
@@ -174,17 +196,8 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
-    def __lt__(self, other: Value | Number) -> bool:
-        return self.data < _number(other)
-
-    def __le__(self, other: Value | Number) -> bool:
-        return self.data <= _number(other)
-
-    def __gt__(self, other: Value | Number) -> bool:
-        return self.data > _number(other)
-
-    def __ge__(self, other: Value | Number) -> bool:
-        return self.data >= _number(other)
+    __lt__, __le__ = _comparison(operator.lt), _comparison(operator.le)
+    __gt__, __ge__ = _comparison(operator.gt), _comparison(operator.ge)
 
     # --- operations: each applies one rule of rules.py (see _binary and _unary above) -----------
     __add__, __radd__ = _binary(rules.ADD)
@@ -232,8 +245,6 @@ def _check_given(value: Value, label: Any) -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}")
         value._notes = Notes(label)
-    if value._children and not modes.plain:
-        _check_new_node(value)
 
 
 def _set_notes(node: Value, notes: Notes) -> None:
@@ -254,7 +265,3 @@ def _to_float(x: Any) -> float:
     if isinstance(x, np.ndarray) and x.ndim == 0 and np.isrealobj(x):
         return float(x)
     raise TypeError(f"Value needs a real number (int, float or NumPy real scalar), got {type(x).__name__}: {x!r}")
-
-
-def _number(x: Any) -> float:
-    return x.data if isinstance(x, Value) else _to_float(x)

@@ -21,7 +21,7 @@ def value_html(value: Value) -> str:
     elif len(names) == 2 and value.op in INFIX:
         operation = f"{names[0]} {value.op} {names[1]}"
     else:
-        operation = f"{value.op or 'custom'}({', '.join(names)})"
+        operation = f"{value.op}({', '.join(names)})"
     row = (value.label, f"{value.data:.6g}", f"{value.grad:.6g}", operation)
     return Table.of(("Value", "data", "grad", "computed as"), [row], align="lrrl").html()
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..graph import topological_order
 from ..indexing import NotAWholeNumberError
+from ..microgpt import CUSTOM
 from ..modes import switched
 from ..value import Value
 from .refusals import ONE_AT_A_TIME, refusing_reads
@@ -53,7 +54,7 @@ def record_graph(
         roots, returns_list = _roots_of(out, name)
         roots = [r if r._rule is not None else r + 0.0 for r in roots]  # a leaf returned as is becomes a node
     for node in topological_order(roots):
-        if node._rule is None and node._children:
+        if node._rule is CUSTOM:
             raise TypeError(
                 f"vectorize: {name} built a node with given local derivatives (microgpt.Value); the replay "
                 "needs each operation's rule on arrays: add it as a Rule in autograd_tiny/rules.py"
