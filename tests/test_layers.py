@@ -8,6 +8,7 @@ The engine (everything under ``autograd_tiny/``) never imports ``nn``, ``viz`` o
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,10 @@ ENGINE_PUBLIC = {"autograd_tiny", "autograd_tiny.atomic", "autograd_tiny.arrays"
                  "autograd_tiny.roles", "autograd_tiny.table"}  # fmt: skip
 
 
-def imports(path: Path, *, runtime_only: bool = False) -> list[tuple[str, int]]:
+def imports(path: Path, *, runtime_only: bool = False, module_level: bool = False) -> list[tuple[str, int]]:
     """Every module ``path`` imports, as absolute dotted names, with its line; ``from . import x``
-    counts as importing ``package.x``. ``runtime_only`` skips ``if TYPE_CHECKING:`` blocks."""
+    counts as importing ``package.x``. ``runtime_only`` skips ``if TYPE_CHECKING:`` blocks;
+    ``module_level`` keeps only the imports run when the module is loaded (not inside functions)."""
     package = PACKAGE_OF[path.parent]
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     skipped: set[int] = set()
@@ -38,7 +40,7 @@ def imports(path: Path, *, runtime_only: bool = False) -> list[tuple[str, int]]:
             if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
                 skipped |= {id(inner) for statement in node.body for inner in ast.walk(statement)}
     found = []
-    for node in ast.walk(tree):
+    for node in tree.body if module_level else ast.walk(tree):
         if id(node) in skipped:
             continue
         if isinstance(node, ast.Import):
@@ -55,6 +57,35 @@ def imports(path: Path, *, runtime_only: bool = False) -> list[tuple[str, int]]:
 
 def within(name: str, package: str) -> bool:
     return name == package or name.startswith(package + ".")
+
+
+def dotted(path: Path) -> str:
+    package = PACKAGE_OF[path.parent]
+    return package if path.name == "__init__.py" else f"{package}.{path.stem}"
+
+
+CORE_LIMIT = 650  # lines, docstrings included: the engine a reader holds in one sitting (issue 19)
+
+
+def core() -> dict[Path, int]:
+    """``value.py`` and every engine module it imports at module level, transitively: path → lines
+    (the package's ``__init__`` aside: Python runs it anyway). As ``../shared/tools/core_size.py`` counts."""
+    engine = {dotted(path): path for path in ENGINE if path.name != "__init__.py"}
+    seen: set[Path] = set()
+    stack = [ROOT / "autograd_tiny" / "value.py"]
+    while stack:
+        path = stack.pop()
+        if path not in seen:
+            seen.add(path)
+            stack += [engine[name] for name, _ in imports(path, module_level=True) if name in engine]
+    return {path: len(path.read_text(encoding="utf-8").splitlines()) for path in seen}
+
+
+def test_the_core_fits_in_one_sitting_and_architecture_md_counts_it():
+    sizes = core()
+    assert sum(sizes.values()) <= CORE_LIMIT, {path.name: n for path, n in sizes.items()}
+    rows = re.findall(r"^\| `(autograd_tiny/[\w/]+\.py)` \| (\d+) \|", (ROOT / "ARCHITECTURE.md").read_text(), re.M)
+    assert {file: int(n) for file, n in rows} == {str(path.relative_to(ROOT)): n for path, n in sizes.items()}
 
 
 def test_each_layer_is_a_folder_holding_its_own_modules():
