@@ -48,11 +48,11 @@ def dot(
     if len(weights) != len(inputs):
         raise ValueError(f"dot needs as many weights as inputs, got {len(weights)} weights and {len(inputs)} inputs")
     factors = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
-    numbers = [v.data for v in factors if type(v) is Value]  # the common case: every factor a Value
+    numbers = tuple([v.data for v in factors if type(v) is Value])  # the common case: every factor a Value
     if len(numbers) != len(factors):
         bias_input = () if bias is None else _as_values([bias], "dot bias")
         factors = _as_values(weights, "dot weights") + _as_values(inputs, "dot inputs") + bias_input
-        numbers = [v.data for v in factors]
+        numbers = tuple([v.data for v in factors])
     return _dot_node(factors, numbers)
 
 
@@ -87,10 +87,10 @@ def matvec(
         else:
             raise ValueError(f"matvec: row_numbers[{r}] has {len(row_numbers[r])} numbers, rows[{r}] {len(row)}")
         if biases is None:
-            nodes.append(_dot_node((*weights, *inputs), [*numbers, *input_numbers]))
+            nodes.append(_dot_node((*weights, *inputs), (*numbers, *input_numbers)))
         else:
             (bias,) = _as_values([biases[r]], f"matvec biases[{r}]")
-            nodes.append(_dot_node((*weights, *inputs, bias), [*numbers, *input_numbers, bias.data]))
+            nodes.append(_dot_node((*weights, *inputs, bias), (*numbers, *input_numbers, bias.data)))
     return nodes
 
 
@@ -104,8 +104,9 @@ def _values_and_numbers(items: Sequence[Value | Number], what: str) -> tuple[tup
     return values, numbers
 
 
-def _dot_node(factors: tuple[Value, ...], numbers: Sequence[float]) -> Value:
-    """The DOT node of ``factors`` (the weights, the inputs, then the optional bias), given their numbers."""
+def _dot_node(factors: tuple[Value, ...], numbers: tuple[float, ...]) -> Value:
+    """The DOT node of ``factors`` (the weights, the inputs, then the optional bias), given their numbers
+    (a tuple: passed on to the rule as it is, not copied)."""
     out = rules.DOT.forward(*numbers)  # apply(rules.DOT, factors) written out: a sum of products cannot raise
     return Value(out, "", factors, rules.DOT.local_grads(out, *numbers), rules.DOT)
 
