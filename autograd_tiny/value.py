@@ -113,6 +113,12 @@ class Notes(NamedTuple):
 NO_NOTES = Notes()
 
 
+def _set_notes(node: Value, notes: Notes) -> None:
+    if not isinstance(notes, Notes):
+        raise TypeError(f"Value.notes must be a Notes, got {type(notes).__name__}")
+    node._notes = notes
+
+
 def _note(field: str) -> property:
     """``Value.label``, ``.meta`` or ``.grad_value``: one field of the node's ``Notes``."""
     return property(
@@ -167,7 +173,7 @@ class Value:
             _check_new_node(self)
 
     label, meta, grad_value = _note("label"), _note("meta"), _note("grad_value")
-    notes = property(lambda self: getattr(self, "_notes", NO_NOTES), lambda self, notes: _set_notes(self, notes))
+    notes = property(lambda self: getattr(self, "_notes", NO_NOTES), _set_notes)
 
     @property
     def op(self) -> str:
@@ -245,12 +251,6 @@ def _check_given(value: Value, label: Any) -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}")
         value._notes = Notes(label)
-
-
-def _set_notes(node: Value, notes: Notes) -> None:
-    if not isinstance(notes, Notes):
-        raise TypeError(f"Value.notes must be a Notes, got {type(notes).__name__}")
-    node._notes = notes
 
 
 def _to_float(x: Any) -> float:
