@@ -89,7 +89,7 @@ def matvec(
         if biases is None:
             nodes.append(_dot_node((*weights, *inputs), (*numbers, *input_numbers)))
         else:
-            (bias,) = _as_values([biases[r]], f"matvec biases[{r}]")
+            bias = biases[r] if type(biases[r]) is Value else _as_values([biases[r]], f"matvec biases[{r}]")[0]
             nodes.append(_dot_node((*weights, *inputs, bias), (*numbers, *input_numbers, bias.data)))
     return nodes
 
