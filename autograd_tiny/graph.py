@@ -14,7 +14,8 @@ def topological_order(roots: Value | Iterable[Value]) -> list[Value]:
 
     ``backward`` walks this list in reverse, so a node's gradient is complete before it
     is passed on to its inputs. Depth-first with an explicit stack of (node, iterator over
-    its inputs): a node is finished, and appended, once its iterator is exhausted.
+    its inputs): a node is finished, and appended, once its iterator is exhausted, or at once
+    if all its inputs are seen already (a leaf; a matrix's row whose inputs earlier rows reached).
     """
     order: list[Value] = []
     seen: set = set()
@@ -28,8 +29,8 @@ def topological_order(roots: Value | Iterable[Value]) -> list[Value]:
             for child in inputs:
                 if child not in seen:
                     seen.add(child)
-                    if not child._children:
-                        order.append(child)  # a leaf is finished as soon as it is found
+                    if seen.issuperset(child._children):  # in a DAG, a seen input is finished
+                        order.append(child)
                         continue
                     stack.append((child, iter(child._children)))
                     break

@@ -110,3 +110,39 @@ def test_every_entry_point_gives_the_same_gradients(seed, point):
     answers["observer"] = [watched.get(v, 0.0) for v in values]
     for name, found in answers.items():
         assert all(map(same, found, reference)), (name, str(expression), found, reference)
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_leaves=st.integers(1, 6),
+    n_nodes=st.integers(1, 25),
+    n_roots=st.integers(1, 4),
+)
+def test_topological_order_lists_each_reachable_node_once_after_its_inputs(seed, n_leaves, n_nodes, n_roots):
+    """On DAGs with shared inputs (products, dots and matrix rows over earlier nodes, as a network
+    makes), from several roots: every node the roots reach, once, each after all of its inputs."""
+    rng = np.random.default_rng(seed)
+    nodes = [Value(float(i)) for i in range(n_leaves)]
+    for _ in range(n_nodes):
+        pick = lambda k: [nodes[i] for i in rng.integers(0, len(nodes), k)]  # noqa: E731
+        kind = rng.integers(0, 3)
+        if kind == 0:
+            a, b = pick(2)
+            nodes.append(a * b)
+        elif kind == 1:
+            k = int(rng.integers(1, 5))
+            nodes.append(at.dot(pick(k), pick(k)))
+        else:
+            k = int(rng.integers(1, 4))
+            nodes.extend(at.matvec([pick(k) for _ in range(int(rng.integers(1, 4)))], pick(k)))
+    roots = [nodes[i] for i in rng.integers(0, len(nodes), n_roots)]
+    reachable, stack = set(roots), list(roots)
+    while stack:
+        for child in stack.pop().inputs:
+            if child not in reachable:
+                reachable.add(child)
+                stack.append(child)
+    order = at.topological_order(roots)
+    position = {node: i for i, node in enumerate(order)}
+    assert len(order) == len(position) and set(order) == reachable
+    assert all(position[child] < position[node] for node in order for child in node.inputs)
