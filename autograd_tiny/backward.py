@@ -42,13 +42,12 @@ def backward(root: Value, seed: float) -> None:
         return
     root.grad = seed
     for node in reversed(order):
-        children = node._children
-        if not children:
+        if not node._children:
             continue  # a leaf: nothing to pass on
         grad = node.grad  # complete: every node that uses this one has sent its share
         if grad == 0.0 and all(map(math.isfinite, node._local_grads)):
             continue  # 0 × a finite local derivative adds nothing (behind a dead relu, a satisfied hinge)
-        for child, local_grad in zip(children, node._local_grads):
+        for child, local_grad in zip(node._children, node._local_grads):
             child.grad += local_grad * grad
 
 

@@ -17,17 +17,20 @@ modes.watcher = None  # told of every new node and every gradient share (``anoma
 modes.plain = True  # recording, with no one watching: the one flag an operation reads
 
 
+def _set(name: str, value: Any) -> None:
+    setattr(modes, name, value)
+    modes.plain = modes.recording and modes.watcher is None
+
+
 @contextmanager
 def switched(name: str, value: Any) -> Iterator[None]:
     """``modes.<name>`` set to ``value`` inside the block, restored after it."""
     previous = getattr(modes, name)
+    _set(name, value)
     try:
-        setattr(modes, name, value)
-        modes.plain = modes.recording and modes.watcher is None
         yield
     finally:
-        setattr(modes, name, previous)
-        modes.plain = modes.recording and modes.watcher is None
+        _set(name, previous)
 
 
 def no_grad() -> AbstractContextManager[None]:

@@ -75,8 +75,7 @@ def _binary(rule: Rule, with_constant: Rule | None = None) -> tuple[Callable, Ca
 
 
 def _constant(number: Any) -> Value:
-    """A number as a constant leaf; ``NotImplemented`` for anything else (Python then raises
-    "unsupported operand type(s)")."""
+    """A number as a constant leaf; ``NotImplemented`` for anything else (Python raises "unsupported operand")."""
     try:
         return Value(number)
     except TypeError:
