@@ -22,7 +22,7 @@ from .value import Number, Value, apply
 
 
 class NotAWholeNumberError(ValueError):
-    """A Value index that holds no whole number in range (``vectorize`` adds what it traced)."""
+    """A Value index that holds no whole number in range (``vectorize`` adds what it recorded)."""
 
 
 def _whole_number(index: int | Value, size: int, what: str) -> int:

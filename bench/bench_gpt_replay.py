@@ -180,7 +180,7 @@ def main() -> None:
         "numpy": numpy_seconds / replay_positions,
     }
     recorded = replay.recording
-    recording = f"{recorded:.2f} s: {replay.replay.traces} trace, {len(replay.replay.plans)} plans"
+    recording = f"{recorded:.2f} s: {replay.replay.recordings} recording, {len(replay.replay.plans)} plans"
     rows = [
         ("microgpt-style yardstick", args.yardstick_steps, f"{1e3 * per_position['yardstick']:.2f}",
          f"{1e3 * reference_seconds / args.yardstick_steps:.1f}", "", "1×"),
@@ -223,7 +223,7 @@ def main() -> None:
     long = Replay(args.long_steps)
     long_seconds, _ = run(long, long_documents, args.long_steps)
     print(f"\n{args.long_steps} steps on the first {args.long_steps} names: {long_seconds:.1f} s, of which recording "
-          f"{long.recording:.1f} s: {long.replay.traces} trace of 16 positions, laid out as "
+          f"{long.recording:.1f} s: {long.replay.recordings} recording of 16 positions, laid out as "
           f"{len(long.replay.plans)} plans, one per document length "
           f"({sorted(long.replay.plans)} positions)")  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""vectorize benchmark: one traced graph replayed over a batch, against hand-written NumPy, the
+"""vectorize benchmark: one recorded graph replayed over a batch, against hand-written NumPy, the
 scalar engine and micrograd 0.1.0, all measured in the same run.
 
 1. micrograd's demo step (MLP 2-16-16-1 ReLU, 100 moons points, mean hinge + 1e-4 L2, SGD),
@@ -38,7 +38,7 @@ DEMO = [2, 16, 16, 1]
 
 
 class VectorizedStep:
-    """The demo step through ``vectorize``: per-sample hinge traced once, L2 as ``extra``, SGD."""
+    """The demo step through ``vectorize``: per-sample hinge recorded once, L2 as ``extra``, SGD."""
 
     def __init__(self, sizes: list[int], X: np.ndarray, y: np.ndarray) -> None:
         self.model = DotMLP(at.Value, sizes)
@@ -151,7 +151,7 @@ def growth_table(batches: list[int], widths: list[int], scalar_limit: float) -> 
 
 
 def plan_memory(X: np.ndarray, y: np.ndarray) -> tuple[int, int]:
-    """(bytes of the plan's index arrays, bytes allocated while tracing and planning, tracemalloc)."""
+    """(bytes of the plan's index arrays, bytes allocated while recording and planning, tracemalloc)."""
     step = VectorizedStep(DEMO, X[:1], y[:1])
     gc.collect()
     tracemalloc.start()
@@ -218,10 +218,10 @@ def main() -> None:
     print(growth)
     print()
 
-    index_bytes, traced_bytes = plan_memory(X, y)
+    index_bytes, recorded_bytes = plan_memory(X, y)
     print(
-        f"plan of the demo model: {index_bytes:,} bytes of index arrays; {traced_bytes:,} bytes allocated while "
-        "tracing and planning (tracemalloc, the traced nodes kept for explain() included)"
+        f"plan of the demo model: {index_bytes:,} bytes of index arrays; {recorded_bytes:,} bytes allocated while "
+        "recording and planning (tracemalloc, the recorded nodes kept for explain() included)"
     )
     print()
     elapsed, accuracy = digits_run()

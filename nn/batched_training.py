@@ -1,8 +1,8 @@
 """Training and prediction through ``autograd_tiny.vectorize``: the model's graph for one sample,
-traced once and replayed over every batch with NumPy.
+recorded once and replayed over every batch with NumPy.
 
 ``fit`` and ``predict`` take ``engine=``: ``"scalar"`` builds one graph per sample (every node a
-Value you can inspect); ``"vectorized"`` replays the traced graph; ``"auto"`` (the default) uses
+Value you can inspect); ``"vectorized"`` replays the recorded graph; ``"auto"`` (the default) uses
 the vectorized engine whenever the cost builds the same operations for every sample
 (``loss.vectorizable``) and the scalar one otherwise. Both give the same gradients, to rounding.
 """
@@ -35,7 +35,7 @@ class VectorizedStep:
 
         def sample_cost(x: list[Value], y: list[Value]) -> Value:
             outputs = model(x)
-            if not self._outputs:  # the plan is the first trace's graph: keep its output nodes
+            if not self._outputs:  # the plan is the graph recorded by this call: keep its outputs
                 self._outputs = outputs
             return loss.cost(outputs, y)
 

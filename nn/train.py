@@ -92,7 +92,7 @@ def fit(
     once when None); for each batch: zero the gradients, build the mean cost (+ α Σ p² when
     ``alpha`` > 0), backward, ``optimizer.step()``. ``progress=False`` hides the bar.
 
-    ``engine``: ``"scalar"`` builds each sample's graph of Values; ``"vectorized"`` traces the
+    ``engine``: ``"scalar"`` builds each sample's graph of Values; ``"vectorized"`` records the
     graph once and replays it over each batch with NumPy (``autograd_tiny.vectorize``);
     ``"auto"`` (default) is vectorized when the loss allows (``loss.vectorizable``).
 

@@ -142,7 +142,7 @@ def test_a_token_outside_the_table_is_named_by_its_place_in_x(bad, shown):
         batched(np.array([[0.0, 1.5]]))
 
 
-def test_indexing_a_list_with_a_traced_value_points_to_select():
+def test_indexing_a_list_with_a_recorded_value_points_to_select():
     wte = table(3, 2)
     with pytest.raises(DataDependentGraphError, match=r"use select\(values, i\) or embedding\(table, i\)"):
         vectorize(lambda x, _: wte[x[0]][0], [p for row in wte for p in row])(np.array([[1]]))

@@ -63,7 +63,7 @@ def test_each_document_gives_the_scalar_engines_loss_and_gradients(plan_lengths)
         assert cost == pytest.approx(loss.data, rel=1e-13)
         np.testing.assert_allclose(grads, [p.grad for p in params], rtol=1e-11, atol=1e-15)
     assert sorted(replay.plans) == ([4, 5, 7, 8] if plan_lengths is None else [8])
-    assert replay.traces == 1  # the 8-position trace; the shorter plans are laid out from its nodes
+    assert replay.recordings == 1  # the 8-position recording; the shorter plans are laid out from its nodes
 
 
 def test_a_batch_is_the_mean_of_its_documents_costs_and_adds_to_grad():
@@ -135,11 +135,11 @@ def test_padding_refuses_a_cost_that_reads_later_tokens():
     )
     with pytest.raises(ValueError, match=r"cost at position 0 reads token 4, past the end of a document of 3 tokens"):
         replay.value_and_grad([[0, 1, 2]])
-    # one trace of the longest documents serves a causal cost's shorter ones; this one is traced per length
+    # one recording of the longest documents serves a causal cost's shorter ones; this one is recorded per length
     per_length = vectorize_sequences(peeking, params, max_positions=4)
     expected = np.mean([sum(table[t][j].data * table[2][j].data for j in range(2)) for t in (0, 1)])
     assert per_length.value_and_grad([[0, 1, 2]])[0] == pytest.approx(expected, rel=1e-15)
-    assert per_length.traces == 2 and sorted(per_length.plans) == [2]
+    assert per_length.recordings == per_length.traces == 2 and sorted(per_length.plans) == [2]
 
 
 def test_bad_documents_and_costs_are_named():

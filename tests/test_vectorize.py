@@ -1,4 +1,4 @@
-"""vectorize: one traced graph replayed over a batch gives the scalar engine's cost and gradients."""
+"""vectorize: one recorded graph replayed over a batch gives the scalar engine's cost and gradients."""
 
 from __future__ import annotations
 
@@ -214,10 +214,10 @@ def test_gradients_add_up_and_params_are_read_afresh():
         (lambda x, y: x[0] * max(x[0].exp(), 1.0), "<"),
     ],
 )
-def test_a_branch_on_a_traced_value_is_refused(fn, operation):
+def test_a_branch_on_a_recorded_value_is_refused(fn, operation):
     with pytest.raises(DataDependentGraphError, match="vectorize needs a data-independent graph") as info:
         vectorize(fn, [])(np.ones((3, 2)), np.ones(3))
-    assert f"used {operation} on a traced Value" in str(info.value) and "test_vectorize.py:" in str(info.value)
+    assert f"used {operation} on a recorded Value" in str(info.value) and "test_vectorize.py:" in str(info.value)
 
 
 def test_a_branch_on_data_read_directly_is_refused_naming_the_line():
@@ -226,13 +226,13 @@ def test_a_branch_on_data_read_directly_is_refused_naming_the_line():
         return h.exp() if h.data > 0 else -h  # the line the error names
 
     line = fn.__code__.co_firstlineno + 2
-    where = rf"used \.data on a traced Value \(a '\*' node\) at .*test_vectorize\.py:{line} "
+    where = rf"used \.data on a recorded Value \(a '\*' node\) at .*test_vectorize\.py:{line} "
     with pytest.raises(DataDependentGraphError, match=where):
         vectorize(fn, [])(np.ones((3, 1)))
     assert Value(2.0).data == 2.0 and Value.__dict__["data"].__class__.__name__ == "member_descriptor"
 
 
-def test_the_engine_and_the_parameters_may_be_read_while_tracing():
+def test_the_engine_and_the_parameters_may_be_read_while_recording():
     w = Value(0.5, "w")
     scale = 2.0 if w.data > 0 else 1.0  # parameters do not depend on the sample
 
@@ -243,7 +243,7 @@ def test_the_engine_and_the_parameters_may_be_read_while_tracing():
     assert vectorize(fn, [w])(np.ones((2, 1))) == pytest.approx(np.tanh(1.0))
 
 
-def test_comparisons_work_again_after_a_refused_trace():
+def test_comparisons_work_again_after_a_refused_recording():
     with pytest.raises(DataDependentGraphError):
         vectorize(lambda x, y: x[0] if x[0] > 0 else x[1], [])(np.ones((1, 2)))
     assert Value(1.0) > 0.5 and float(Value(2.0)) == 2.0
@@ -296,7 +296,7 @@ def test_bad_inputs_get_clear_errors():
     with pytest.raises(ValueError, match=r"Y must have shape \(2,\)"):
         batched(np.ones((2, 1)), np.ones(3))
     batched(np.ones((2, 1)), np.ones(2))
-    with pytest.raises(ValueError, match="traced for samples of 1 features"):
+    with pytest.raises(ValueError, match="recorded for samples of 1 features"):
         batched(np.ones((2, 2)), np.ones(2))
     with pytest.raises(TypeError, match="params\\[0\\] is a float"):
         vectorize(lambda x, y: x[0], [1.0])
@@ -309,12 +309,12 @@ def test_forward_returns_every_output_and_batch_values_reads_nodes():
 
     model = MLP(3, [4, 2], "tanh", "tanh", seed=1)
     X = np.random.default_rng(0).normal(size=(5, 3))
-    traced = {}
+    recorded = {}
 
     def outputs(x, y):
         out = model(x)
-        traced.setdefault("hidden", [node.inputs[0] for node in out])  # the first trace's z of layer 2
-        traced.setdefault("out", out)
+        recorded.setdefault("hidden", [node.inputs[0] for node in out])  # z of layer 2, as recorded
+        recorded.setdefault("out", out)
         return out
 
     batched = vectorize(outputs, model.parameters())
@@ -322,11 +322,11 @@ def test_forward_returns_every_output_and_batch_values_reads_nodes():
         batched.batch_values([])
     expected = predict(model, X, engine="scalar")
     np.testing.assert_allclose(batched.forward(X), expected, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(batched.batch_values(traced["out"]), expected, rtol=1e-12, atol=1e-12)
-    z = batched.batch_values(traced["hidden"])  # tanh(z) is the output
+    np.testing.assert_allclose(batched.batch_values(recorded["out"]), expected, rtol=1e-12, atol=1e-12)
+    z = batched.batch_values(recorded["hidden"])  # tanh(z) is the output
     np.testing.assert_allclose(np.tanh(z), expected, rtol=1e-12, atol=1e-12)
     assert z.shape == (5, 2)
-    with pytest.raises(ValueError, match="nodes recorded while fn was traced"):
+    with pytest.raises(ValueError, match="needs nodes that fn built while it was recorded"):
         batched.batch_values([Value(1.0)])
 
 
@@ -348,7 +348,7 @@ def test_explain_shows_each_layer_as_a_matrix_product(capsys):
 
     model = MLP(2, [16, 16, 1], "relu", seed=0)
     batched = vectorize(lambda x, y: (1.0 - y * model(x)[0]).relu(), model.parameters())
-    with pytest.raises(RuntimeError, match="traced on the first"):
+    with pytest.raises(RuntimeError, match="recorded on the first"):
         batched.explain()
     batched(np.ones((4, 2)), np.ones(4))
     batched.explain()
@@ -436,7 +436,7 @@ def test_logsumexp_groups_replay_the_scalar_engine_over_mixed_and_ieee_inputs():
     Y = np.array([1.0, -0.5, 2.0, 0.5, 1.0, -1.0])
     batched = vectorize(fn, w)
     batched(X, Y)
-    traced = list(nodes)
+    recorded = list(nodes)
     text = batched.describe()
     for line in [
         "a logsumexp over 5 inputs per node, as one (2 × 5 × n) stack (2 of its inputs scalars, broadcast over the "
@@ -448,7 +448,7 @@ def test_logsumexp_groups_replay_the_scalar_engine_over_mixed_and_ieee_inputs():
         "the inputs",
     ]:
         assert line in text, line
-    per_node = batched.batch_values(traced)  # (samples, nodes)
+    per_node = batched.batch_values(recorded)  # (samples, nodes)
     for i, (row, t) in enumerate(zip(X, Y)):
         at.zero_grad(w)
         scalar = fn([Value(a) for a in row], Value(t))

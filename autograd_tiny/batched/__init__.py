@@ -1,7 +1,7 @@
 """``vectorize``: record one sample's scalar graph once, replay it over a whole batch with NumPy.
 
 A model's graph has the same shape for every sample: only the numbers at the inputs change.
-So ``fn(x, y)`` is traced once, with placeholder Values for one sample's features ``x`` and
+So ``fn(x, y)`` is recorded once, with placeholder Values for one sample's features ``x`` and
 target ``y``, and the recorded nodes become a *plan*:
 
 - every node that depends on the sample is a row of an array of shape (rows, batch): row r,
@@ -83,7 +83,7 @@ class Batched:
             self.plan = build_plan(self.fn, self.params, X.shape[1], target_shape, whole_numbers=whole_numbers)
         elif (X.shape[1], target_shape) != (self.plan.n_features, self.plan.target_shape):
             raise ValueError(
-                f"vectorize: fn was traced for samples of {self.plan.n_features} features and targets of shape "
+                f"vectorize: fn was recorded for samples of {self.plan.n_features} features and targets of shape "
                 f"{_shape_words(self.plan.target_shape)}; got {X.shape[1]} features and targets of shape "
                 f"{_shape_words(target_shape)}"
             )
@@ -134,19 +134,19 @@ class Batched:
         return float(values[plan.roots[0], 0]), grads[: plan.n_params]
 
     def batch_values(self, nodes: Sequence[Value]) -> np.ndarray:
-        """The last call's numbers of traced nodes (Values that ``fn`` built while traced), shape (n, len(nodes))."""
+        """The last call's numbers of ``nodes`` (Values ``fn`` built while it was recorded), shape (n, len(nodes))."""
         if self._last_values is None or self.plan is None:
             raise RuntimeError("vectorize: call batched(X, Y) or batched.forward(X) first")
         try:
             rows = [self.plan.row_of[v] for v in nodes]
         except KeyError:
-            raise ValueError("vectorize: batch_values needs nodes recorded while fn was traced") from None
+            raise ValueError("vectorize: batch_values needs nodes that fn built while it was recorded") from None
         return self._last_values[rows].T
 
     def describe(self) -> str:
         """The recorded plan in words (what ``explain`` prints)."""
         if self.plan is None:
-            raise RuntimeError("vectorize: nothing recorded yet: the graph is traced on the first batched(X, Y) call")
+            raise RuntimeError("vectorize: nothing recorded yet: the graph is recorded on the first batched(X, Y) call")
         return describe_plan(self.plan, self.extra_plan)
 
     def explain(self) -> None:
@@ -155,7 +155,7 @@ class Batched:
 
 
 def _is_whole(array: Any) -> bool:
-    """Integers (token ids, class indices): traced with placeholders holding 0, a valid index for ``select``."""
+    """Integers (token ids, class indices): recorded with placeholders holding 0, a valid index for ``select``."""
     return np.issubdtype(np.asarray(array).dtype, np.integer)
 
 
@@ -170,11 +170,11 @@ def vectorize(
 
     ``fn(x, y)``: a per-sample cost built from Values: ``x`` one sample's features (a list of
     Values), ``y`` its target (a Value, or a list of Values for a 2-D ``Y``); it may use the
-    ``params`` (Values shared by all samples) and constants. It is traced on the first call,
-    with placeholders, and must build the same operations for every sample: reading a traced
+    ``params`` (Values shared by all samples) and constants. It is recorded on the first call,
+    with placeholders, and must build the same operations for every sample: reading a recorded
     Value's number (``.data``, a comparison, ``max``, ``bool()``, ``float()``, ``int()``) raises
     ``DataDependentGraphError`` naming the file and line (``batched.batch_values(nodes)`` reads
-    the traced nodes' numbers after each batch).
+    the recorded nodes' numbers after each batch).
 
     ``batched(X, Y)`` (X of shape (n, features), Y of shape (n,) or (n, outputs)) returns the
     mean cost C = (1/n) Σᵢ fn(xᵢ, yᵢ) and adds ∂C/∂p to every ``p.grad``, the numbers the scalar
@@ -182,7 +182,7 @@ def vectorize(
 
     ``extra``: a term that depends only on the parameters (an L2 penalty), a function of no
     arguments returning a Value, e.g. ``extra=lambda: 1e-4 * at.sum([p * p for p in params])``.
-    It is traced once too (so it must build the same operations whatever the parameters'
+    It is recorded once too (so it must build the same operations whatever the parameters'
     numbers), evaluated once per call, not per sample, and added to the cost:
     C = (1/n) Σᵢ fn(xᵢ, yᵢ) + extra().
 
@@ -192,7 +192,7 @@ def vectorize(
     A Value that fn uses but that is neither in ``params``, nor a placeholder, nor a constant
     made inside fn is an error naming it (its gradient would silently stay 0). Integer ``X``
     or ``Y`` (token ids, class indices) may choose with ``select(values, x[i])`` or
-    ``embedding(table, x[i])``: their placeholders hold 0 while tracing, and each replayed
+    ``embedding(table, x[i])``: their placeholders hold 0 while recording, and each replayed
     index must be a whole number in range. For sequences of different lengths see
     ``vectorize_sequences``.
     """

@@ -1,4 +1,4 @@
-"""The plan: one sample's traced graph laid out for batches, nodes grouped by depth and operation."""
+"""The plan: one sample's recorded graph laid out for batches, nodes grouped by depth and operation."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ class Group:
     scalar_index: np.ndarray  # (g, len(scalar_positions))
     dot: DotForm | None
     select: SelectForm | None
-    nodes: list[Value]  # the traced nodes (for explain)
+    nodes: list[Value]  # the recorded nodes (for explain)
 
     @property
     def size(self) -> int:
@@ -107,7 +107,7 @@ class Plan:
     n_params: int
     roots: list[int]  # rows of the returned Value(s)
     returns_list: bool
-    row_of: dict[Value, int]  # traced node → row (for ``batch_values``)
+    row_of: dict[Value, int]  # recorded node → row (for ``batch_values``)
 
     @property
     def nbytes(self) -> int:
@@ -145,9 +145,9 @@ def build_plan(
 
 def sub_plan(plan: Plan, roots: Sequence[int], n_features: int) -> Plan:
     """The plan of the graph below some of ``plan``'s roots (rows), which must read only its first
-    ``n_features`` placeholders: the same traced nodes, so the same numbers, laid out afresh.
+    ``n_features`` placeholders: the same recorded nodes, so the same numbers, laid out afresh.
 
-    A causal cost over a sequence, traced once for its longest length, gives the plan of every
+    A causal cost over a sequence, recorded once for its longest length, gives the plan of every
     shorter length this way (the costs of the first P positions read tokens 0 … P only). Raises
     ``ValueError`` when the nodes below those roots read a later placeholder.
     """
@@ -175,7 +175,7 @@ def _lay_out(
     target_shape: tuple[int, ...] | None,
     returns_list: bool,
 ) -> Plan:
-    """Group the traced nodes (``order``: every node below ``roots``, each after its inputs) into a plan."""
+    """Group the recorded nodes (``order``: every node below ``roots``, each after its inputs) into a plan."""
     param_slot = {}
     for i, p in enumerate(params):
         if not isinstance(p, Value):

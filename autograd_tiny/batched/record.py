@@ -48,7 +48,7 @@ def record_graph(
             out = fn(x, y)
         except NotAWholeNumberError as err:
             raise NotAWholeNumberError(
-                f"{err}. vectorize traced fn on placeholders holding random numbers: to choose by x or y, pass "
+                f"{err}. vectorize recorded fn on placeholders holding random numbers: to choose by x or y, pass "
                 "them as integers (an int array of token ids or class indices), whose placeholders hold 0"
             ) from None
         roots, returns_list = _roots_of(out, name)
@@ -85,7 +85,7 @@ def values_made(made: set) -> Iterator[None]:
 def refuse_leaves_from_outside(order: list[Value], made: set, params: Sequence[Value], name: str) -> None:
     """Refuse a leaf that ``fn`` used but that is neither a placeholder, a parameter, nor a constant made inside fn.
 
-    ``order``: the recorded graph's nodes; ``made``: the Values constructed while fn was traced
+    ``order``: the recorded graph's nodes; ``made``: the Values constructed while fn was recorded
     (``values_made``), placeholders included. A leaf made before fn ran and left out of
     ``params`` (a forgotten weight) would keep ``grad == 0`` where ``backward()`` fills it, so
     this is an error, never a silent zero.

@@ -1,9 +1,9 @@
-"""While ``vectorize`` traces ``fn``, reading a sample's number refuses, naming the line that read it.
+"""While ``vectorize`` records ``fn``, reading a sample's number refuses, naming the line that read it.
 
-A traced graph is replayed for every sample, so it must not depend on any sample's numbers:
+A recorded graph is replayed for every sample, so it must not depend on any sample's numbers:
 ``fn`` may build operations on the sample's Values but not read them (``.data``, ``float()``,
 ``int()``, ``bool()``, ``<``, ``<=``, ``>``, ``>=``, ``max``). ``refusing_reads`` installs, for
-the length of the trace only, versions of those attributes on ``Value`` that raise
+the length of the recording only, versions of those attributes on ``Value`` that raise
 ``DataDependentGraphError`` when code outside the engine reads a Value that depends on the
 sample; the engine's own reads (computing each node's number) pass. On exit ``Value`` is as it was.
 Only the recording thread is checked, and one recording runs at a time (others wait): two threads
@@ -32,7 +32,7 @@ ONE_AT_A_TIME = threading.RLock()  # held while Value is patched; reentrant: fn 
 
 
 class DataDependentGraphError(RuntimeError):
-    """Raised while ``vectorize`` traces a function whose graph would depend on each sample's numbers."""
+    """Raised while ``vectorize`` records a function whose graph would depend on each sample's numbers."""
 
 
 def _reader(depth: int) -> tuple[str, int] | None:
@@ -104,7 +104,7 @@ def _message(name: str, operation: str, value: Value, where: tuple[str, int]) ->
     file, line = where
     what = value.label or (f"a '{value.op}' node" if value.op else "an unlabelled leaf")
     return (
-        f"vectorize: {name} used {operation} on a traced Value ({what}) at {file}:{line} while its graph was "
+        f"vectorize: {name} used {operation} on a recorded Value ({what}) at {file}:{line} while its graph was "
         "being recorded. Its result depends on each sample's numbers, so the graph's shape could differ from "
         "sample to sample; vectorize needs a data-independent graph (the same operations for every sample). "
         "Use the scalar engine for this function, or express the branch with operations (relu, abs, …)."

@@ -1,10 +1,10 @@
 """``vectorize_sequences``: a cost over token sequences of any length (a GPT's), replayed with NumPy.
 
-A plan is recorded for a number of positions P (fn traced on P + 1 token placeholders) and
+A plan is recorded for a number of positions P (fn recorded on P + 1 token placeholders) and
 kept: a later document of that length reuses it. With ``max_positions`` and a cost per position,
-fn is traced once, for ``max_positions``, and the plan of a shorter length P is laid out from the
+fn is recorded once, for ``max_positions``, and the plan of a shorter length P is laid out from the
 nodes below the first P costs (``sub_plan``): the same nodes, so the same numbers, for a fraction
-of a trace's time. Two ways to serve documents of different lengths:
+of a recording's time. Two ways to serve documents of different lengths:
 
 - ``plan_lengths=None`` (the default): one plan per number of positions, recorded the first
   time a document of that length comes. Each document replays exactly its own graph.
@@ -65,12 +65,17 @@ class SequenceReplay:
         self.plan_lengths = plan_lengths
         self.max_positions = max_positions
         self.plans: dict[int, Plan] = {}  # number of positions → its plan
-        self.traces = 0  # how many times fn was traced (each plan of its own: one call of fn)
-        self.recording_seconds = 0.0  # time spent tracing fn and laying out plans, in total
+        self.recordings = 0  # how many times fn was recorded (each plan of its own: one call of fn)
+        self.recording_seconds = 0.0  # time spent recording fn and laying out plans, in total
         self._longest: Plan | None = None  # with max_positions: the plan of the longest documents
         self._last_read: dict[int, np.ndarray] = {}
         self._constants: dict[int, np.ndarray] = {}
         self._workspaces: dict[int, Workspace] = {}
+
+    @property
+    def traces(self) -> int:
+        """The former name of ``recordings`` (kept so that code written for it still runs)."""
+        return self.recordings
 
     def plan_for(self, positions: int) -> Plan:
         """The plan that serves documents of ``positions`` positions (recorded on first use)."""
@@ -91,11 +96,11 @@ class SequenceReplay:
         return fitting[0]
 
     def _record(self, positions: int) -> None:
-        """The plan for ``positions``: laid out from the trace of the longest documents when fn returns
-        one cost per position and ``max_positions`` is given (one trace serves every length), else traced."""
+        """The plan for ``positions``: laid out from the recording of the longest documents when fn returns
+        one cost per position and ``max_positions`` is given (one recording serves every length), else recorded."""
         start = time.perf_counter()
         if self.max_positions is not None and self._longest is None:
-            self._longest = self._traced(self.max_positions)
+            self._longest = self._recorded(self.max_positions)
         plan = None
         if self._longest is not None:
             if positions == self.max_positions:
@@ -103,21 +108,21 @@ class SequenceReplay:
             elif self._longest.returns_list:
                 try:
                     plan = sub_plan(self._longest, self._longest.roots[:positions], positions + 1)
-                except ValueError:  # the first costs read later tokens: fn is not causal, trace this length
+                except ValueError:  # the first costs read later tokens: fn is not causal, record this length
                     plan = None
         if plan is None:
-            plan = self._traced(positions)
+            plan = self._recorded(positions)
         self.plans[positions] = plan
         self._last_read[positions] = _last_token_read(plan)
         self._constants[positions] = numbers(plan.scalars[plan.n_params :])
         self._workspaces[positions] = Workspace()
         self.recording_seconds += time.perf_counter() - start
 
-    def _traced(self, positions: int) -> Plan:
+    def _recorded(self, positions: int) -> Plan:
         plan = build_plan(
             lambda x, _: self.fn(x), self.params, positions + 1, None, name="fn", whole_numbers=(True, False)
         )
-        self.traces += 1
+        self.recordings += 1
         if plan.returns_list and len(plan.roots) != positions:
             raise ValueError(
                 f"vectorize_sequences: fn returned {len(plan.roots)} costs for {positions + 1} tokens; expected "
