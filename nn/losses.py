@@ -130,7 +130,7 @@ class BinaryCrossEntropyWithLogits(Loss):
     decision_threshold = 0.0  # z > 0 where σ(z) > ½
 
     def cost(self, outputs, y):
-        return at.sum([_softplus(z) - float(t) * z for z, t in zip(outputs, y)])
+        return at.sum([_softplus(z) - t * z for z, t in zip(outputs, y)])
 
     def gradient(self, a, y):
         return get_activation("sigmoid").sigma(a) - y
@@ -142,18 +142,19 @@ class BinaryCrossEntropyWithLogits(Loss):
 class SoftmaxCrossEntropy(Loss):
     """Cross-entropy of softmax(z) for logits z (a linear output layer) and a class index y.
 
-    C = −ln softmaxᵧ(z) = ln Σⱼ e^{zⱼ} − zᵧ (one ``logsumexp`` node: stable, and the graph reads no number)
+    C = −ln softmaxᵧ(z) = ln Σⱼ e^{zⱼ} − zᵧ (one ``logsumexp`` node: stable, and the graph reads no number;
+    zᵧ is ``select(z, y)``, a ``select`` node when y is a Value, as under ``vectorize``)
     ∇_z C = softmax(z) − eᵧ: seen as a softmax output layer, the cross-entropy's −eᵧ/p and the
     softmax Jacobian diag(p) − ppᵀ cancel to δᴸ = p − y.
     """
 
     name = "softmax_cross_entropy"
     target_kind = "index"
-    vectorizable = False  # the class index picks a node
+    vectorizable = False  # fit keeps the scalar engine (vectorize itself replays a Value class index: a select node)
     cancels_with = "linear"  # the logits are the output layer's z; softmax lives in the cost
 
     def cost(self, logits, y):
-        return at.logsumexp(logits) - logits[int(y)]
+        return at.logsumexp(logits) - at.select(logits, y)
 
     def gradient(self, a, y):
         """Through the softmax Jacobian, as the general formula reads: Jᵀ ∇ₚC with ∇ₚC = −eᵧ/p."""

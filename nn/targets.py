@@ -3,6 +3,8 @@
 A cost's ``target_kind`` says what its targets are: ``"real"`` numbers, ``"binary"`` (0/1),
 ``"signed"`` (±1), or ``"index"`` (a class number). A batch of real, binary or signed targets
 becomes an (n, k) float array (a 1-D array is accepted when k = 1); class indices become (n,) ints.
+One sample's target may hold Values (``vectorize``'s placeholders for y): then only its shape is
+checked, since reading its numbers would make the recorded graph depend on the sample.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from autograd_tiny import Value
 
 from .validate import check_finite
 
@@ -48,10 +52,27 @@ def prepare_targets(kind: str, cost_name: str, targets: Any, n_samples: int, n_o
 
 
 def target_for_sample(kind: str, cost_name: str, target: Any, n_outputs: int) -> Any:
-    """One sample's target, checked: a class index, or a row of k numbers (a number when k = 1)."""
+    """One sample's target, checked: a class index, or a row of k numbers (a number when k = 1).
+    A target holding Values is checked for its shape only (see ``_target_of_values``)."""
+    if isinstance(target, Value) or (isinstance(target, (list, tuple)) and any(isinstance(v, Value) for v in target)):
+        return _target_of_values(kind, cost_name, target, n_outputs)
     _as_array(target, f"{cost_name} target", "target")  # a nan or inf named as the caller indexes it
     row = target if kind == "index" or np.ndim(target) > 0 else [target]
     return prepare_targets(kind, cost_name, [row], 1, n_outputs)[0]
+
+
+def _target_of_values(kind: str, cost_name: str, target: Value | list | tuple, n_outputs: int) -> Any:
+    """A target holding Values (``vectorize`` records fn with a Value, or a list of them, for y): its
+    shape is checked, its numbers are not read, so the graph stays the same for every sample (the
+    replay checks class indices, ``select``'s, per sample)."""
+    if kind == "index":
+        if not isinstance(target, Value):
+            raise ValueError(f"{cost_name} needs one class index per sample, got a sequence of {len(target)}")
+        return target
+    row = [target] if isinstance(target, Value) else list(target)
+    if len(row) != n_outputs:
+        raise ValueError(f"{cost_name} target has length {len(row)}, expected {n_outputs} (one per output)")
+    return row
 
 
 def random_targets(kind: str, rng: np.random.Generator, n_samples: int, n_outputs: int) -> np.ndarray:

@@ -232,6 +232,44 @@ def test_a_branch_on_data_read_directly_is_refused_naming_the_line():
     assert Value(2.0).data == 2.0 and Value.__dict__["data"].__class__.__name__ == "member_descriptor"
 
 
+def _branches_on_its_number(v: Value) -> Value:
+    return v.exp() if v.data > 0 else -v  # the line that reads the number, outside fn
+
+
+def test_a_read_in_code_that_fn_calls_names_that_line_and_the_statement_in_fn():
+    def fn(x, y):
+        h = x[0] * 2.0
+        return _branches_on_its_number(h)  # the statement in fn that led to the read
+
+    read = _branches_on_its_number.__code__.co_firstlineno + 1
+    statement = fn.__code__.co_firstlineno + 2
+    where = rf"at .*test_vectorize\.py:{read}, called from your fn at .*test_vectorize\.py:{statement} while"
+    with pytest.raises(DataDependentGraphError, match=where):
+        vectorize(fn, [])(np.ones((3, 1)))
+
+    def cost(tokens):  # vectorize_sequences calls fn from a wrapper of its own: the statement is still fn's
+        return _branches_on_its_number(tokens[0] * 1.0)
+
+    statement = cost.__code__.co_firstlineno + 1
+    where = rf"at .*test_vectorize\.py:{read}, called from your fn at .*test_vectorize\.py:{statement} while"
+    with pytest.raises(DataDependentGraphError, match=where):
+        at.vectorize_sequences(cost, []).value_and_grad([[0, 1]])
+
+
+def test_a_library_loss_that_branches_names_its_line_and_the_statement_in_fn():
+    from autograd_tiny.nn import MLP, losses
+
+    model = MLP(2, [3, 1], seed=0)
+
+    def fn(x, y):
+        return losses.binary_cross_entropy_with_logits(model(x), y)  # its stable softplus reads z
+
+    statement = fn.__code__.co_firstlineno + 1
+    where = rf"at .*nn[/\\]losses\.py:\d+, called from your fn at .*test_vectorize\.py:{statement} while"
+    with pytest.raises(DataDependentGraphError, match=where):
+        vectorize(fn, model.parameters())(np.ones((2, 2)), np.array([0.0, 1.0]))
+
+
 def test_the_engine_and_the_parameters_may_be_read_while_recording():
     w = Value(0.5, "w")
     scale = 2.0 if w.data > 0 else 1.0  # parameters do not depend on the sample

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -43,7 +44,7 @@ def record_graph(
     numbers = np.zeros(count) if whole_numbers[1] else rng.standard_normal(count)
     targets = [Value(float(v), "y" if target_shape == () else f"y[{j}]") for j, v in enumerate(numbers)]
     y = None if target_shape is None else targets[0] if target_shape == () else targets
-    with switched("recording", True), refusing_reads(x + targets, name):  # even under no_grad
+    with switched("recording", True), refusing_reads(x + targets, sys._getframe(), name):  # even under no_grad
         try:
             out = fn(x, y)
         except NotAWholeNumberError as err:

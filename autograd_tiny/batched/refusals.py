@@ -5,7 +5,10 @@ A recorded graph is replayed for every sample, so it must not depend on any samp
 ``int()``, ``bool()``, ``<``, ``<=``, ``>``, ``>=``, ``max``). ``refusing_reads`` installs, for
 the length of the recording only, versions of those attributes on ``Value`` that raise
 ``DataDependentGraphError`` when code outside the engine reads a Value that depends on the
-sample; the engine's own reads (computing each node's number) pass. On exit ``Value`` is as it was.
+sample; the engine's own reads (computing each node's number) pass. The error names the statement
+in fn that led to the read: the outermost frame outside the engine below the frame that called fn
+(fn's own, or the user's code a wrapper of the engine calls), and the line that read the number
+when that is another's (a library's). On exit ``Value`` is as it was.
 Only the recording thread is checked, and one recording runs at a time (others wait): two threads
 patching and restoring ``Value`` at once would leave it patched.
 """
@@ -16,6 +19,7 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 from ..graph import topological_order
@@ -35,28 +39,43 @@ class DataDependentGraphError(RuntimeError):
     """Raised while ``vectorize`` records a function whose graph would depend on each sample's numbers."""
 
 
-def _reader(depth: int) -> tuple[str, int] | None:
-    """(file, line) of the code ``depth`` frames up, or None when it is the engine itself."""
-    frame = sys._getframe(depth + 1)
+Line = tuple[str, int]  # (file, line number)
+
+
+def _in_engine(frame: FrameType) -> bool:
     module = frame.f_globals.get("__name__", "")
-    if module.startswith(ENGINE_PREFIX) and not module.startswith(NOT_ENGINE):
+    return module.startswith(ENGINE_PREFIX) and not module.startswith(NOT_ENGINE)
+
+
+def _reader(depth: int, caller: FrameType) -> tuple[Line, Line] | None:
+    """Who read a number, ``depth`` frames up: (the line that read it, the line in fn that led there),
+    or None when the engine itself read it. ``caller``: the frame that called fn; the line in fn is
+    the outermost frame outside the engine below it."""
+    frame = sys._getframe(depth + 1)
+    if _in_engine(frame):
         return None
-    return frame.f_code.co_filename, frame.f_lineno
+    read = in_fn = (frame.f_code.co_filename, frame.f_lineno)
+    while frame is not None and frame is not caller:
+        if not _in_engine(frame):
+            in_fn = (frame.f_code.co_filename, frame.f_lineno)
+        frame = frame.f_back
+    return (read, in_fn) if frame is caller else (read, read)
 
 
 @contextmanager
-def refusing_reads(sample: Iterable[Value], name: str = "fn") -> Iterator[None]:
+def refusing_reads(sample: Iterable[Value], caller: FrameType, name: str = "fn") -> Iterator[None]:
     """Inside this block, code outside the engine that reads the number of a Value depending on
-    ``sample`` raises ``DataDependentGraphError`` naming its file and line."""
+    ``sample`` raises ``DataDependentGraphError`` naming the line in ``name`` (called from the frame
+    ``caller``) that led to the read, and the line that read it if that is another's."""
     sample = set(sample)
     recorder = threading.get_ident()
 
     def check(value: Any, operation: str) -> None:
         if threading.get_ident() != recorder:
             return  # another thread's arithmetic, not fn's
-        where = _reader(2)
+        where = _reader(2, caller)
         if where is not None and isinstance(value, Value) and not sample.isdisjoint(topological_order(value)):
-            raise DataDependentGraphError(_message(name, operation, value, where))
+            raise DataDependentGraphError(_message(name, operation, value, *where))
 
     with ONE_AT_A_TIME:
         slot = Value.__dict__["data"]  # the slot's own descriptor: reads and writes the number
@@ -100,11 +119,13 @@ def _patched(slot: Any, check: Any) -> Iterator[None]:
                 setattr(Value, attribute, original)
 
 
-def _message(name: str, operation: str, value: Value, where: tuple[str, int]) -> str:
-    file, line = where
+def _message(name: str, operation: str, value: Value, read: Line, in_fn: Line) -> str:
     what = value.label or (f"a '{value.op}' node" if value.op else "an unlabelled leaf")
+    where = "{}:{}".format(*read)
+    if in_fn != read:  # a library's line read it: name the statement in fn too
+        where += ", called from your {} at {}:{}".format(name, *in_fn)
     return (
-        f"vectorize: {name} used {operation} on a recorded Value ({what}) at {file}:{line} while its graph was "
+        f"vectorize: {name} used {operation} on a recorded Value ({what}) at {where} while its graph was "
         "being recorded. Its result depends on each sample's numbers, so the graph's shape could differ from "
         "sample to sample; vectorize needs a data-independent graph (the same operations for every sample). "
         "Use the scalar engine for this function, or express the branch with operations (relu, abs, …)."

@@ -45,6 +45,31 @@ def test_random_mlps_give_the_scalar_graphs_cost_and_gradients(seed, activation,
 
 
 @pytest.mark.parametrize(
+    ("name", "outputs"),
+    [("quadratic", 1), ("mse", 2), ("binary_cross_entropy", 2), ("hinge", 1), ("softmax_cross_entropy", 3)],
+)
+def test_a_loss_called_on_the_recorded_target_gives_the_scalar_engines_cost_and_gradients(name, outputs):
+    """``vectorize(lambda x, y: loss(model(x), y), params)``: the loss checks a target of Values for its
+    shape without reading its numbers (a class index held in a Value picks its logit with ``select``)."""
+    loss = losses.get_loss(name)
+    rng = np.random.default_rng(3)
+    model = MLP(2, [4, outputs], "tanh", loss.output_activation, seed=1)
+    X = rng.normal(size=(6, 2))
+    Y = loss.random_targets(rng, 6, outputs)
+    if Y.ndim == 2 and outputs == 1:
+        Y = Y[:, 0]  # a 1-D Y: fn's y is one Value
+    params = model.parameters()
+    model.zero_grad()
+    cost, _ = batch_cost(model, X, Y, loss)
+    cost.backward()
+    expected = np.array([p.grad for p in params])
+    model.zero_grad()
+    got = vectorize(lambda x, y: loss(model(x), y), params)(X, Y)
+    assert got == pytest.approx(cost.data, rel=1e-12)
+    np.testing.assert_allclose([p.grad for p in params], expected, rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize(
     ("loss", "activation", "output_activation", "optimizer"),
     [
         ("hinge", "relu", "linear", "sgd"),

@@ -80,6 +80,20 @@ def test_target_of_wrong_length_is_a_clear_error():
         losses.quadratic([Value(0.5), Value(1.0)], [1.0, 2.0, 3.0])
 
 
+def test_a_target_of_values_is_checked_for_its_shape_and_its_numbers_are_not_read():
+    a = [Value(0.5), Value(1.0)]
+    with pytest.raises(ValueError, match=r"quadratic target has length 1, expected 2 \(one per output\)"):
+        losses.quadratic(a, Value(1.0))
+    with pytest.raises(ValueError, match="softmax_cross_entropy needs one class index per sample, got a sequence of 2"):
+        losses.softmax_cross_entropy(a, [Value(0.0), Value(1.0)])
+    y = Value(0.25)
+    cost = losses.quadratic([Value(0.5), Value(1.0)], [y, 1.0])  # a row may mix Values and numbers
+    cost.backward()
+    assert cost.data == 0.5 * 0.25**2 and y.grad == -0.25  # C = ½ Σ (a − y)², ∂C/∂y = −(a − y)
+    index = Value(1.0)
+    assert losses.softmax_cross_entropy(a, index).data == losses.softmax_cross_entropy(a, 1).data
+
+
 def test_non_numeric_targets_are_a_clear_error():
     with pytest.raises(ValueError, match="mse target must be numbers"):
         losses.mse([Value(0.5)], "abc")
