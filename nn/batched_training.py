@@ -54,8 +54,8 @@ def training_step(model: MLP, loss: Loss, engine: str, alpha: float) -> Vectoriz
         return None
     if not loss.vectorizable:
         raise ValueError(
-            f"engine='vectorized' cannot replay {loss.name}: its graph depends on each sample's numbers "
-            "(use engine='scalar' or 'auto')"
+            f"engine='vectorized' cannot replay {loss.name}: fit trains it with the scalar engine "
+            "(loss.vectorizable is False; use engine='scalar' or 'auto')"
         )
     return VectorizedStep(model, loss, alpha)
 
