@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from autograd_tiny.nn import ACTIVATIONS, MLP, SGD, Adam, fit
-from autograd_tiny.nn.losses import LOSSES
+from autograd_tiny.nn.losses import ALIASES, LOSSES, get_loss
 from autograd_tiny.viz import training_explorer
 
 from .demo import positive_int
@@ -37,8 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--hidden", type=layer_sizes, default=[8, 8], help="hidden layer sizes (default 8,8)")
     parser.add_argument("--activation", choices=[a for a in ACTIVATIONS if a != "linear"], default="tanh",
                         help="of the hidden layers (default tanh)")  # fmt: skip
-    parser.add_argument("--loss", choices=list(LOSSES), default="binary_cross_entropy",
-                        help="the cost; it sets the output layer (default binary_cross_entropy, sigmoid)")  # fmt: skip
+    parser.add_argument("--loss", choices=[*LOSSES, *ALIASES], default="binary_cross_entropy",
+                        help="the cost, by its name in nn.losses or an old spelling (cross_entropy); it sets the "
+                        "output layer (default binary_cross_entropy, sigmoid)")  # fmt: skip
     parser.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam", help="default: adam")
     parser.add_argument("--lr", type=positive_float, default=0.03, help="learning rate (default 0.03)")
     parser.add_argument("--epochs", type=positive_int, default=200, help="training epochs (default 200)")
@@ -74,7 +75,7 @@ def positive_float(text: str) -> float:
 def run(args: argparse.Namespace) -> int:
     if args.out.is_dir():
         raise UsageError(f"--out {args.out}: is a folder; give the name of the HTML file to write")
-    loss = LOSSES[args.loss]
+    loss = get_loss(args.loss)  # the one resolver of names and aliases
     X, y = DATASETS[args.dataset](args.samples, args.seed, loss.target_kind == "signed")
     outputs = 1
     if loss.target_kind == "index":  # one output per class, the class index as the target

@@ -74,6 +74,7 @@ def test_train_records_the_run_and_writes_its_page(tmp_path, args, sizes, epochs
         (["--hidden", "8,0"], "argument --hidden: expected layer sizes like 8,8 (positive integers), got '8,0'"),
         (["--lr", "-1"], "argument --lr: expected a positive number, got '-1'"),
         (["--out", "."], "--out .: is a folder; give the name of the HTML file to write"),
+        (["--loss", "l1"], "argument --loss: invalid choice: 'l1'"),
     ],
 )
 def test_train_usage_errors_exit_2_with_one_line(args, message, capsys):
@@ -85,6 +86,14 @@ def test_train_usage_errors_exit_2_with_one_line(args, message, capsys):
         status = exit.code
     error = capsys.readouterr().err
     assert status == 2 and message in error and "Traceback" not in error
+
+
+def test_train_takes_a_loss_by_its_old_spelling(tmp_path, capsys):
+    from autograd_tiny.cli import main
+
+    out = ["--out", str(tmp_path / "run.html"), "--quiet"]
+    assert main(["train", "--loss", "cross_entropy", "--samples", "10", "--epochs", "1", *out]) == 0
+    assert "(tanh, output sigmoid, binary_cross_entropy)" in capsys.readouterr().out  # the alias's loss
 
 
 def test_demo_refuses_an_output_path_that_is_a_file(tmp_path):
