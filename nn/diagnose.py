@@ -124,7 +124,7 @@ def diagnose_backprop(
     weights: Sequence[Any] | None = None,
     biases: Sequence[Any] | None = None,
     activation: str | Sequence[str] = "sigmoid",
-    loss: str = "quadratic",
+    loss: str | Loss = "quadratic",
     samples: Sequence[tuple[Any, Any]] | None = None,
     seed: int = 0,
 ) -> BackpropDiagnosis:
@@ -133,9 +133,10 @@ def diagnose_backprop(
     ``network`` has ``weights`` (Wˡ of shape (nˡ, nˡ⁻¹)), ``biases`` (shape (nˡ, 1) or (nˡ,))
     and ``backprop(x, y) -> (nabla_b, nabla_w)``; or it is that function itself, with
     ``weights`` and ``biases`` given. ``activation`` is one name for every layer or one per
-    layer; ``loss`` (a name of ``nn.losses.LOSSES``) is "quadratic", "binary_cross_entropy" (on
-    sigmoid outputs: the output layer is sigmoid; "cross_entropy", Nielsen's name, is an alias) or
-    "softmax_cross_entropy" (the output layer's z go through a softmax; y is one-hot).
+    layer; ``loss`` (a Loss of ``nn.losses``, or its name or alias, resolved by ``get_loss``) is
+    "quadratic", "binary_cross_entropy" (on sigmoid outputs: the output layer is sigmoid;
+    "cross_entropy", Nielsen's name, is an alias) or "softmax_cross_entropy" (the output layer's z
+    go through a softmax; y is one-hot); the other losses of ``nn.losses`` are a ValueError saying so.
     ``samples`` are (x, y) pairs passed to the learner's code unchanged; None
     draws ``RANDOM_SAMPLES`` with ``seed`` (x ~ N(0, 1/n⁰), y a valid target), shaped like the
     biases (columns or rows).
@@ -320,10 +321,20 @@ def _learner(network: Any, weights, biases) -> tuple[BackpropFunction, Sequence[
     )
 
 
-def _loss(loss: str) -> Loss:
-    found = get_loss(loss) if isinstance(loss, str) and ALIASES.get(loss, loss) in LOSSES else None
-    if found is None or found.name not in DIAGNOSED_LOSSES:
-        raise ValueError(f"unknown loss {loss!r}: expected one of {', '.join(map(repr, DIAGNOSED_LOSSES))}")
+def _loss(loss: str | Loss) -> Loss:
+    """The Loss that ``loss`` is or names (``get_loss``), if the diagnosis covers it; a ValueError otherwise."""
+    covered = ", ".join(
+        repr(name) + "".join(f" (or {alias!r})" for alias, target in ALIASES.items() if target == name)
+        for name in DIAGNOSED_LOSSES
+    )
+    try:
+        found = get_loss(loss)
+    except ValueError:
+        raise ValueError(f"unknown loss {loss!r}: diagnose_backprop takes one of {covered}") from None
+    if type(found) is not type(LOSSES.get(found.name)):  # a Loss of the user's own
+        raise ValueError(f"diagnose_backprop covers only these losses of nn.losses: {covered}; got {found!r}")
+    if found.name not in DIAGNOSED_LOSSES:
+        raise ValueError(f"{found.name!r} is a known loss but diagnose_backprop covers only {covered}")
     return found
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd_tiny.nn import BackpropDiagnosis, assert_backprop, diagnose_backprop
+from autograd_tiny.nn import BackpropDiagnosis, assert_backprop, diagnose_backprop, losses
 from autograd_tiny.nn.mistakes import CATALOGUE
 
 from . import learner_zoo as zoo
@@ -26,9 +26,12 @@ SQUARE = [4, 4, 4, 4]  # every W square, so the shape-dependent mistakes are pos
         (zoo.ReluNetwork(DEEP), {"activation": ["relu", "relu", "linear"]}),
         (zoo.CrossEntropyNetwork(DEEP), {"loss": "cross_entropy"}),
         (zoo.SoftmaxNetwork([3, 5, 4, 3]), {"loss": "softmax_cross_entropy"}),
+        (zoo.Network(DEEP), {"loss": losses.quadratic}),
+        (zoo.CrossEntropyNetwork(DEEP), {"loss": losses.binary_cross_entropy}),
     ],
-    ids=["sigmoid-quadratic", "deeper", "tanh", "relu-linear", "cross-entropy-shortcut", "softmax"],
-)
+    ids=["sigmoid-quadratic", "deeper", "tanh", "relu-linear", "cross-entropy-shortcut", "softmax", "a-loss-object",
+         "a-loss-object-cross-entropy"],
+)  # fmt: skip
 def test_right_implementations_pass(network, options):
     diagnosis = diagnose_backprop(network, **options)
     assert diagnosis, str(diagnosis)
@@ -327,7 +330,13 @@ def test_an_exception_in_the_learners_code_is_reported_with_its_line():
     [
         (lambda: diagnose_backprop(42), TypeError, "expected a network with weights, biases and backprop"),
         (lambda: diagnose_backprop(lambda x, y: None), TypeError, "needs weights="),
-        (lambda: diagnose_backprop(zoo.Network(DEEP), loss="mse"), ValueError, "unknown loss 'mse'"),
+        (
+            lambda: diagnose_backprop(zoo.Network(DEEP), loss="mse"),
+            ValueError,
+            r"^'mse' is a known loss but diagnose_backprop covers only 'quadratic', 'binary_cross_entropy' "
+            r"\(or 'cross_entropy'\), 'softmax_cross_entropy'$",
+        ),
+        (lambda: diagnose_backprop(zoo.Network(DEEP), loss="l1"), ValueError, "unknown loss 'l1': diagnose_backprop"),
         (lambda: diagnose_backprop(zoo.Network(DEEP), activation=["tanh"]), ValueError, "1 names but .* 3 weight"),
         (lambda: diagnose_backprop(zoo.Network(DEEP), activation="swish"), ValueError, "unknown activation 'swish'"),
         (
@@ -336,7 +345,12 @@ def test_an_exception_in_the_learners_code_is_reported_with_its_line():
             "sigmoid outputs",
         ),
         (lambda: diagnose_backprop(zoo.Network(DEEP), samples=[]), ValueError, "samples is empty"),
-        (lambda: diagnose_backprop(zoo.Network(DEEP), loss="hinge"), ValueError, "expected one of 'quadratic', 'bin"),
+        (lambda: diagnose_backprop(zoo.Network(DEEP), loss=losses.hinge), ValueError, "'hinge' is a known loss but"),
+        (
+            lambda: diagnose_backprop(zoo.Network(DEEP), loss=type("Mine", (losses.Quadratic,), {"name": "mine"})()),
+            ValueError,
+            "covers only these losses of nn.losses: 'quadratic', .*; got losses.mine",
+        ),
         (
             lambda: diagnose_backprop(zoo.Network(DEEP), samples=[(np.ones(4), np.ones(2))]),
             ValueError,
