@@ -13,6 +13,18 @@ from autograd_tiny.nn import MLP, SGD, Adam, batch_cost, datasets, fit, losses, 
 VECTORIZABLE = [loss for loss in losses.LOSSES.values() if loss.vectorizable]
 
 
+def both_engines(model, X, Y, loss, fn):
+    """(the scalar graph's mean cost, its gradients, ``vectorize(fn)``'s mean cost, its gradients)."""
+    params = model.parameters()
+    model.zero_grad()
+    cost, _ = batch_cost(model, X, Y, loss)
+    cost.backward()
+    expected = np.array([p.grad for p in params])
+    model.zero_grad()
+    got = vectorize(fn, params)(X, Y)
+    return cost.data, expected, got, np.array([p.grad for p in params])
+
+
 @given(
     seed=st.integers(0, 2**32 - 1),
     activation=st.sampled_from(["tanh", "sigmoid", "relu", "linear"]),
@@ -27,17 +39,8 @@ def test_random_mlps_give_the_scalar_graphs_cost_and_gradients(seed, activation,
     model = MLP(nin, sizes, activation, loss.output_activation, seed=seed, fused=fused)
     X = rng.normal(0.0, 1.5, (n, nin))
     Y = loss.random_targets(rng, n, sizes[-1])
-    params = model.parameters()
-
-    model.zero_grad()
-    cost, _ = batch_cost(model, X, Y, loss)
-    cost.backward()
-    expected = np.array([p.grad for p in params])
-
-    model.zero_grad()
-    got = vectorize(lambda x, y: loss.cost(model(x), y), params)(X, Y)
-    grads = np.array([p.grad for p in params])
-    assert got == pytest.approx(cost.data, rel=1e-12, abs=1e-300)
+    cost, expected, got, grads = both_engines(model, X, Y, loss, lambda x, y: loss.cost(model(x), y))
+    assert got == pytest.approx(cost, rel=1e-12, abs=1e-300)
     # A gradient that cancels to 0 is rounding noise (±1e-17) in both engines, with either sign: the absolute
     # tolerance is measured against the O(1) terms that cancelled, not against the largest gradient left.
     scale = max(np.max(np.abs(expected), initial=0.0), 1.0)
@@ -58,15 +61,9 @@ def test_a_loss_called_on_the_recorded_target_gives_the_scalar_engines_cost_and_
     Y = loss.random_targets(rng, 6, outputs)
     if Y.ndim == 2 and outputs == 1:
         Y = Y[:, 0]  # a 1-D Y: fn's y is one Value
-    params = model.parameters()
-    model.zero_grad()
-    cost, _ = batch_cost(model, X, Y, loss)
-    cost.backward()
-    expected = np.array([p.grad for p in params])
-    model.zero_grad()
-    got = vectorize(lambda x, y: loss(model(x), y), params)(X, Y)
-    assert got == pytest.approx(cost.data, rel=1e-12)
-    np.testing.assert_allclose([p.grad for p in params], expected, rtol=1e-10, atol=1e-14)
+    cost, expected, got, grads = both_engines(model, X, Y, loss, lambda x, y: loss(model(x), y))
+    assert got == pytest.approx(cost, rel=1e-12)
+    np.testing.assert_allclose(grads, expected, rtol=1e-10, atol=1e-14)
 
 
 @pytest.mark.parametrize(
