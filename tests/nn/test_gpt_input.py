@@ -19,8 +19,10 @@ def state():
 
 def test_from_state_dict_takes_rows_of_numpy_arrays_and_numpy_floats(state):
     expected = GPT.from_state_dict(state, n_head=1).state_dict()
-    for rows in ({key: list(array) for key, array in state.items()},  # 1-D arrays
-                 {key: [list(row) for row in array] for key, array in state.items()}):  # rows of np.float64
+    for rows in (
+        {key: list(array) for key, array in state.items()},  # 1-D arrays
+        {key: [list(row) for row in array] for key, array in state.items()},
+    ):  # rows of np.float64
         got = GPT.from_state_dict(rows, n_head=1).state_dict()
         assert all(np.array_equal(got[key], expected[key]) for key in expected)
 
@@ -83,7 +85,7 @@ def test_train_gpt_needs_a_list_of_token_lists():
 
 
 def test_the_char_tokenizer_refuses_what_is_not_text_or_token_ids():
-    with pytest.raises(TypeError, match="CharTokenizer needs the documents, an iterable of strings .*got NoneType"):
+    with pytest.raises(TypeError, match=r"CharTokenizer needs the documents, an iterable of strings .*got NoneType"):
         CharTokenizer(None)
     with pytest.raises(TypeError, match="encode needs one document as a str, got int: 5"):
         TOKENIZER.encode(5)
