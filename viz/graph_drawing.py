@@ -69,13 +69,19 @@ def draw_graph(
         )
     nodes, outside, hidden = select_part(every_node, part, show_parameters=bool(show_parameters))
     if len(nodes) > max_nodes:
-        advice = (
-            "draw a part of it: draw_graph(loss, position=0), or with block='attention', layer=0, head=0"
-            if is_gpt
-            else "draw the network instead with draw_network(model, trace)"
-        )
+        what = f"the part {part}" if part else "the graph"
+        if show_parameters:
+            what += " with its parameters"
+        if not is_gpt:
+            advice = "draw the network instead with draw_network(model, trace)"
+        elif part or show_parameters:
+            advice = "draw a smaller part (add position=, block=, layer=, head=)" + (
+                " or pass show_parameters=False (the weights not drawn)" if show_parameters else ""
+            )
+        else:
+            advice = "draw a part of it: draw_graph(loss, position=0), or with block='attention', layer=0, head=0"
         raise GraphTooLargeError(
-            f"the graph has {len(nodes):,} nodes, more than max_nodes={max_nodes:,}: {advice}, or pass a larger "
+            f"{what} has {len(nodes):,} nodes, more than max_nodes={max_nodes:,}: {advice}, or pass a larger "
             f"max_nodes (Graphviz gets slow past a few thousand)"
         )
     names = ids.value_names(every_node)
@@ -262,9 +268,16 @@ def _in_part(node: Value, part: dict) -> bool:
 
 
 def _parts_available(nodes: list[Value]) -> str:
-    positions = sorted({n.meta["position"] for n in nodes if n.meta and "position" in n.meta})
-    blocks = sorted({n.meta["block"][0] for n in nodes if n.meta and "block" in n.meta})
-    return f"the graph has positions {positions[0]}…{positions[-1]} and blocks {', '.join(blocks)}"
+    """The parts there are: positions, blocks, layers and heads."""
+    metas = [n.meta for n in nodes if n.meta and "position" in n.meta]
+    positions = sorted({meta["position"] for meta in metas})
+    blocks = sorted({meta["block"][0] for meta in metas if "block" in meta})
+    layers = sorted({meta["block"][1] for meta in metas if len(meta.get("block", ())) > 1})
+    heads = sorted({meta["head"] for meta in metas if meta.get("head") is not None})
+    return (
+        f"the graph has positions {positions[0]}…{positions[-1]}, blocks {', '.join(blocks)}, "
+        f"layers {', '.join(map(str, layers))} and heads {', '.join(map(str, heads))}"
+    )
 
 
 def _op_text(node: Value, hidden: set[Value]) -> str:
