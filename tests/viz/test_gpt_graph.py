@@ -159,3 +159,17 @@ def test_a_part_past_the_size_limit_says_its_size_and_how_to_draw_less(gpt_trace
         draw_graph(trace.loss, position=1, max_nodes=50)
     with pytest.raises(GraphTooLargeError, match=r"with its parameters has [\d,]+ nodes.*show_parameters=False"):
         draw_graph(trace.loss, show_parameters=True, max_nodes=500)
+
+
+def test_the_positions_of_a_part_read_down_the_page_in_order():
+    """One head at position 3 reads keys and values from positions 0, 1, 2 (dashed): their clusters stand above
+    it in order (Graphviz put the part between them, 0, 3, 1, 2, to spare edges crossing a cluster)."""
+    model = GPT(27, n_embd=4, n_head=1, seed=0)
+    trace = model.trace(TOKENIZER.encode("ava"))
+    trace.loss.backward()
+    drawing = parse(to_svg(draw_graph(trace.loss, position=3, block="attention", layer=0, head=0)))
+    heights = {}
+    for text in drawing.iter("{http://www.w3.org/2000/svg}text"):
+        if re.fullmatch(r"position \d", "".join(text.itertext())):
+            heights["".join(text.itertext())] = float(text.get("y"))
+    assert sorted(heights, key=heights.get) == ["position 0", "position 1", "position 2", "position 3"]
