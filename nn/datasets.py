@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .validate import Seed, check_positive_int, check_seed, is_token_id
+from .validate import Seed, check_number, check_positive_int, check_seed, is_token_id
 
 
 def _labels(y: np.ndarray, signed: bool) -> np.ndarray:
@@ -69,8 +69,7 @@ def spiral(
     (n, 2), y is the arm, 0/1 (−1/+1 with ``signed=True``), alternating between rows.
     """
     check_positive_int(n, "n", 2)
-    if isinstance(turns, bool) or not isinstance(turns, int | float) or not turns > 0:
-        raise ValueError(f"turns must be a positive number, got {turns!r}")
+    check_number(turns, "turns")
     rng = np.random.default_rng(seed)
     arm = np.arange(n) % 2
     s = (np.arange(n) // 2 + 0.5) / ((n + 1) // 2)  # 0 < s < 1 along each arm
@@ -97,8 +96,7 @@ def digits(
     shuffle with ``seed`` (the same seed, the same split), ``test_fraction`` of the images held out.
     Needs the ``data`` extra: ``pip install 'autograd-tiny[data]'``.
     """
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, int | float) or not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be a number in (0, 1), got {test_fraction!r}")
+    check_number(test_fraction, "test_fraction", high=1.0)
     check_seed(seed)
     try:
         from sklearn.datasets import load_digits
