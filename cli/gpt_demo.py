@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from autograd_tiny.atomic import write_atomic
 from autograd_tiny.nn import GPT, CharTokenizer, History, check_gpt_backprop, datasets, train_gpt
+from autograd_tiny.nn.validate import check_seed
 from autograd_tiny.viz import backward_explorer, draw_graph, save_svg
 
 from .demo import _output_folder, positive_int
@@ -52,6 +53,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--n-embd {args.n_embd} must be a multiple of --n-head {args.n_head}")
     if not args.temperature > 0:
         raise UsageError(f"--temperature must be positive, got {args.temperature}")
+    try:
+        check_seed(args.seed, "--seed")
+    except ValueError:
+        raise UsageError(f"--seed must be an integer ≥ 0 (NumPy's seeds are), got {args.seed}") from None
     out = _output_folder(args.out)
     names = datasets.names()
     tokenizer = CharTokenizer(names)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .validate import Seed, check_positive_int
+from .validate import Seed, check_number, check_positive_int, check_seed, is_token_id
 
 
 def _labels(y: np.ndarray, signed: bool) -> np.ndarray:
@@ -69,8 +69,7 @@ def spiral(
     (n, 2), y is the arm, 0/1 (−1/+1 with ``signed=True``), alternating between rows.
     """
     check_positive_int(n, "n", 2)
-    if isinstance(turns, bool) or not isinstance(turns, int | float) or not turns > 0:
-        raise ValueError(f"turns must be a positive number, got {turns!r}")
+    check_number(turns, "turns")
     rng = np.random.default_rng(seed)
     arm = np.arange(n) % 2
     s = (np.arange(n) // 2 + 0.5) / ((n + 1) // 2)  # 0 < s < 1 along each arm
@@ -97,10 +96,8 @@ def digits(
     shuffle with ``seed`` (the same seed, the same split), ``test_fraction`` of the images held out.
     Needs the ``data`` extra: ``pip install 'autograd-tiny[data]'``.
     """
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, int | float) or not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be a number in (0, 1), got {test_fraction!r}")
-    if (seed is not None and not isinstance(seed, int | np.random.Generator)) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int, a numpy Generator or None, got {type(seed).__name__}: {seed!r}")
+    check_number(test_fraction, "test_fraction", high=1.0)
+    check_seed(seed)
     try:
         from sklearn.datasets import load_digits
     except ImportError:
@@ -147,6 +144,11 @@ class CharTokenizer:
     """
 
     def __init__(self, documents: Iterable[str]) -> None:
+        if not isinstance(documents, Iterable):
+            raise TypeError(
+                f"CharTokenizer needs the documents, an iterable of strings (e.g. datasets.names()), "
+                f"got {type(documents).__name__}: {documents!r:.60}"
+            )
         documents = list(documents)
         bad = next((d for d in documents if not isinstance(d, str)), None)
         if bad is not None:
@@ -164,6 +166,8 @@ class CharTokenizer:
 
     def encode(self, document: str) -> list[int]:
         """[BOS, token of each character, BOS]."""
+        if not isinstance(document, str):
+            raise TypeError(f"encode needs one document as a str, got {type(document).__name__}: {document!r:.60}")
         try:
             return [self.bos, *(self._index[c] for c in document), self.bos]
         except KeyError as err:
@@ -173,9 +177,15 @@ class CharTokenizer:
 
     def decode(self, tokens: Sequence[int]) -> str:
         """The characters of ``tokens``; BOS tokens are left out."""
+        if isinstance(tokens, str | bytes) or not isinstance(tokens, Iterable):
+            raise TypeError(f"decode needs a list of token ids, got {type(tokens).__name__}: {tokens!r:.60}")
         tokens = list(tokens)
-        if not all(isinstance(t, int | np.integer) and 0 <= t <= self.bos for t in tokens):
-            raise ValueError(f"tokens must be ids 0…{self.bos} (BOS = {self.bos}), got {tokens!r:.80}")
+        bad = next((i for i, t in enumerate(tokens) if not (is_token_id(t) and 0 <= t <= self.bos)), None)
+        if bad is not None:
+            raise ValueError(
+                f"tokens must be ids 0…{self.bos} (BOS = {self.bos}) as integers, got tokens[{bad}] = {tokens[bad]!r} "
+                f"in {tokens!r:.60}"
+            )
         return "".join(self.chars[t] for t in tokens if t != self.bos)
 
     def __repr__(self) -> str:

@@ -47,7 +47,7 @@ from autograd_tiny.roles import Role
 
 from . import display
 from .module import Module
-from .validate import Seed, check_positive_int
+from .validate import Seed, check_number, check_positive_int, check_seed, is_token_id
 
 LAYER_KEYS = ("attn_wq", "attn_wk", "attn_wv", "attn_wo", "mlp_fc1", "mlp_fc2")
 RMS_EPS = 1e-5
@@ -114,6 +114,7 @@ class GPT(Module):
             check_positive_int(value, name)
         if n_embd % n_head:
             raise ValueError(f"n_embd must be a multiple of n_head, got n_embd={n_embd} and n_head={n_head}")
+        check_seed(seed)
         rng = np.random.default_rng(seed)
         state = {
             key: rng.normal(0.0, INIT_STD, shape)
@@ -125,18 +126,30 @@ class GPT(Module):
     def from_state_dict(cls, state: Mapping[str, Any], *, n_head: int) -> GPT:
         """A GPT from microgpt's state dict: keys ``wte``, ``wpe``, ``lm_head``, ``layer{i}.attn_wq`` …
         ``layer{i}.mlp_fc2``, each matrix a list of rows [out][in] of numbers or Values, or a NumPy array.
-        The sizes are read from the shapes. ``autograd_tiny.Value`` entries become the parameters
-        themselves (labelled and marked), so gradients reach them (``gradcheck`` builds a GPT this way);
-        anything else (numbers, microgpt's own Values) is copied."""
+        The sizes are read from the shapes, with ``GPT()``'s minimums (a vocabulary of at least 2, one
+        layer, one position, one dimension). A matrix of ``autograd_tiny.Value`` entries becomes the
+        parameters themselves (labelled and marked), so gradients reach them (``gradcheck`` builds a GPT
+        this way); a matrix of anything else (numbers, microgpt's own Values) is copied. A matrix that
+        mixes the two is refused: copying would leave its Values without gradients, and sharing only
+        some entries would make a model half tied to the caller's graph."""
         check_positive_int(n_head, "n_head")
         if not isinstance(state, Mapping):
             raise TypeError(f"state must be a dict of matrices, got {type(state).__name__}")
+        odd = [key for key in state if not isinstance(key, str)]
+        if odd:
+            raise TypeError(f"state's keys must be strings such as 'wte' or 'layer0.attn_wq', got {odd[0]!r}")
         missing = [key for key in ("wte", "wpe", "lm_head") if key not in state]
         if missing:
             raise ValueError(f"state lacks {', '.join(missing)}: expected microgpt's keys wte, wpe, lm_head, layer0.…")
         n_layer = sum(1 for key in state if key.endswith(".attn_wq"))
         arrays = {key: _matrix(state, key) for key in state}
         (vocab_size, n_embd), block_size = arrays["wte"].shape, arrays["wpe"].shape[0]
+        for size, name, key, minimum in ((vocab_size, "vocab_size", "wte", 2), (n_embd, "n_embd", "wte", 1),
+                                         (block_size, "block_size", "wpe", 1)):  # fmt: skip
+            if size < minimum:
+                raise ValueError(
+                    f"state[{key!r}] has shape {arrays[key].shape}: {name} {size}, a GPT needs at least {minimum}"
+                )
         expected = _shapes(vocab_size, n_layer, n_embd, block_size)
         if n_layer == 0 or set(arrays) != set(expected):
             unknown, absent = sorted(set(arrays) - set(expected)), sorted(set(expected) - set(arrays))
@@ -151,8 +164,7 @@ class GPT(Module):
         if n_embd % n_head:
             raise ValueError(f"n_embd must be a multiple of n_head, got n_embd={n_embd} and n_head={n_head}")
         model = cls.__new__(cls)
-        given = {key: state[key] for key in expected if not isinstance(state[key], np.ndarray)}
-        shared = {key: rows for key, rows in given.items() if all(type(x) is Value for row in rows for x in row)}
+        shared = {key: state[key] for key in expected if _all_values(state, key)}
         model._build({key: arrays[key] for key in expected}, n_head, shared)
         return model
 
@@ -293,8 +305,12 @@ class GPT(Module):
         Returns the token lists (without BOS), or with a ``tokenizer`` (``CharTokenizer``) the decoded strings.
         """
         check_positive_int(n, "n")
-        if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not temperature > 0:
-            raise ValueError(f"temperature must be a positive number, got {temperature!r}")
+        check_number(temperature, "temperature")
+        check_seed(seed)
+        if tokenizer is not None and not callable(getattr(tokenizer, "decode", None)):
+            raise TypeError(
+                f"tokenizer must have a decode(tokens) method (a CharTokenizer), got {type(tokenizer).__name__}"
+            )
         rng = np.random.default_rng(seed)
         documents = []
         with at.no_grad():
@@ -313,20 +329,26 @@ class GPT(Module):
         return [tokenizer.decode(d) for d in documents] if tokenizer is not None else documents
 
     def _check_tokens(self, tokens: Sequence[int | Value]) -> list[int] | list[Value]:
-        if any(isinstance(t, Value) for t in tokens):  # a replay's placeholders: select checks each number
-            if len(tokens) < 2:
-                raise ValueError(f"a document needs at least 2 tokens (one to read, one to predict), got {len(tokens)}")
-            return list(tokens)
-        try:
-            tokens = [int(t) for t in tokens]
-        except (TypeError, ValueError):
-            raise TypeError(f"tokens must be a sequence of integer token ids, got {tokens!r:.80}") from None
+        """The document as a list: integer token ids in the vocabulary (ints or NumPy integers, not bools
+        or floats), or a replay's placeholder Values (``select`` checks each number)."""
+        if isinstance(tokens, str | bytes) or not isinstance(tokens, Sequence | np.ndarray):
+            raise TypeError(
+                f"tokens must be a list of integer token ids (e.g. tokenizer.encode(name)), "
+                f"got {type(tokens).__name__}: {tokens!r:.60}"
+            )
         if len(tokens) < 2:
             raise ValueError(f"a document needs at least 2 tokens (one to read, one to predict), got {len(tokens)}")
-        bad = [t for t in tokens if not 0 <= t < self.vocab_size]
-        if bad:
-            raise ValueError(f"token id {bad[0]} is outside the vocabulary 0…{self.vocab_size - 1}")
-        return tokens
+        if any(isinstance(t, Value) for t in tokens):
+            return list(tokens)
+        for i, t in enumerate(tokens):
+            if not is_token_id(t):
+                raise TypeError(
+                    f"tokens[{i}] is {t!r} ({type(t).__name__}): expected integer token ids (int or NumPy "
+                    f"integer; not a bool or a float)"
+                )
+            if not 0 <= t < self.vocab_size:
+                raise ValueError(f"token id {t} is outside the vocabulary 0…{self.vocab_size - 1} (tokens[{i}])")
+        return [int(t) for t in tokens]
 
     def __repr__(self) -> str:
         return (
@@ -347,15 +369,46 @@ def _shapes(vocab_size: int, n_layer: int, n_embd: int, block_size: int) -> dict
     return shapes
 
 
+def _all_values(state: Mapping[str, Any], key: str) -> bool:
+    """Whether the matrix is rows of ``autograd_tiny.Value`` (to be shared); a ValueError if it mixes them with
+    numbers. ``_matrix`` has checked it is rows."""
+    rows = state[key]
+    if isinstance(rows, np.ndarray):
+        return False
+    kinds = {isinstance(x, Value) for row in rows for x in row}
+    if len(kinds) > 1:
+        raise ValueError(
+            f"state[{key!r}] mixes Values and numbers: give all Values (to share them) or all numbers (to copy them)"
+        )
+    return kinds == {True}
+
+
 def _matrix(state: Mapping[str, Any], key: str) -> np.ndarray:
+    """The matrix ``state[key]`` as a float array: a NumPy array, or rows (lists, tuples, 1-D arrays) of
+    numbers or Values (``autograd_tiny``'s or any with a number in ``.data``, as microgpt's)."""
     rows = state[key]
     if isinstance(rows, np.ndarray):
         array = rows
     else:
         try:
-            array = np.array([[x.data if hasattr(x, "data") else x for x in row] for row in rows])
+            numbers = [[_number_of(x) for x in row] for row in rows]
         except TypeError:
-            raise TypeError(f"state[{key!r}] must be a list of rows of numbers or Values, or an array") from None
+            raise TypeError(
+                f"state[{key!r}] must be a list of rows of numbers or Values, or an array, got {rows!r:.60}"
+            ) from None
+        lengths = sorted({len(row) for row in numbers})
+        if len(lengths) > 1:
+            short = next(r for r, row in enumerate(numbers) if len(row) == lengths[0])
+            raise ValueError(
+                f"state[{key!r}] is ragged: its rows have {lengths[0]} to {lengths[-1]} entries (row {short} has "
+                f"{lengths[0]}); every row of a matrix needs the same length"
+            )
+        try:
+            array = np.array(numbers)
+        except (TypeError, ValueError):
+            raise TypeError(f"state[{key!r}] must hold numbers, got {numbers!r:.60}") from None
+    if np.iscomplexobj(array):
+        raise TypeError(f"state[{key!r}] holds complex numbers (dtype {array.dtype}): a GPT's weights are real")
     try:
         array = np.asarray(array, dtype=float)
     except (TypeError, ValueError):
@@ -365,6 +418,15 @@ def _matrix(state: Mapping[str, Any], key: str) -> np.ndarray:
     if not np.all(np.isfinite(array)):
         raise ValueError(f"state[{key!r}] holds a non-finite number")
     return array
+
+
+def _number_of(x: Any) -> Any:
+    """An entry's number: a Value's ``data`` (ours, or a Value class such as microgpt's, whose ``data`` is a
+    number: np.float64 has a ``data`` too, a memoryview), else the entry itself."""
+    if isinstance(x, Value):
+        return x.data
+    data = getattr(x, "data", None)
+    return data if isinstance(data, int | float) else x
 
 
 def _parameter_rows(key: str, array: np.ndarray, values: Sequence[Sequence[Value]] | None = None) -> list[Row]:

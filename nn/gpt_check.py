@@ -29,6 +29,7 @@ from autograd_tiny.comparison import Comparison, Tolerance
 from autograd_tiny.table import Report, Table
 
 from .gpt import GPT, RMS_EPS, GPTTrace
+from .validate import check_number
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,13 @@ def check_gpt_backprop(
     residual stream, the last layer's MLP (z, both weight matrices), the stream before that MLP,
     the last layer's attention scores and ``lm_head`` with the formulas of this module's docstring.
 
-    Zeroes the model's gradients first; afterwards they hold this document's gradients.
+    ``rtol`` is a positive number, ``atol`` a number ≥ 0. Zeroes the model's gradients first;
+    afterwards they hold this document's gradients.
     """
     if not isinstance(model, GPT):
         raise TypeError(f"check_gpt_backprop needs an autograd_tiny.nn.GPT, got {type(model).__name__}")
+    check_number(rtol, "rtol")
+    check_number(atol, "atol", closed=True)
     model.zero_grad()
     trace = model.trace(tokens)
     trace.loss.backward()

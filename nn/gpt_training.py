@@ -16,7 +16,7 @@ from .batched_training import check_engine
 from .gpt import GPT
 from .optim import Adam
 from .train import History
-from .validate import check_positive_int
+from .validate import check_positive_int, is_token_id
 
 
 def train_gpt(
@@ -59,15 +59,22 @@ def train_gpt(
     check_engine(engine)
     check_positive_int(steps, "steps")
     check_positive_int(batch_size, "batch_size")
+    if on_step is not None and not callable(on_step):
+        raise TypeError(f"on_step must be a function on_step(step, loss) or None, got {type(on_step).__name__}")
+    optimizer = Adam(model.parameters(), lr=lr, betas=betas, eps=eps)  # checks lr, betas, eps before any step
     if isinstance(documents, str) or not isinstance(documents, Sequence) or not documents:
         raise ValueError("documents must be a non-empty list of token lists (e.g. [tokenizer.encode(name), …])")
+    if is_token_id(documents[0]):
+        raise TypeError(
+            f"documents must be a list of token lists, got one token list {documents!r:.60}: "
+            f"pass [tokens] to train on one document"
+        )
     checked = []
     for i, document in enumerate(documents):
         try:
             checked.append(model._check_tokens(document))
         except (TypeError, ValueError) as err:
             raise type(err)(f"documents[{i}]: {err}") from None
-    optimizer = Adam(model.parameters(), lr=lr, betas=betas, eps=eps)
     step_cost = _ScalarStep(model, optimizer) if engine == "scalar" else _ReplayStep(model, optimizer, engine)
     history = History(unit="step")
     bar = tqdm(range(steps), desc="training", unit="step", disable=not progress, leave=True)

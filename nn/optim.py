@@ -17,6 +17,8 @@ import numpy as np
 import autograd_tiny as at
 from autograd_tiny import Value
 
+from .validate import check_betas, check_number
+
 _data, _grad = attrgetter("data"), attrgetter("grad")
 
 
@@ -28,8 +30,7 @@ class Optimizer:
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"{type(self).__name__} params[{i}] is a {type(p).__name__}, expected a Value")
-        if not isinstance(lr, (int, float)) or not lr > 0:
-            raise ValueError(f"learning rate lr must be a positive number, got {lr!r}")
+        check_number(lr, "learning rate lr")
         self.lr = float(lr)
 
     def zero_grad(self) -> None:
@@ -63,9 +64,8 @@ class SGD(Optimizer):
 
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0) -> None:
         super().__init__(params, lr)
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-        self.momentum = momentum
+        check_number(momentum, "momentum", high=1.0, closed=True)
+        self.momentum = float(momentum)
         self.velocity = np.zeros(len(self.params))
 
     def update(self, numbers: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -82,10 +82,8 @@ class Adam(Optimizer):
         self, params: Iterable[Value], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
     ) -> None:
         super().__init__(params, lr)
-        if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
-        if not eps > 0:
-            raise ValueError(f"eps must be positive, got {eps!r}")
+        check_betas(betas)
+        check_number(eps, "eps")
         self.betas, self.eps = (float(betas[0]), float(betas[1])), float(eps)
         self.m = np.zeros(len(self.params))
         self.v = np.zeros(len(self.params))

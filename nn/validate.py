@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 Seed = int | np.random.Generator | None
@@ -13,6 +15,46 @@ def check_positive_int(value: object, name: str, minimum: int = 1) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         expected = "a positive integer" if minimum == 1 else f"an integer ≥ {minimum}"
         raise ValueError(f"{name} must be {expected}, got {value!r}")
+
+
+def check_seed(seed: object, name: str = "seed") -> None:
+    """A TypeError naming ``name`` unless ``seed`` is what ``Seed`` allows (an integer, not a bool; a
+    Generator; None), a ValueError for a negative integer (NumPy's seeds are ≥ 0)."""
+    if seed is None or isinstance(seed, np.random.Generator):
+        return
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise TypeError(f"{name} must be an int ≥ 0, a numpy Generator or None, got {type(seed).__name__}: {seed!r}")
+    if seed < 0:
+        raise ValueError(f"{name} must be an int ≥ 0, a numpy Generator or None, got {seed!r}")
+
+
+def is_number(value: object) -> bool:
+    """A real number: int, float or a NumPy one, not a bool (True is no learning rate)."""
+    return not isinstance(value, bool | np.bool_) and isinstance(value, int | float | np.integer | np.floating)
+
+
+def check_number(value: object, name: str, *, low: float = 0.0, high: float = math.inf, closed: bool = False) -> None:
+    """A ValueError naming ``name`` unless ``value`` is a real number (not a bool) above ``low`` (or equal
+    to it, with ``closed``) and below ``high``: by default a positive number."""
+    if is_number(value) and (low <= value if closed else low < value) and value < high:
+        return
+    if high < math.inf:
+        expected = f"a number in {'[' if closed else '('}{low:g}, {high:g})"
+    else:
+        expected = "a number ≥ 0" if closed and low == 0 else "a positive number" if low == 0 else f"a number > {low:g}"
+    raise ValueError(f"{name} must be {expected}, got {value!r}")
+
+
+def check_betas(betas: object) -> None:
+    """A ValueError unless ``betas`` is Adam's pair (β₁, β₂) of numbers in [0, 1)."""
+    pair = isinstance(betas, tuple | list) and len(betas) == 2
+    if not pair or not all(is_number(b) and 0.0 <= b < 1.0 for b in betas):
+        raise ValueError(f"betas must be a pair (β₁, β₂) of numbers in [0, 1), got {betas!r}")
+
+
+def is_token_id(token: object) -> bool:
+    """An integer token id (int or NumPy integer; not a bool, not a float such as 1.0)."""
+    return isinstance(token, int | np.integer) and not isinstance(token, bool)
 
 
 def check_finite(values: np.ndarray, name: str, what: str | None = None) -> None:

@@ -220,6 +220,13 @@ def test_gpt_refuses_a_width_that_the_heads_do_not_divide(tmp_path):
     assert "--n-embd 6 must be a multiple of --n-head 4" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_gpt_refuses_a_negative_seed_as_a_usage_error(tmp_path):
+    result = run("gpt", "--seed", "-1", "--steps", "1", "--out", str(tmp_path / "out"))
+    assert result.returncode == 2, result.stderr
+    assert "--seed must be an integer ≥ 0 (NumPy's seeds are), got -1" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()  # refused before any work
+
+
 def test_unknown_command_is_a_usage_error():
     result = run("fly")
     assert result.returncode == 2 and "invalid choice: 'fly'" in result.stderr

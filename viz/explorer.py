@@ -75,10 +75,7 @@ def backward_explorer(
         svg = to_svg(draw_graph(root, show_local_grads=True, max_nodes=max_nodes, grads=finals))
         heading = title or "Backpropagation, node by node"
     elif trace is not None and hasattr(trace, "attention_scores"):  # a GPT's trace (nn.GPTTrace)
-        if not 0 <= position < trace.n_positions:
-            raise ValueError(
-                f"position must be in 0…{trace.n_positions - 1} (the document's positions), got {position!r}"
-            )
+        _check_gpt_pair(model, trace, finals, position)
         data = gpt_stages.stage_data(model, trace, finals, position)
         svg = to_svg(draw_graph(root, position=position, grads=finals, max_nodes=20_000))
         heading = title or f"Backpropagation through a GPT, block by block (position {position})"
@@ -86,6 +83,11 @@ def backward_explorer(
         if trace is None:
             raise ValueError(
                 "the layer-by-layer mode needs the trace too: backward_explorer(cost, path, model=m, trace=t)"
+            )
+        if hasattr(model, "n_head"):
+            raise ValueError(
+                f"model= is a GPT but trace= is a {type(trace).__name__}, not its GPTTrace: pass the trace "
+                f"model.trace(tokens) gave"
             )
         data = _network_data(model, trace, finals)
         n_weights = sum(len(n.w) for layer in model.layers for n in layer.neurons)
@@ -96,6 +98,37 @@ def backward_explorer(
     page = _page(heading, svg, data)
     frames = len(data["steps"]) if data["mode"] == "graph" else len(data["frames"]) - 1  # after the forward pass
     return Explorer(page, heading, frames) if path is None else write_atomic(path, page)
+
+
+def _check_gpt_pair(model: GPT, trace: GPTTrace, finals: dict[Value, float], position: object) -> None:
+    """ValueErrors unless ``model`` is the GPT whose forward pass ``trace`` recorded, ``trace`` is part of the
+    cost's graph (``finals`` holds its gradients) and ``position`` is one of the trace's positions."""
+    if not hasattr(model, "n_head"):
+        raise ValueError(
+            f"trace= is a GPT's trace but model= is {type(model).__name__!r}, not a GPT: pass the GPT the trace "
+            f"came from"
+        )
+    layers, heads = len(trace.attention_scores), len(trace.attention_scores[0]) if trace.attention_scores else 0
+    if (model.n_layer, model.n_head) != (layers, heads):
+        raise ValueError(
+            f"the model has n_layer={model.n_layer} and n_head={model.n_head} but the trace was recorded with "
+            f"n_layer={layers} and n_head={heads}: pass the GPT the trace came from"
+        )
+    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < trace.n_positions:
+        raise ValueError(
+            f"position must be in 0…{trace.n_positions - 1} (an integer, one of the document's positions), "
+            f"got {position!r}"
+        )
+    if trace.loss not in finals:
+        raise ValueError(
+            f"the trace is not part of the cost's graph (its loss {trace.loss.label} is not reached from it): pass "
+            f"the trace whose loss the cost is, backward_explorer(trace.loss, model=model, trace=trace)"
+        )
+    if model.lm_head[0][0] not in finals:
+        raise ValueError(
+            f"the model is not the one the cost was built from ({model.lm_head[0][0].label} is not reached from "
+            f"it): pass the GPT whose trace this is"
+        )
 
 
 def _name(node: Value) -> str:

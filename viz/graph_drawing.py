@@ -69,13 +69,19 @@ def draw_graph(
         )
     nodes, outside, hidden = select_part(every_node, part, show_parameters=bool(show_parameters))
     if len(nodes) > max_nodes:
-        advice = (
-            "draw a part of it: draw_graph(loss, position=0), or with block='attention', layer=0, head=0"
-            if is_gpt
-            else "draw the network instead with draw_network(model, trace)"
-        )
+        what = f"the part {part}" if part else "the graph"
+        if show_parameters:
+            what += " with its parameters"
+        if not is_gpt:
+            advice = "draw the network instead with draw_network(model, trace)"
+        elif part or show_parameters:
+            advice = "draw a smaller part (add position=, block=, layer=, head=)" + (
+                " or pass show_parameters=False (the weights not drawn)" if show_parameters else ""
+            )
+        else:
+            advice = "draw a part of it: draw_graph(loss, position=0), or with block='attention', layer=0, head=0"
         raise GraphTooLargeError(
-            f"the graph has {len(nodes):,} nodes, more than max_nodes={max_nodes:,}: {advice}, or pass a larger "
+            f"{what} has {len(nodes):,} nodes, more than max_nodes={max_nodes:,}: {advice}, or pass a larger "
             f"max_nodes (Graphviz gets slow past a few thousand)"
         )
     names = ids.value_names(every_node)
@@ -101,7 +107,9 @@ def draw_graph(
                 op_label, op_style = escape(_op_text(node, hidden)), _NAMED_OP_STYLE
             groups[group].append((ids.op_node(name), op_label, {**op_style, "id": ids.op_group(name)}))
     if is_gpt:
-        _emit_gpt_groups(dot, groups)
+        inside_positions = {_gpt_group_of(node)[:1] for node in nodes if node not in outside}
+        read_only = {group[0] for group in groups if group and group[:1] not in inside_positions}
+        _emit_gpt_groups(dot, groups, read_only)
     else:
         _emit_groups(dot, groups)
 
@@ -262,9 +270,16 @@ def _in_part(node: Value, part: dict) -> bool:
 
 
 def _parts_available(nodes: list[Value]) -> str:
-    positions = sorted({n.meta["position"] for n in nodes if n.meta and "position" in n.meta})
-    blocks = sorted({n.meta["block"][0] for n in nodes if n.meta and "block" in n.meta})
-    return f"the graph has positions {positions[0]}…{positions[-1]} and blocks {', '.join(blocks)}"
+    """The parts there are: positions, blocks, layers and heads."""
+    metas = [n.meta for n in nodes if n.meta and "position" in n.meta]
+    positions = sorted({meta["position"] for meta in metas})
+    blocks = sorted({meta["block"][0] for meta in metas if "block" in meta})
+    layers = sorted({meta["block"][1] for meta in metas if len(meta.get("block", ())) > 1})
+    heads = sorted({meta["head"] for meta in metas if meta.get("head") is not None})
+    return (
+        f"the graph has positions {positions[0]}…{positions[-1]}, blocks {', '.join(blocks)}, "
+        f"layers {', '.join(map(str, layers))} and heads {', '.join(map(str, heads))}"
+    )
 
 
 def _op_text(node: Value, hidden: set[Value]) -> str:
@@ -294,33 +309,49 @@ def _gpt_group_of(node: Value) -> tuple:
     return (meta["position"], meta.get("block", ()), meta.get("head"))
 
 
-def _emit_gpt_groups(dot: graphviz.Digraph, groups: dict[tuple, list[tuple[str, str, dict]]]) -> None:
-    """A cluster per position, inside it one per block, inside an attention block one per head."""
+def _emit_gpt_groups(
+    dot: graphviz.Digraph, groups: dict[tuple, list[tuple[str, str, dict]]], read_only: set[int]
+) -> None:
+    """A cluster per position, inside it one per block, inside an attention block one per head.
+
+    The positions a part only reads from (``read_only``: earlier keys and values) go together in an invisible
+    cluster, drawn before the part: otherwise Graphviz puts the part between them (fewer edges cross a
+    cluster), and the positions read 0, 2, 1 down the page."""
     for node_id, label, attrs in groups.pop((), []):
         dot.node(node_id, label, **attrs)
-    for position in sorted({key[0] for key in groups}):
-        with dot.subgraph(name=f"cluster_position_{position}") as position_cluster:
-            position_cluster.attr(label=f"position {position}", style="rounded", color="#555555", fontsize="14")
-            blocks = sorted({key[1] for key in groups if key[0] == position}, key=_block_order)
-            for block in blocks:
-                name = "_".join(map(str, block))
-                with position_cluster.subgraph(name=f"cluster_position_{position}_{name}") as block_cluster:
-                    title = BLOCK_TITLES.get(block[0], block[0]) if block else ""
-                    title = f"layer {block[1]} {title}" if len(block) > 1 else title
-                    block_cluster.attr(label=title, style="rounded", color="#888888", fontsize="12")
-                    for key in sorted(
-                        (k for k in groups if k[:2] == (position, block)), key=lambda k: (k[2] is not None, k[2] or 0)
-                    ):
-                        if key[2] is None:
-                            for node_id, label, attrs in groups[key]:
-                                block_cluster.node(node_id, label, **attrs)
-                            continue
-                        with block_cluster.subgraph(
-                            name=f"cluster_position_{position}_{name}_head_{key[2]}"
-                        ) as cluster:
-                            cluster.attr(label=f"head {key[2]}", style="rounded,dotted", color="#999999", fontsize="10")
-                            for node_id, label, attrs in groups[key]:
-                                cluster.node(node_id, label, **attrs)
+    positions = sorted({key[0] for key in groups})
+    earlier = [position for position in positions if position in read_only]
+    if earlier and len(earlier) < len(positions):
+        with dot.subgraph(name="cluster_positions_read") as wrapper:
+            wrapper.attr(label="", style="invis")
+            for position in earlier:
+                _emit_position(wrapper, position, groups)
+        positions = [position for position in positions if position not in read_only]
+    for position in positions:
+        _emit_position(dot, position, groups)
+
+
+def _emit_position(parent: graphviz.Digraph, position: int, groups: dict[tuple, list[tuple[str, str, dict]]]) -> None:
+    with parent.subgraph(name=f"cluster_position_{position}") as position_cluster:
+        position_cluster.attr(label=f"position {position}", style="rounded", color="#555555", fontsize="14")
+        blocks = sorted({key[1] for key in groups if key[0] == position}, key=_block_order)
+        for block in blocks:
+            name = "_".join(map(str, block))
+            with position_cluster.subgraph(name=f"cluster_position_{position}_{name}") as block_cluster:
+                title = BLOCK_TITLES.get(block[0], block[0]) if block else ""
+                title = f"layer {block[1]} {title}" if len(block) > 1 else title
+                block_cluster.attr(label=title, style="rounded", color="#888888", fontsize="12")
+                for key in sorted(
+                    (k for k in groups if k[:2] == (position, block)), key=lambda k: (k[2] is not None, k[2] or 0)
+                ):
+                    if key[2] is None:
+                        for node_id, label, attrs in groups[key]:
+                            block_cluster.node(node_id, label, **attrs)
+                        continue
+                    with block_cluster.subgraph(name=f"cluster_position_{position}_{name}_head_{key[2]}") as cluster:
+                        cluster.attr(label=f"head {key[2]}", style="rounded,dotted", color="#999999", fontsize="10")
+                        for node_id, label, attrs in groups[key]:
+                            cluster.node(node_id, label, **attrs)
 
 
 def _block_order(block: tuple) -> tuple:

@@ -212,6 +212,46 @@ def test_sample_generates_names_as_microgpt_does():
         model.sample(1, temperature=0)
 
 
+def _steered(next_token: dict[int, int]) -> GPT:
+    """A GPT of 3 tokens (BOS = 2) whose every layer is zero, so the stream is rmsnorm(wte[token]) = 2·e_token
+    and the logits are lm_head · 2·e_token: token k is followed by ``next_token[k]`` with a logit 100 above
+    the others (probability 1 − 1e-40 at temperature 0.5)."""
+    state = {key: np.zeros(array.shape) for key, array in GPT(3, n_embd=4, n_head=1, block_size=4).state_dict().items()}
+    state["wte"] = np.eye(3, 4)
+    for token, following in next_token.items():
+        state["lm_head"][following, token] = 50.0
+    return GPT.from_state_dict(state, n_head=1)
+
+
+def test_sample_stops_at_bos_and_at_block_size():
+    assert _steered({2: 0, 0: 1, 1: 2}).sample(3, seed=0) == [[0, 1]] * 3  # BOS → 0 → 1 → BOS: stops there
+    assert _steered({2: 1, 1: 1}).sample(2, seed=0) == [[1, 1, 1, 1]] * 2  # never BOS: block_size = 4 tokens
+    assert _steered({2: 2}).sample(1, seed=0, tokenizer=CharTokenizer("ab")) == [""]  # BOS first: empty
+
+
+def test_sampled_first_tokens_follow_softmax_of_the_logits():
+    """At temperature 1, the first token's frequency over 2,000 samples is softmax(logits at BOS) within
+    4 standard errors per token (with the fixed seed the test is deterministic; the bound is loose)."""
+    state = GPT(5, n_embd=4, n_head=1, block_size=1, seed=0).state_dict()
+    model = GPT.from_state_dict(dict(state, lm_head=state["lm_head"] * 12), n_head=1)  # far from uniform
+    with at.no_grad():
+        logits = np.array([z.data for z in model.trace([4, 0]).logits[0]])
+    p = np.exp(logits - logits.max())
+    p /= p.sum()
+    assert np.abs(p - 1 / 5).max() > 0.1  # a sampler that ignored the logits would fail the test
+    n = 2000
+    first = [doc[0] if doc else 4 for doc in model.sample(n, temperature=1.0, seed=7)]  # block_size 1: one token
+    frequency = np.bincount(first, minlength=5) / n
+    np.testing.assert_array_less(np.abs(frequency - p), 4 * np.sqrt(p * (1 - p) / n) + 1e-12)
+
+
+def test_train_gpt_shows_a_progress_bar_with_the_loss(capsys):
+    model = GPT(27, n_embd=4, n_head=1, seed=0)
+    history = train_gpt(model, [TOKENIZER.encode("ava")], steps=2)
+    err = capsys.readouterr().err
+    assert "training" in err and f"loss={history.loss[-1]:.4f}" in err
+
+
 def test_the_replay_and_the_scalar_engine_train_alike_over_100_steps():
     """engine="auto" (the default) replays the graph with NumPy; "scalar" builds it: 1e-10 relative."""
     documents = [TOKENIZER.encode(name) for name in NAMES]  # "charlotte" is longer than the block size

@@ -10,6 +10,7 @@ import pytest
 from autograd_tiny import Value, topological_order
 from autograd_tiny.nn import GPT, CharTokenizer
 from autograd_tiny.viz import GraphTooLargeError, draw_graph, ids, to_svg
+from autograd_tiny.viz.graph_drawing import select_part
 
 from .svg import groups, parse
 
@@ -115,3 +116,60 @@ def test_the_explorer_plays_a_gpt_block_by_block(tmp_path):
     )
     with pytest.raises(ValueError, match=r"position must be in 0…3"):
         backward_explorer(trace.loss, model=model, trace=trace, position=4)
+
+
+def test_the_explorer_refuses_a_trace_model_or_position_that_do_not_belong():
+    from autograd_tiny.nn import MLP, losses
+    from autograd_tiny.viz import backward_explorer
+
+    model = GPT(27, n_embd=4, n_head=2, seed=1)
+    trace_a, trace_b = model.trace(TOKENIZER.encode("ava")), model.trace(TOKENIZER.encode("bob"))
+    with pytest.raises(ValueError, match=r"the trace is not part of the cost's graph \(its loss C is not reached"):
+        backward_explorer(trace_a.loss, model=model, trace=trace_b, position=1)  # was: all-zero gradients
+    with pytest.raises(ValueError, match=r"model has n_layer=2 and n_head=2 but the trace was recorded with n_layer=1"):
+        backward_explorer(trace_a.loss, model=GPT(27, n_embd=4, n_head=2, n_layer=2, seed=1), trace=trace_a)
+    with pytest.raises(ValueError, match=r"model has n_layer=1 and n_head=1 but .* n_layer=1 and n_head=2"):
+        backward_explorer(trace_a.loss, model=GPT(27, n_embd=4, n_head=1, seed=1), trace=trace_a)
+    with pytest.raises(ValueError, match=r"the model is not the one the cost was built from \(lm_head\[0,0\]"):
+        backward_explorer(trace_a.loss, model=GPT(27, n_embd=4, n_head=2, seed=1), trace=trace_a)
+    mlp = MLP(2, [2, 1], seed=0)
+    with pytest.raises(ValueError, match=r"trace= is a GPT's trace but model= is 'MLP', not a GPT"):
+        backward_explorer(trace_a.loss, model=mlp, trace=trace_a)
+    mlp_trace = mlp.trace([0.5, -1.0])
+    cost = losses.quadratic(mlp_trace.output, 1.0)
+    with pytest.raises(ValueError, match=r"model= is a GPT but trace= is a Trace, not its GPTTrace"):
+        backward_explorer(cost, model=model, trace=mlp_trace)
+    for position in (1.0, "1", True):
+        with pytest.raises(ValueError, match=r"position must be in 0…3 \(an integer, one of the document's positions"):
+            backward_explorer(trace_a.loss, model=model, trace=trace_a, position=position)
+
+
+def test_an_unknown_layer_or_head_lists_the_layers_and_heads_there_are(gpt_trace):
+    _, trace = gpt_trace
+    for part in ({"layer": 3}, {"head": 2}, {"layer": 0, "head": 5}):
+        with pytest.raises(ValueError, match=r"no node of the graph is in the part .*layers 0 and heads 0, 1"):
+            draw_graph(trace.loss, **part)
+
+
+def test_a_part_past_the_size_limit_says_its_size_and_how_to_draw_less(gpt_trace):
+    _, trace = gpt_trace
+    nodes = len(select_part(topological_order(trace.loss), {"position": 1})[0])
+    part_size = rf"the part \{{'position': 1\}} has {nodes} nodes"
+    with pytest.raises(GraphTooLargeError, match=part_size + ".*draw a smaller part"):
+        draw_graph(trace.loss, position=1, max_nodes=50)
+    with pytest.raises(GraphTooLargeError, match=r"with its parameters has [\d,]+ nodes.*show_parameters=False"):
+        draw_graph(trace.loss, show_parameters=True, max_nodes=500)
+
+
+def test_the_positions_of_a_part_read_down_the_page_in_order():
+    """One head at position 3 reads keys and values from positions 0, 1, 2 (dashed): their clusters stand above
+    it in order (Graphviz put the part between them, 0, 3, 1, 2, to spare edges crossing a cluster)."""
+    model = GPT(27, n_embd=4, n_head=1, seed=0)
+    trace = model.trace(TOKENIZER.encode("ava"))
+    trace.loss.backward()
+    drawing = parse(to_svg(draw_graph(trace.loss, position=3, block="attention", layer=0, head=0)))
+    heights = {}
+    for text in drawing.iter("{http://www.w3.org/2000/svg}text"):
+        if re.fullmatch(r"position \d", "".join(text.itertext())):
+            heights["".join(text.itertext())] = float(text.get("y"))
+    assert sorted(heights, key=heights.get) == ["position 0", "position 1", "position 2", "position 3"]
