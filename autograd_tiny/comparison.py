@@ -156,7 +156,3 @@ def _to_the_digit_of(x: float, resolution: float) -> str:
 
 
 __all__ = ["ComparedDerivative", "Comparison", "Tolerance", "worst"]
-
-
-def format_error(error: float, bound: float) -> str:  # the old rule, until every report prints through Comparison
-    return f"≤ {bound:.0e}" if error <= bound else f"{error:.2e}"
