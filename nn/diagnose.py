@@ -62,14 +62,6 @@ class GradientRow:
     comparison: Comparison  # the learner's (yours) against the graph's, normwise over every sample
     status: str  # "ok", "FAIL" or "not checked"
 
-    @property
-    def max_abs(self) -> float:
-        return self.comparison.abs_error
-
-    @property
-    def max_rel(self) -> float:
-        return self.comparison.rel_error
-
 
 @dataclass(frozen=True)
 class BackpropDiagnosis(Report):
