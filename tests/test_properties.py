@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import autograd_tiny as at
 from autograd_tiny import Value
 from autograd_tiny.random_graphs import random_expression
+from autograd_tiny.viz.backward_replay import replay
 
 from .conftest import central_difference
 
@@ -78,8 +79,9 @@ def test_backward_and_the_general_reverse_pass_agree(seed, point):
 def test_every_entry_point_gives_the_same_gradients(seed, point):
     """backward(), a second backward() (general loop, halved), grad(), grad(create_graph=True),
     backward(create_graph=True), vjp, jacobian in both modes, propagate() node by node and the
-    explorer's step observer all give ∂output/∂x for every input, bit for bit (forward mode, which
-    adds the same terms in another order, to rounding)."""
+    explorer's step observer and its replay, grad() with respect to each input alone (pruned to the
+    paths that reach it) and backward() under detect_anomaly all give ∂output/∂x for every input,
+    bit for bit (forward mode, which adds the same terms in another order, to rounding)."""
     from autograd_tiny.backward import reverse_pass
 
     expression = random_expression(np.random.default_rng(seed), n_inputs=3, n_steps=8)
@@ -108,6 +110,17 @@ def test_every_entry_point_gives_the_same_gradients(seed, point):
     watched: dict = {}
     reverse_pass({output: 1.0}, on_step=lambda node, g, sent: watched.__setitem__(node, g))
     answers["observer"] = [watched.get(v, 0.0) for v in values]
+    final = {step.node: step.grad for step in replay(output)}
+    answers["the explorer's replay"] = [final.get(v, 0.0) for v in values]
+    # wrt one input at a time: shares go only along the paths that reach it (the others are pruned)
+    answers["grad, wrt each input alone"] = [at.grad(output, [v])[0].data for v in values]
+    at.zero_grad(output)
+    try:
+        with at.detect_anomaly():  # the general loop, every share shown to the watcher
+            output.backward()
+        answers["backward under detect_anomaly"] = [v.grad for v in values]
+    except at.AnomalyError:  # only where some gradient on the way is inf or nan
+        assert not all(map(math.isfinite, reverse_pass({output: 1.0}).values())), str(expression)
     for name, found in answers.items():
         assert all(map(same, found, reference)), (name, str(expression), found, reference)
 
