@@ -6,15 +6,26 @@ the scale is |reference| for one number and max |reference| for an array (normwi
 caller names another (``check_gradient`` uses |yours| + |reference|, CS231n's). The relative
 error is |yours − reference| / scale (0 when both are 0, inf when only the scale is).
 
-Printing: an error within its bound (``atol`` for the absolute, ``rtol`` for the relative) prints
-as "≤ bound". Its digits would be rounding noise, which differs between NumPy builds and CPUs, so
-a report of agreeing gradients reads the same on every machine; an error beyond its bound prints
-with three significant digits.
+Printing (``Comparison.error_cells`` and ``Comparison.value_cells``, the one formatter every report
+uses): a passing comparison prints no digits below its tolerance, since those are rounding noise
+that differs between NumPy builds, BLAS libraries and CPUs, so a report of agreeing gradients
+reads the same on every machine.
+
+- Errors of a passing comparison print as their bounds: the absolute error as "≤ atol" when it is
+  within atol, else as "> atol"; the relative error as "≤ rtol" when it is within rtol, else as
+  "> rtol". A "> bound" on a passing row says that the other term carried the verdict (the
+  rule is the sum atol + rtol · scale): "> 1e-05" next to "≤ 1e-04" is a large gradient within its
+  relative tolerance, "≤ 1e-05" next to "> 1e-04" a reference of (about) zero within atol.
+- Errors of a failing comparison print with three significant digits (both exceed their bounds).
+- The two numbers of a passing comparison print down to the leading digit of the bound
+  atol + rtol · scale and no further (rounded there; "0" when smaller); a failing comparison's
+  print with ten significant digits, so that the difference shows.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,20 +64,46 @@ class Comparison:
         abs_error = float(np.max(errors, initial=0.0))
         if scale is None:
             scale = float(np.max(np.abs(theirs), initial=0.0))
-        rel_error = abs_error / scale if scale > 0 else (0.0 if abs_error == 0 else math.inf)
+        if not math.isfinite(abs_error):
+            rel_error = abs_error  # inf (or nan): no scale makes it small
+        else:
+            rel_error = abs_error / scale if scale > 0 else (0.0 if abs_error == 0 else math.inf)
         return cls(yours, reference, abs_error, rel_error, scale, tolerance)
 
     @property
+    def bound(self) -> float:
+        """atol + rtol · scale: the largest absolute error that passes."""
+        return self.tolerance.atol + self.tolerance.rtol * self.scale
+
+    @property
     def passed(self) -> bool:
-        bound = self.tolerance.atol + self.tolerance.rtol * self.scale
-        return math.isfinite(self.abs_error) and self.abs_error <= bound
+        return math.isfinite(self.abs_error) and self.abs_error <= self.bound
 
     def __bool__(self) -> bool:
         return self.passed
 
+    @property
+    def fraction_of_bound(self) -> float:
+        """abs error / bound: how much of its tolerance the comparison uses (above 1 it fails)."""
+        if not math.isfinite(self.abs_error):
+            return math.inf
+        if self.bound > 0:
+            return self.abs_error / self.bound
+        return 0.0 if self.abs_error == 0 else math.inf
+
     def error_cells(self) -> tuple[str, str]:
-        """The absolute and the relative error as a report prints them (see ``format_error``)."""
-        return format_error(self.abs_error, self.tolerance.atol), format_error(self.rel_error, self.tolerance.rtol)
+        """The absolute and the relative error as a report prints them (the rule is the module's docstring)."""
+        atol, rtol = self.tolerance.atol, self.tolerance.rtol
+        if not self.passed:
+            return f"{self.abs_error:.2e}", f"{self.rel_error:.2e}"
+        return _against(self.abs_error, atol), _against(self.rel_error, rtol)
+
+    def value_cells(self) -> tuple[str, str]:
+        """Yours and the reference (numbers) as a report prints them: a passing comparison's down to the
+        leading digit of its bound, a failing one's with ten significant digits."""
+        if not self.passed:
+            return f"{float(self.yours):.10g}", f"{float(self.reference):.10g}"
+        return _to_the_digit_of(float(self.yours), self.bound), _to_the_digit_of(float(self.reference), self.bound)
 
     @property
     def verdict(self) -> str:
@@ -96,9 +133,26 @@ class ComparedDerivative:
         return self.comparison.rel_error
 
 
-def format_error(error: float, bound: float) -> str:
-    """An error for a report: "≤ bound" within the bound (its digits are rounding noise), else 3 digits."""
-    return f"≤ {bound:.0e}" if error <= bound else f"{error:.2e}"
+def worst(comparisons: Iterable[Comparison]) -> Comparison:
+    """The comparison that uses the most of its tolerance: a failing one whenever any fails."""
+    return max(comparisons, key=lambda c: c.fraction_of_bound)
 
 
-__all__ = ["ComparedDerivative", "Comparison", "Tolerance", "format_error"]
+def _against(error: float, bound: float) -> str:
+    """A passing comparison's error, said against its own term's bound (its digits are rounding noise)."""
+    return f"≤ {bound:.0e}" if error <= bound else f"> {bound:.0e}"
+
+
+def _to_the_digit_of(x: float, resolution: float) -> str:
+    """``x`` rounded to the leading digit of ``resolution``: digits below it are within the tolerance."""
+    if not (math.isfinite(x) and math.isfinite(resolution) and resolution > 0):
+        return f"{x:.10g}"
+    place = math.floor(math.log10(resolution))
+    rounded = round(x, -place)
+    if rounded == 0:
+        return "0"
+    digits = math.floor(math.log10(abs(rounded))) - place + 1
+    return f"{rounded:.{min(max(digits, 1), 17)}g}"
+
+
+__all__ = ["ComparedDerivative", "Comparison", "Tolerance", "worst"]

@@ -53,7 +53,7 @@ class GradcheckResult(Report):
 
     def table(self) -> Table:
         rows = [
-            (e.label, f"{e.analytic:.10g}", f"{e.numeric:.10g}", *e.comparison.error_cells(), e.comparison.verdict)
+            (e.label, *e.comparison.value_cells(), *e.comparison.error_cells(), e.comparison.verdict)
             for e in self.entries
         ]
         return Table.of(("input", "engine", "finite diff.", "abs error", "rel error", ""), rows, align="lrrrrl")
@@ -75,6 +75,7 @@ def gradcheck(
     Input i passes when |analytic − numeric| ≤ atol + rtol·|numeric|, with
     numeric = (f(x + eps·eᵢ) − f(x − eps·eᵢ)) / (2·eps).
     """
+    tolerance = Tolerance("gradcheck", rtol, atol)  # |analytic − numeric| ≤ atol + rtol·|numeric|
     labels, points = _labelled_points(inputs)
     values = [Value(x, label) for x, label in zip(points, labels)]
     output = _call(f, values)
@@ -83,13 +84,8 @@ def gradcheck(
     entries = []
     for i, (label, value) in enumerate(zip(labels, values)):
         numeric = (_evaluate(f, points, i, eps) - _evaluate(f, points, i, -eps)) / (2 * eps)
-        entries.append(_compare(label, value.grad, numeric, atol, rtol))
+        entries.append(GradcheckEntry(label, Comparison.of(value.grad, numeric, tolerance)))
     return _result(entries, atol, rtol, "gradcheck", raise_on_failure)
-
-
-def _compare(label: str, analytic: float, numeric: float, atol: float, rtol: float) -> GradcheckEntry:
-    """One comparison: it passes when |analytic − numeric| ≤ atol + rtol·|numeric|."""
-    return GradcheckEntry(label, Comparison.of(analytic, numeric, Tolerance("gradcheck", rtol, atol)))
 
 
 def _result(
@@ -148,6 +144,7 @@ def gradgradcheck(
     """
     from .hessian import hessian
 
+    tolerance = Tolerance("gradgradcheck", rtol, atol)
     labels, points = _labelled_points(inputs)
     analytic = hessian(f, points)
 
@@ -163,5 +160,6 @@ def gradgradcheck(
         minus[j] -= eps
         column = [(a - b) / (2 * eps) for a, b in zip(first_derivatives(plus), first_derivatives(minus))]
         for i, numeric in enumerate(column):
-            entries.append(_compare(f"∂²/∂{labels[i]}∂{labels[j]}", float(analytic[i, j]), numeric, atol, rtol))
+            label = f"∂²/∂{labels[i]}∂{labels[j]}"
+            entries.append(GradcheckEntry(label, Comparison.of(float(analytic[i, j]), numeric, tolerance)))
     return _result(entries, atol, rtol, "gradgradcheck", raise_on_failure)

@@ -4,8 +4,10 @@ For f: array → number and the learner's ``grad_f``, every entry i is compared 
 
     numeric_i = (f(x + ε eᵢ) − f(x − ε eᵢ)) / 2ε
 
-by CS231n's relative error |a − n| / max(|a| + |n|, tiny), read as they read it:
+by CS231n's relative error |a − n| / (|a| + |n|) (0 where both are 0), read as they read it:
 ≤ 1e-7 good; ≤ 1e-4 fine only where f has kinks (ReLU, max); ≤ 1e-2 suspicious; above, wrong.
+Each entry is a ``Comparison`` with the tolerance "check_gradient" and that scale, |a| + |n|; the
+verdict is theirs, and the table prints them with the one formatter (``autograd_tiny.comparison``).
 """
 
 from __future__ import annotations
@@ -16,10 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from .comparison import ComparedDerivative, Comparison, Tolerance, format_error
+from .comparison import ComparedDerivative, Comparison, Tolerance
 from .table import Report, Table
 
-TINY = 1e-300  # keeps 0/0 out of the relative error when both derivatives are exactly 0
 READINGS = ((1e-7, "good"), (1e-4, "ok only at kinks"), (1e-2, "suspicious"), (np.inf, "wrong"))
 
 
@@ -35,7 +36,8 @@ class GradientEntry(ComparedDerivative):
 
 @dataclass(frozen=True)
 class GradientCheck(Report):
-    """Truthy when every entry's |grad_f − central diff.| ≤ ``atol`` + ``rtol``·(|grad_f| + |central diff.|).
+    """Truthy when every entry's |grad_f − central diff.| ≤ ``atol`` + ``rtol``·(|grad_f| + |central diff.|),
+    the verdict of each entry's ``Comparison`` (tolerance "check_gradient").
 
     ``worst`` holds the entries with the largest relative errors, worst first.
     """
@@ -57,7 +59,7 @@ class GradientCheck(Report):
         verdict = "passed" if self else "FAILED"
         return (
             f"check_gradient {verdict}: {self.size} entries against central differences (ε = {self.eps:g}); "
-            f"worst relative error {shown_rel_error(self.max_rel_error, self.rtol)} ({reading(self.max_rel_error)}); "
+            f"worst relative error {self.worst[0].comparison.error_cells()[1]} ({reading(self.max_rel_error)}); "
             f"pass: |a − n| ≤ {self.atol:g} + {self.rtol:g}·(|a| + |n|)"
         )
 
@@ -66,10 +68,8 @@ class GradientCheck(Report):
         rows = [
             (
                 str(list(e.index)),
-                f"{e.analytic:.10g}",
-                f"{e.numeric:.10g}",
-                format_error(e.abs_error, self.atol),
-                shown_rel_error(e.rel_error, self.rtol),
+                *e.comparison.value_cells(),
+                *e.comparison.error_cells(),
                 e.reading,
             )
             for e in self.worst
@@ -83,13 +83,6 @@ class GradientCheck(Report):
 
     def __repr__(self) -> str:
         return f"GradientCheck(passed={self.passed}, max_rel_error={self.max_rel_error:.2e})"
-
-
-def shown_rel_error(rel_error: float, rtol: float) -> str:
-    """A relative error as the report prints it: "≤ 1e-07" when it reads good, "≤ rtol" when it passes
-    otherwise (the digits below are rounding noise, different on every machine), else its digits."""
-    good = READINGS[0][0]
-    return format_error(rel_error, good if rel_error <= good else rtol)
 
 
 def reading(rel_error: float) -> str:
@@ -140,28 +133,20 @@ def check_gradient(
         below = _scalar(f, shifted, "f(x − ε)")
         numeric[index] = (above - below) / (2 * eps)
 
-    with np.errstate(all="ignore"):
-        abs_error = np.abs(analytic - numeric)
-        rel_error = abs_error / np.maximum(np.abs(analytic) + np.abs(numeric), TINY)
-    finite = np.isfinite(analytic)  # a nan or inf in grad_f(x) is as wrong as an entry can be
-    abs_error, rel_error = np.where(finite, abs_error, np.inf), np.where(finite, rel_error, np.inf)
     tolerance = Tolerance("check_gradient", rtol, atol)
     scale = np.abs(analytic) + np.abs(numeric)  # CS231n's: the relative error is |a − n| / (|a| + |n|)
-    passed = bool(np.all(abs_error <= atol + rtol * np.where(finite, scale, 0.0)))
-    order = np.argsort(-rel_error, axis=None, kind="stable")[:show]
-    worst = tuple(
-        GradientEntry(
-            tuple(int(i) for i in idx),
-            Comparison.of(float(analytic[idx]), float(numeric[idx]), tolerance, scale=float(scale[idx])),
-        )
-        for idx in (np.unravel_index(flat, x.shape) for flat in order)
-    )
+    comparisons = {
+        index: Comparison.of(float(analytic[index]), float(numeric[index]), tolerance, scale=float(scale[index]))
+        for index in np.ndindex(x.shape)
+    }
+    by_relative_error = sorted(comparisons.items(), key=lambda item: -item[1].rel_error)  # stable: index order
+    worst = tuple(GradientEntry(index, comparison) for index, comparison in by_relative_error[: max(show, 1)])
     return GradientCheck(
         worst,
         x.size,
-        float(rel_error.max(initial=0.0)),
-        float(abs_error.max(initial=0.0)),
-        passed,
+        max(c.rel_error for c in comparisons.values()),
+        max(c.abs_error for c in comparisons.values()),
+        all(c.passed for c in comparisons.values()),
         rtol,
         atol,
         eps,

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_tiny.comparison import Comparison, Tolerance, format_error
+from autograd_tiny.comparison import Comparison, Tolerance
 from autograd_tiny.table import Report, Table, TableText
 
 from .backprop import backprop
@@ -73,14 +73,19 @@ class BackpropCheck(Report):
     def delta_table(self, sample: int = 0, name: str | None = None) -> TableText:
         """δ of every neuron for one sample: the graph's z.grad next to the equations' value.
 
+        Each row is a ``Comparison`` with the check's tolerance and its layer's scale (max |δˡ| over
+        the batch, as the layer's own comparison), printed by the one formatter: where they agree the
+        two δ print down to the leading digit of the bound atol + rtol · max |δˡ| (the digits below
+        are rounding noise) and the difference as "≤ atol" (or "> atol" where the relative term
+        carried it); where they do not, ten significant digits and the difference's three.
         ``name`` says which sample it is in the heading (default: "sample {sample}")."""
-        rows = [
-            (f"z[{c.layer}][{j}]", f"{g:.15e}", f"{e:.15e}", format_error(abs(g - e), self.atol))
-            for c in self.layers
-            for j, (g, e) in enumerate(zip(c.delta_graph[sample], c.delta_equations[sample]))
-        ]
+        rows = []
+        for c in self.layers:
+            for j, (g, e) in enumerate(zip(c.delta_graph[sample], c.delta_equations[sample])):
+                neuron = Comparison.of(g, e, c.delta.tolerance, scale=c.delta.scale)
+                rows.append((f"z[{c.layer}][{j}]", *neuron.value_cells(), neuron.error_cells()[0], neuron.verdict))
         heading = f"δ = ∂C/∂z for {name or f'sample {sample}'}: graph (z.grad) vs equations (BP1/BP2)"
-        return TableText(heading, Table.of(("neuron", "graph", "equations", "difference"), rows))
+        return TableText(heading, Table.of(("neuron", "graph", "equations", "difference", ""), rows, align="lrrrl"))
 
 
 def check_backprop(

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_tiny.comparison import Comparison, Tolerance, format_error
+from autograd_tiny.comparison import Comparison, Tolerance
 from autograd_tiny.table import Report, Table
 
 from .activations import get_activation
@@ -59,8 +59,7 @@ class GradientRow:
     equation: str  # the equation this row tests: "BP1", "BP2" or "BP4"
     learner: np.ndarray  # (n_samples, nˡ) or (n_samples, nˡ, nˡ⁻¹)
     graph: np.ndarray
-    max_abs: float
-    max_rel: float
+    comparison: Comparison  # the learner's (yours) against the graph's, normwise over every sample
     status: str  # "ok", "FAIL" or "not checked"
 
 
@@ -97,8 +96,7 @@ class BackpropDiagnosis(Report):
                 r.equation,
                 _preview(r.learner[0]),
                 _preview(r.graph[0]),
-                format_error(r.max_abs, self.atol),
-                format_error(r.max_rel, self.rtol),
+                *r.comparison.error_cells(),
                 r.status,
             )
             for r in self.rows
@@ -252,8 +250,7 @@ def _match(candidates, yours: np.ndarray, right: np.ndarray) -> tuple[tuple[str,
 
 
 def _row(l: int, quantity: str, equation: str, yours: np.ndarray, graph: np.ndarray, status: str) -> GradientRow:
-    difference = Comparison.of(yours, graph, TOLERANCE)
-    return GradientRow(l + 1, quantity, equation, yours, graph, difference.abs_error, difference.rel_error, status)
+    return GradientRow(l + 1, quantity, equation, yours, graph, Comparison.of(yours, graph, TOLERANCE), status)
 
 
 def _failure_message(equation: str, l: int, matches: tuple[tuple[str, str], ...], loss: Loss) -> str:

@@ -162,7 +162,7 @@ def test_gradcheck_quick_passes_and_prints_the_table():
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("gradcheck suite passed:") and lines[0].endswith(" passed, 0 failed")
-    assert lines[1].split()[:2] == ["check", "max"]
+    assert lines[1].split()[:3] == ["check", "abs", "error"]
     # within its tolerance an error prints as the bound, so the table is the same on every machine
     assert any(line.startswith("op tanh(a)") and line.split()[-5:] == ["1e-05", "≤", "1e-04", "gradcheck", "pass"]
                for line in lines)  # fmt: skip
@@ -175,6 +175,27 @@ def test_the_self_check_is_a_report():
 
     report = run_suite(quick=True)
     assert isinstance(report, Report) and report and "<table>" in report._repr_html_()
+
+
+def test_each_self_check_row_is_its_worst_comparison_printed_by_the_one_formatter():
+    """No second result type and no second printing rule: a row holds the Comparison that uses most of
+    its tolerance; passing rows print bounds, never digits or inf (logsumexp at (300, 299, -40) has a
+    reference of 0 where the engine gives 1.6e-148), and a failing row prints its digits."""
+    import re
+
+    import autograd_tiny.cli.selfcheck as selfcheck
+    from autograd_tiny.comparison import Comparison
+
+    report = selfcheck.run_suite(quick=True)
+    assert not hasattr(selfcheck, "NOISE_SCALE") and not hasattr(selfcheck, "CheckResult")
+    assert all(isinstance(row.worst, Comparison) and row.passed == row.worst.passed for row in report.results)
+    cells = [cell for row in report.table().rows for cell in row[1:3]]
+    assert all(re.fullmatch(r"[≤>] 1e-\d\d", cell) for cell in cells), cells
+    logsumexp = next(row for row in report.table().rows if row[0] == "op logsumexp(a, b, c)")
+    assert logsumexp[1:] == ("≤ 1e-05", "≤ 1e-04", "gradcheck", "pass")
+    wrong = selfcheck.CheckRow.of("wrong", [Comparison.of(1.1, 1.0, selfcheck.GRADCHECK), report.results[0].worst])
+    failing = selfcheck.SelfCheck((wrong,))
+    assert not failing and failing.table().rows == (("wrong", "1.00e-01", "1.00e-01", "gradcheck", "FAIL"),)
 
 
 def test_every_command_has_help_with_an_example():

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from autograd_tiny.comparison import Comparison, Tolerance, format_error
+from autograd_tiny.comparison import Comparison, Tolerance, worst
 
 TOL = Tolerance("test", rtol=1e-6, atol=1e-9)
 
@@ -29,9 +29,52 @@ def test_a_nan_or_inf_of_yours_is_never_within_tolerance():
     assert not Comparison.of(math.inf, math.inf, TOL)
 
 
-def test_an_error_within_its_bound_prints_as_the_bound_so_reports_match_on_every_machine():
-    assert format_error(3.2e-17, 1e-14) == format_error(8.9e-16, 1e-14) == "≤ 1e-14"
-    assert format_error(2.5e-3, 1e-4) == "2.50e-03"
-    assert format_error(math.nan, 1e-4) == "nan"
-    assert Comparison.of(1.0 + 1e-12, 1.0, TOL).error_cells() == ("≤ 1e-09", "≤ 1e-06")
+def test_a_failing_comparison_prints_its_errors_with_three_digits():
     assert Comparison.of(1.1, 1.0, TOL).error_cells() == ("1.00e-01", "1.00e-01")
+    assert Comparison.of(2.5e-3, 0.0, TOL).error_cells() == ("2.50e-03", "inf")
+    assert Comparison.of(math.nan, 1.0, TOL).error_cells() == ("inf", "inf")  # a nan of yours is as wrong as can be
+
+
+def test_a_passing_comparison_prints_its_errors_as_bounds_never_as_digits():
+    """Within both bounds each error is "≤ its bound"; where the other term carried the verdict it is
+    "> its bound", never its digits (rounding noise) nor inf."""
+    for noise in (3.2e-17, 8.9e-16):
+        assert Comparison.of(1.0 + noise, 1.0, TOL).error_cells() == ("≤ 1e-09", "≤ 1e-06")
+    large = Comparison.of(1e8 + 30.0, 1e8, TOL)  # abs 30 > atol, rel 3e-7 ≤ rtol: passes on the relative term
+    assert large.passed and large.error_cells() == ("> 1e-09", "≤ 1e-06")
+    near_zero = Comparison.of(1.6e-148, 0.0, TOL)  # rel inf, abs ≤ atol: passes on the absolute term
+    assert near_zero.passed and near_zero.error_cells() == ("≤ 1e-09", "> 1e-06")
+    both = Comparison.of(1e-3 + 1.5e-9, 1e-3, TOL)  # 1.5e-9 ≤ 1e-9 + 1e-6·1e-3, though beyond each term alone
+    assert both.passed and both.error_cells() == ("> 1e-09", "> 1e-06")
+
+
+def test_gradcheck_prints_no_noise_for_a_large_gradient_within_its_relative_tolerance():
+    import autograd_tiny as at
+
+    row = str(at.gradcheck(lambda x: (x**3).exp(), [2.5])).splitlines()[2]
+    assert row.split() == ["x0", "1.1451e+08", "1.1451e+08", ">", "1e-05", "≤", "1e-04", "ok"]
+
+
+def test_a_passing_comparisons_numbers_print_to_the_digit_of_its_bound():
+    """Digits below the bound are noise: two references that differ only there print the same."""
+    tol = Tolerance("gradcheck", rtol=1e-4, atol=1e-5)  # bound ≈ 1e-5 + 1e-4 · 0.39 ≈ 4.9e-5: digits to 1e-5
+    a, b = Comparison.of(0.3945214932, 0.3945214933, tol), Comparison.of(0.3945214932, 0.3945214931, tol)
+    assert a.value_cells() == b.value_cells() == ("0.39452", "0.39452")
+    assert Comparison.of(1.6e-148, 0.0, tol).value_cells() == ("0", "0")
+    assert Comparison.of(1.0 + 5e-4, 1.0, tol).value_cells() == ("1.0005", "1")  # failing: ten digits
+    assert Comparison.of(0.0173450210, 0.982013791, tol).value_cells() == ("0.017345021", "0.982013791")
+
+
+def test_the_worst_comparison_is_the_one_that_uses_most_of_its_tolerance():
+    ok = [Comparison.of(1.0 + 5e-7, 1.0, TOL), Comparison.of(1e-10, 0.0, TOL)]
+    assert worst(ok) is ok[0]  # 5e-7 of a 1.001e-6 bound against 1e-10 of 1e-9
+    failing = Comparison.of(1.0 + 2e-6, 1.0, TOL)
+    assert worst([*ok, failing]) is failing and not worst([*ok, failing])
+
+
+def test_gradgradcheck_names_its_own_tolerance():
+    import autograd_tiny as at
+
+    result = at.gradgradcheck(lambda x, y: x * x * y, [1.5, -0.5])
+    assert {e.comparison.tolerance.name for e in result.entries} == {"gradgradcheck"}
+    assert {e.comparison.tolerance.name for e in at.gradcheck(lambda x: x * x, [1.5]).entries} == {"gradcheck"}

@@ -143,3 +143,28 @@ def test_a_non_finite_gradient_entry_fails_as_wrong_and_none_is_named():
         check_gradient(lambda w: None, lambda w: w, np.array([1.0]))
     with pytest.raises(ValueError, match="x has no entries"):
         check_gradient(f, lambda w: 2 * w, np.array([]))
+
+
+def test_the_verdict_is_the_entries_comparisons(monkeypatch):
+    """check_gradient decides nothing itself: every entry is a Comparison (tolerance "check_gradient",
+    scale |a| + |n|) and the result passes exactly when they all do."""
+    from autograd_tiny.comparison import Comparison
+
+    x = np.array([0.3, -1.2, 2.0])
+    result = check_gradient(lambda v: float(np.sum(np.sin(v))), np.cos, x)
+    assert result and all(e.comparison.tolerance.name == "check_gradient" for e in result.worst)
+    assert all(e.comparison.scale == abs(e.analytic) + abs(e.numeric) for e in result.worst)
+    monkeypatch.setattr(Comparison, "passed", property(lambda self: self.abs_error == 0.0))
+    assert not check_gradient(lambda v: float(np.sum(np.sin(v))), np.cos, x)
+
+
+def test_a_passing_entry_prints_no_rounding_noise_and_keeps_its_reading():
+    """A large gradient passes on its relative error: its absolute error (about 1e-3 here, noise) prints
+    as "> 1e-08", the numbers to the bound's digit (3.3: units); the reading is CS231n's, from the relative error."""
+    x = np.array([12.0])
+    result = check_gradient(lambda v: float(np.exp(v[0])), lambda v: np.exp(v), x)
+    (row,) = str(result).splitlines()[2:]
+    assert result and row.split() == ["[0]", "162755", "162755", ">", "1e-08", "≤", "1e-05", "good"]
+    assert "worst relative error ≤ 1e-05 (good)" in result.message
+    wrong = check_gradient(lambda v: float(np.exp(v[0])), lambda v: 2 * np.exp(v), x)
+    assert wrong.worst[0].comparison.error_cells() == ("1.63e+05", "3.33e-01") and wrong.worst[0].reading == "wrong"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd_tiny.nn import MLP, activations, backprop, check_backprop, losses
+from autograd_tiny.nn import MLP, BackpropCheck, activations, backprop, check_backprop, losses
 
 
 @given(
@@ -94,9 +93,38 @@ def test_delta_table_lists_graph_and_equation_values_per_neuron():
     report = check_backprop(model, [[0.5, 0.5]], [1.0], "quadratic")
     lines = report.delta_table(0).splitlines()
     assert lines[2].split()[0] == "z[1][0]" and lines[-1].split()[0] == "z[2][0]"
-    graph, equations = float(lines[-1].split()[1]), float(lines[-1].split()[2])
-    assert math.isclose(graph, equations, rel_tol=1e-12)
-    assert graph == pytest.approx(report.layers[-1].delta_graph[0][0], rel=1e-15)
+    _, graph, equations, *difference, verdict = lines[-1].split()
+    assert graph == equations and difference == ["≤", "1e-14"] and verdict == "ok"
+    bound = 1e-14 + 1e-10 * report.layers[-1].delta.scale  # the check's tolerance at the layer's scale
+    assert abs(float(graph) - report.layers[-1].delta_graph[0][0]) <= bound
+
+
+def test_delta_table_prints_no_rounding_noise_and_shows_a_real_difference():
+    """δ from the graph and from the equations that differ by rounding print the same text on every
+    machine (to the leading digit of the bound, the difference as "≤ atol"); a difference beyond the
+    tolerance prints ten significant digits and its own three."""
+
+    model = MLP(2, [3, 1], activation="tanh", seed=1)
+    report = check_backprop(model, [[0.5, -0.3], [0.1, 0.9]], [1.0, 0.0], "quadratic")
+    text = str(report.delta_table(0))
+
+    def with_graph_delta(change) -> BackpropCheck:
+        first = report.layers[0]
+        layer = dataclasses.replace(first, delta_graph=change(first.delta_graph.copy()))
+        return dataclasses.replace(report, layers=(layer, *report.layers[1:]))
+
+    noisy = with_graph_delta(lambda d: d * (1 + 4e-16))
+    assert str(noisy.delta_table(0)) == text  # the noise is not printed
+    for line in text.splitlines()[2:]:
+        assert len(line.split()[1].lstrip("-").replace("0.", "").lstrip("0")) <= 12, line  # not 16 digits
+
+    def off(d):
+        d[0, 1] += 1e-6
+        return d
+
+    row = str(with_graph_delta(off).delta_table(0)).splitlines()[3].split()
+    expected = report.layers[0].delta_equations[0][1]
+    assert row == ["z[1][1]", f"{expected + 1e-6:.10g}", f"{expected:.10g}", "1.00e-06", "FAIL"]
 
 
 def test_check_backprop_rejects_bad_shapes():

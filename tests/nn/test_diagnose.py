@@ -37,7 +37,7 @@ def test_right_implementations_pass(network, options):
     assert diagnosis, str(diagnosis)
     assert (diagnosis.equation, diagnosis.layer, diagnosis.mistake) == (None, None, None)
     assert len(diagnosis.rows) == 2 * len(network.weights) and {r.status for r in diagnosis.rows} == {"ok"}
-    assert max(r.max_rel for r in diagnosis.rows) < 1e-12  # rounding only
+    assert max(r.comparison.rel_error for r in diagnosis.rows) < 1e-12  # rounding only
     assert "BP1–BP4 are right" in diagnosis.message
     assert_backprop(network, **options)
 
@@ -399,6 +399,18 @@ def test_a_saturated_network_passes_but_says_that_it_tested_little():
     diagnosis = diagnose_backprop(network)
     assert "almost zero on these samples (saturated or dead units), which tests little" in diagnosis.message
     assert "∂C/∂b³" in diagnosis.message.split("But ")[1]
+
+
+def test_a_passing_row_prints_bounds_never_the_noise_of_an_all_but_zero_array():
+    """Saturated units: the graph's gradients are ~1e-30 and the learner's exactly 0, so the relative
+    error is huge noise (it printed 1.85e+22 on an "ok" row); each row is a Comparison with the
+    tolerance "diagnose_backprop" printed by the one formatter, as bounds where it passes."""
+    network = zoo.MissingSigmaPrimeHidden(DEEP)
+    network.weights = [100 * w for w in network.weights]
+    diagnosis = diagnose_backprop(network)
+    assert diagnosis and {r.comparison.tolerance.name for r in diagnosis.rows} == {"diagnose_backprop"}
+    for row in diagnosis.table().rows:
+        assert row[-3:-1] in (("≤ 1e-12", "≤ 1e-07"), ("≤ 1e-12", "> 1e-07")) and row[-1] == "ok", row
 
 
 def test_the_readme_shows_what_the_worked_example_prints(capsys):
