@@ -168,8 +168,11 @@ class Value:
         self._rule = rule
         if rule is None:  # a leaf
             _check_given(self, label)
-        elif not modes.plain:  # under no_grad, or watched (detect_anomaly)
-            _check_new_node(self)
+        elif not modes.plain:  # under no_grad the result is a leaf; a watcher (detect_anomaly) sees it
+            if not modes.recording:
+                self._children, self._local_grads, self._rule = (), (), None
+            elif modes.watcher is not None:
+                modes.watcher.new_node(self)
 
     label, meta, grad_value = _note("label"), _note("meta"), _note("grad_value")
     notes = property(lambda self: getattr(self, "_notes", NO_NOTES), _set_notes)
@@ -232,14 +235,6 @@ class Value:
         for node, node_grad in reverse.reverse_pass({self: Value(_to_float(grad))}, create_graph=True).items():
             node.grad += node_grad.data
             node.grad_value = node_grad if node.grad_value is None else node.grad_value + node_grad
-
-
-def _check_new_node(node: Value) -> None:
-    """Under ``no_grad`` an operation's result becomes a leaf; a watcher sees every new node."""
-    if not modes.recording:
-        node._children, node._local_grads, node._rule = (), (), None
-    elif modes.watcher is not None:
-        modes.watcher.new_node(node)
 
 
 def _check_given(value: Value, label: Any) -> None:
