@@ -150,7 +150,7 @@ class SoftmaxCrossEntropy(Loss):
 
     name = "softmax_cross_entropy"
     target_kind = "index"
-    vectorizable = False  # fit keeps the scalar engine (vectorize itself replays a Value class index: a select node)
+    # vectorizable (the default): the class index, a Value under vectorize, picks its logit with a select node
     cancels_with = "linear"  # the logits are the output layer's z; softmax lives in the cost
 
     def cost(self, logits, y):
