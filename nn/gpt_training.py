@@ -38,7 +38,7 @@ def train_gpt(
     linearly from ``lr`` to 0: lrₛ = lr · (1 − s/steps).
 
     ``engine``: ``"auto"`` (the default) and ``"vectorized"`` replay the GPT's graph with NumPy
-    (``vectorize_sequences``: one trace of the block size, a plan per document length), ``"scalar"``
+    (``vectorize_sequences``: one recording at the block size, a plan per document length), ``"scalar"``
     builds each step's graph of Values. They give the same losses (to 1e-10 relative over 100
     steps); at microgpt's size the replay is about 7× faster (``bench/bench_gpt.py``). ``"auto"``
     falls back to the scalar engine for a model whose graph depends on its numbers (a subclass that
