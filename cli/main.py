@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from autograd_tiny import __version__
 from autograd_tiny.viz import GraphvizMissingError
@@ -22,8 +23,16 @@ from .errors import Failure, UsageError
 COMMANDS = (demo, trainer, draw, selfcheck, check_backprop, gpt_demo)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, its errors (a missing argument, a bad choice, a value its type refuses)
+    raised as ``UsageError``: every usage error takes the one path, one line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)", self.prog)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="autograd-tiny",
         description="See and verify backpropagation with a scalar autodiff engine.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -38,20 +47,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
+    command = parser.prog
     try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        command = f"{parser.prog} {args.command}"
         return args.func(args)
     except UsageError as err:
-        print(f"autograd-tiny {args.command}: error: {err}", file=sys.stderr)
+        print(f"{err.prog or command}: error: {err}", file=sys.stderr)
         return 2
     except (Failure, GraphvizMissingError, OSError) as err:
-        print(f"autograd-tiny {args.command}: error: {err}", file=sys.stderr)
+        print(f"{command}: error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"autograd-tiny {args.command}: interrupted", file=sys.stderr)
+        print(f"{command}: interrupted", file=sys.stderr)
         return 130
 
 
