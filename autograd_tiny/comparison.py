@@ -15,7 +15,8 @@ reads the same on every machine.
   within atol, else as "> atol"; the relative error as "≤ rtol" when it is within rtol, else as
   "> rtol". A "> bound" on a passing row says that the other term carried the verdict (the
   rule is the sum atol + rtol · scale): "> 1e-05" next to "≤ 1e-04" is a large gradient within its
-  relative tolerance, "≤ 1e-05" next to "> 1e-04" a reference of (about) zero within atol.
+  relative tolerance. A reference that is zero to within atol (scale ≤ atol) has no relative error
+  worth reading (noise over noise: 0/0 on one machine, 1e-18/1e-18 on another), so it prints "—".
 - Errors of a failing comparison print with three significant digits (both exceed their bounds).
 - The two numbers of a passing comparison print down to the leading digit of the bound
   atol + rtol · scale and no further (rounded there; "0" when smaller); a failing comparison's
@@ -96,7 +97,7 @@ class Comparison:
         atol, rtol = self.tolerance.atol, self.tolerance.rtol
         if not self.passed:
             return f"{self.abs_error:.2e}", f"{self.rel_error:.2e}"
-        return _against(self.abs_error, atol), _against(self.rel_error, rtol)
+        return _against(self.abs_error, atol), "—" if self.scale <= atol else _against(self.rel_error, rtol)
 
     def value_cells(self) -> tuple[str, str]:
         """Yours and the reference (numbers) as a report prints them: a passing comparison's down to the

@@ -37,13 +37,15 @@ def test_a_failing_comparison_prints_its_errors_with_three_digits():
 
 def test_a_passing_comparison_prints_its_errors_as_bounds_never_as_digits():
     """Within both bounds each error is "≤ its bound"; where the other term carried the verdict it is
-    "> its bound", never its digits (rounding noise) nor inf."""
+    "> its bound", never its digits (rounding noise) nor inf; a reference zero to within atol has "—"."""
     for noise in (3.2e-17, 8.9e-16):
         assert Comparison.of(1.0 + noise, 1.0, TOL).error_cells() == ("≤ 1e-09", "≤ 1e-06")
     large = Comparison.of(1e8 + 30.0, 1e8, TOL)  # abs 30 > atol, rel 3e-7 ≤ rtol: passes on the relative term
     assert large.passed and large.error_cells() == ("> 1e-09", "≤ 1e-06")
     near_zero = Comparison.of(1.6e-148, 0.0, TOL)  # rel inf, abs ≤ atol: passes on the absolute term
-    assert near_zero.passed and near_zero.error_cells() == ("≤ 1e-09", "> 1e-06")
+    assert near_zero.passed and near_zero.error_cells() == ("≤ 1e-09", "—")  # no relative error to read
+    for yours, reference in ((0.0, 0.0), (6.9e-18, 0.0), (0.0, 6.9e-18), (1e-12, 2e-12)):  # 0/0, 1, inf, 0.5
+        assert Comparison.of(yours, reference, TOL).error_cells() == near_zero.error_cells()  # on every machine
     both = Comparison.of(1e-3 + 1.5e-9, 1e-3, TOL)  # 1.5e-9 ≤ 1e-9 + 1e-6·1e-3, though beyond each term alone
     assert both.passed and both.error_cells() == ("> 1e-09", "> 1e-06")
 
