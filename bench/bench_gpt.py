@@ -7,7 +7,7 @@ per step: forward, backward, one Adam step with the learning rate decaying to 0.
 train on the same documents from the same weights (the first losses are checked to agree), so
 their time per position (a step costs about its document's length) compares like for like.
 
-    python bench/bench_gpt.py [--steps 40] [--rounds 3]
+    python bench/bench_gpt.py [--steps 40] [--rounds 5]
 
 Rows: the yardstick as microgpt runs (Python's garbage collector at its defaults); the yardstick
 with the cycle collector paused (the same pause ``train_gpt`` makes, to show how much of the ratio
@@ -127,7 +127,7 @@ def peak_step_memory(step) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=40, help="steps (names) per round and engine (default 40)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds; engines take turns in each (default 3)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds; engines take turns in each (default 5)")
     parser.add_argument("--replay-steps", type=int, default=400, help="steps of the replay's one call (default 400)")
     args = parser.parse_args()
 
