@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .validate import Seed, check_number, check_positive_int, check_seed, is_token_id
+from .validate import Seed, check_number, check_positive_int, is_token_id, random_generator
 
 
 def _labels(y: np.ndarray, signed: bool) -> np.ndarray:
@@ -21,7 +21,7 @@ def two_moons(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaved half circles; X is (n, 2), y is 0/1 (−1/+1 with ``signed=True``, for hinge)."""
     check_positive_int(n, "n", 2)
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     upper = np.arange(n) < (n + 1) // 2
     t = rng.uniform(0.0, np.pi, n)
     x0 = np.where(upper, np.cos(t), 1.0 - np.cos(t))
@@ -37,7 +37,7 @@ def xor(n: int = 4, noise: float = 0.0, seed: Seed = 0, *, signed: bool = False)
     n = 4 gives the four corners once; larger n repeats them (with optional noise).
     """
     check_positive_int(n, "n", 4)
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     X = corners[np.arange(n) % 4] + rng.normal(0.0, noise, (n, 2)) * (noise > 0)
     y = np.logical_xor(*(corners[np.arange(n) % 4] > 0.5).T).astype(float)
@@ -51,7 +51,7 @@ def circles(
     check_positive_int(n, "n", 2)
     if not 0.0 < factor < 1.0:
         raise ValueError(f"factor must be in (0, 1), got {factor!r}")
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     inner = np.arange(n) % 2 == 1
     t = rng.uniform(0.0, 2 * np.pi, n)
     radius = np.where(inner, factor, 1.0)
@@ -70,7 +70,7 @@ def spiral(
     """
     check_positive_int(n, "n", 2)
     check_number(turns, "turns")
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     arm = np.arange(n) % 2
     s = (np.arange(n) // 2 + 0.5) / ((n + 1) // 2)  # 0 < s < 1 along each arm
     t = 2 * np.pi * turns * s + np.pi * arm
@@ -81,7 +81,7 @@ def spiral(
 def regression_curve(n: int = 50, noise: float = 0.05, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """A 1-D regression: x uniform in [−π, π], y = sin(x) + noise. X is (n, 1), y is (n,)."""
     check_positive_int(n, "n")
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     x = np.sort(rng.uniform(-np.pi, np.pi, n))
     return x[:, None], np.sin(x) + rng.normal(0.0, noise, n)
 
@@ -97,7 +97,7 @@ def digits(
     Needs the ``data`` extra: ``pip install 'autograd-tiny[data]'``.
     """
     check_number(test_fraction, "test_fraction", high=1.0)
-    check_seed(seed)
+    rng = random_generator(seed)  # the seed checked before the slow import
     try:
         from sklearn.datasets import load_digits
     except ImportError:
@@ -107,7 +107,7 @@ def digits(
     images = load_digits()
     X = images.data / 16.0  # pixel intensities 0..16
     y = images.target.astype(int)
-    order = np.random.default_rng(seed).permutation(len(X))
+    order = rng.permutation(len(X))
     n_test = round(test_fraction * len(X))
     if not 0 < n_test < len(X):
         raise ValueError(

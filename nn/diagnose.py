@@ -37,7 +37,7 @@ from .mistakes import (
     weight_gradient_mistakes,
 )
 from .module import MLP
-from .validate import non_finite_entries
+from .validate import non_finite_entries, random_generator
 
 RTOL = 1e-7  # relative to the largest |graph| entry of the array: rounding in float64 is ~1e-15
 ATOL = 1e-12  # floor for arrays that are (almost) all zero, e.g. behind a dead ReLU
@@ -444,7 +444,7 @@ def _shape_note(got: tuple, expected: tuple) -> str:
 
 def _random_samples(W, b, loss: Loss, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """Random (x, y) pairs shaped like the biases: columns (n, 1) or rows (n,)."""
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     n_in, n_out = W[0].shape[1], W[-1].shape[0]
     column = b[0].ndim == 2
     targets = loss.random_targets(rng, RANDOM_SAMPLES, n_out)

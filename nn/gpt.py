@@ -47,7 +47,7 @@ from autograd_tiny.roles import Role
 
 from . import display
 from .module import Module
-from .validate import Seed, check_number, check_positive_int, check_seed, is_token_id
+from .validate import Seed, check_number, check_positive_int, is_token_id, random_generator
 
 LAYER_KEYS = ("attn_wq", "attn_wk", "attn_wv", "attn_wo", "mlp_fc1", "mlp_fc2")
 RMS_EPS = 1e-5
@@ -114,8 +114,7 @@ class GPT(Module):
             check_positive_int(value, name)
         if n_embd % n_head:
             raise ValueError(f"n_embd must be a multiple of n_head, got n_embd={n_embd} and n_head={n_head}")
-        check_seed(seed)
-        rng = np.random.default_rng(seed)
+        rng = random_generator(seed)
         state = {
             key: rng.normal(0.0, INIT_STD, shape)
             for key, shape in _shapes(vocab_size, n_layer, n_embd, block_size).items()
@@ -306,12 +305,11 @@ class GPT(Module):
         """
         check_positive_int(n, "n")
         check_number(temperature, "temperature")
-        check_seed(seed)
+        rng = random_generator(seed)
         if tokenizer is not None and not callable(getattr(tokenizer, "decode", None)):
             raise TypeError(
                 f"tokenizer must have a decode(tokens) method (a CharTokenizer), got {type(tokenizer).__name__}"
             )
-        rng = np.random.default_rng(seed)
         documents = []
         with at.no_grad():
             numbers = self._weight_numbers()

@@ -19,7 +19,7 @@ from autograd_tiny.roles import Role
 
 from . import display
 from .activations import get_activation
-from .validate import Seed, check_positive_int
+from .validate import Seed, check_positive_int, random_generator
 
 
 class Module:
@@ -64,7 +64,7 @@ class Neuron(Module):
         self.activation = get_activation(activation).name
         self.layer, self.index, self.fused = layer, index, fused
         if weights is None:
-            weights = initial_weights(np.random.default_rng(seed), 1, nin, activation)[0]
+            weights = initial_weights(random_generator(seed), 1, nin, activation)[0]
         if len(weights) != nin:
             raise ValueError(f"neuron with {nin} inputs needs {nin} weights, got {len(weights)}")
         self.w = [Value(float(wi), f"w[{layer}][{index},{i}]") for i, wi in enumerate(weights)]
@@ -133,7 +133,7 @@ class Layer(Module):
         check_positive_int(nin, "nin")
         check_positive_int(nout, "nout")
         if weights is None:
-            weights = initial_weights(np.random.default_rng(seed), nout, nin, get_activation(activation).name)
+            weights = initial_weights(random_generator(seed), nout, nin, get_activation(activation).name)
         weights = np.asarray(weights, dtype=float)
         if weights.shape != (nout, nin):
             raise ValueError(f"layer {layer} weights have shape {weights.shape}, expected ({nout}, {nin})")
@@ -219,7 +219,7 @@ class MLP(Module):
         if params is not None and len(params) != len(nouts):
             raise ValueError(f"{len(nouts)} layers need {len(nouts)} (W, b) pairs, got {len(params)}")
         names = [get_activation(name).name for name in activations]
-        rng = np.random.default_rng(seed)
+        rng = random_generator(seed)
         sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[l], sizes[l + 1], names[l], layer=l + 1, fused=fused, seed=rng)

@@ -17,7 +17,7 @@ from .losses import Loss, get_loss, l2
 from .module import MLP, Trace
 from .optim import Optimizer
 from .recording import Recorder, Recording
-from .validate import check_finite, check_positive_int
+from .validate import check_finite, check_positive_int, random_generator
 
 
 def as_samples(X: Any, nin: int) -> np.ndarray:
@@ -108,7 +108,7 @@ def fit(
     X = as_samples(X, model.nin)
     targets = loss.prepare_targets(y, len(X), model.sizes[-1])  # fail early on bad targets
     batch_size = len(X) if batch_size is None else batch_size
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     params = model.parameters()
     vectorized_step = batched_training.training_step(model, loss, engine, alpha)  # None: the scalar engine
     history = History()

@@ -28,6 +28,13 @@ def check_seed(seed: object, name: str = "seed") -> None:
         raise ValueError(f"{name} must be an int ≥ 0, a numpy Generator or None, got {seed!r}")
 
 
+def random_generator(seed: object, name: str = "seed") -> np.random.Generator:
+    """``np.random.default_rng(seed)`` once ``check_seed`` has passed ``seed``: the one way nn turns a
+    seed into random numbers (a Generator is used as is), with errors that name ``name``."""
+    check_seed(seed, name)
+    return np.random.default_rng(seed)
+
+
 def is_number(value: object) -> bool:
     """A real number: int, float or a NumPy one, not a bool (True is no learning rate)."""
     return not isinstance(value, bool | np.bool_) and isinstance(value, int | float | np.integer | np.floating)

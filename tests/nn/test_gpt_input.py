@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import autograd_tiny as at
-from autograd_tiny.nn import GPT, SGD, Adam, CharTokenizer, check_gpt_backprop, datasets, train_gpt
+from autograd_tiny.nn import GPT, SGD, Adam, CharTokenizer, check_gpt_backprop, train_gpt
 
 TOKENIZER = CharTokenizer("abcdefghijklmnopqrstuvwxyz")
 
@@ -96,28 +96,6 @@ def test_the_char_tokenizer_refuses_what_is_not_text_or_token_ids():
     with pytest.raises(TypeError, match="decode needs a list of token ids, got int: 3"):
         TOKENIZER.decode(3)
     assert TOKENIZER.decode(np.array([1, 26, 2])) == "bc"
-
-
-@pytest.mark.parametrize(
-    "seed, error, message",
-    [
-        (-1, ValueError, r"seed must be an int ≥ 0, a numpy Generator or None, got -1"),
-        ("a", TypeError, r"seed must be an int ≥ 0, a numpy Generator or None, got str: 'a'"),
-        (1.5, TypeError, r"got float: 1.5"),
-        (True, TypeError, r"got bool: True"),
-    ],
-)
-def test_seeds_are_checked_in_one_place(seed, error, message):
-    with pytest.raises(error, match=message):
-        GPT(27, seed=seed)
-    model = GPT(5, n_embd=4, n_head=1, block_size=4, seed=0)
-    with pytest.raises(error, match=message):
-        model.sample(1, seed=seed)
-    with pytest.raises(error, match=message):
-        datasets.digits(seed=seed)
-    assert GPT(5, n_embd=4, n_head=1, seed=np.int64(3)).state_dict()["wte"].tolist() == (
-        GPT(5, n_embd=4, n_head=1, seed=3).state_dict()["wte"].tolist()
-    )
 
 
 def test_sample_needs_a_tokenizer_with_decode():
