@@ -17,6 +17,7 @@ from autograd_tiny.nn import diagnose_backprop
 from autograd_tiny.nn.diagnose import DIAGNOSED_LOSSES
 from autograd_tiny.nn.losses import ALIASES
 
+from .demo import random_seed
 from .errors import UsageError
 
 EXAMPLE = "example: autograd-tiny check-backprop network.py:Network --sizes 2,3,3,1"
@@ -49,7 +50,7 @@ def register(subparsers: Any) -> None:
         help="sigmoid, tanh, relu or linear; or one per layer, comma-separated (default sigmoid)",
     )
     parser.add_argument("--loss", choices=LOSSES, default="quadratic", help="default: quadratic")
-    parser.add_argument("--seed", type=int, default=0, help="seed for the random samples (default 0)")
+    parser.add_argument("--seed", type=random_seed, default=0, help="seed for the random samples (default 0)")
     parser.set_defaults(func=run)
 
 

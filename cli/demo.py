@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import numpy as np
 from autograd_tiny.atomic import write_atomic
 from autograd_tiny.modes import no_grad
 from autograd_tiny.nn import MLP, Adam, History, Loss, check_backprop, fit, losses, predict
+from autograd_tiny.nn.validate import check_seed
 from autograd_tiny.viz import backward_explorer, draw_graph, draw_network, save_svg, training_explorer
 
 from .errors import Failure, UsageError
@@ -31,30 +33,55 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--dataset", choices=list(DATASETS), default="moons", help="default: moons")
     parser.add_argument("--epochs", type=positive_int, default=100, help="training epochs (default 100)")
-    parser.add_argument("--seed", type=int, default=0, help="seed for data and weights (default 0)")
+    parser.add_argument("--seed", type=random_seed, default=0, help="seed for data and weights (default 0)")
     parser.add_argument("--out", type=Path, default=Path("demo-out"), help="output folder (default ./demo-out)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
 
-def positive_int(text: str) -> int:
-    """An argparse type: the text of an integer ≥ 1."""
+def int_at_least(minimum: int, why: str = "") -> Callable[[str], int]:
+    """An argparse type: the text of an integer ≥ ``minimum``; ``why`` (the minimum's reason, " (…)") ends its
+    message."""
+    expected = "a positive integer" if minimum == 1 else f"an integer ≥ {minimum}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(f"expected {expected}{why}, got {text!r}")
+        return value
+
+    return parse
+
+
+positive_int = int_at_least(1)
+
+
+def random_seed(text: str) -> int:
+    """An argparse type: a seed, an integer that nn's ``check_seed`` accepts (NumPy's seeds are ≥ 0)."""
     try:
         value = int(text)
+        check_seed(value, "--seed")
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected an integer ≥ 0 (NumPy's seeds are), got {text!r}") from None
     return value
 
 
+def counted(n: int, noun: str) -> str:
+    """ "1 epoch", "2 epochs": ``n`` and the noun, plural unless n is 1."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def run(args: argparse.Namespace) -> int:
-    out = _output_folder(args.out)
+    out = output_folder(args.out)
     X, y = DATASETS[args.dataset](100, args.seed, False)
     loss = losses.binary_cross_entropy_with_logits
     progress = not args.quiet and sys.stdout.isatty()
 
-    print(f"1. Training an MLP 2-16-16-1 (tanh) on {args.dataset} ({len(X)} points) for {args.epochs} epochs")
+    epochs = counted(args.epochs, "epoch")
+    print(f"1. Training an MLP 2-16-16-1 (tanh) on {args.dataset} ({len(X)} points) for {epochs}")
     model = MLP(2, [16, 16, 1], activation="tanh", seed=args.seed)
     optimizer = Adam(model.parameters(), lr=0.05)
     history = fit(model, X, y, loss, optimizer, epochs=args.epochs, progress=progress, record=1)
@@ -80,9 +107,13 @@ def run(args: argparse.Namespace) -> int:
     return 0 if np.isfinite(history.loss[-1]) else 1
 
 
-def _output_folder(path: Path) -> Path:
+def output_folder(path: Path, given: Path | None = None) -> Path:
+    """The folder a command writes to, made (with its parents) if missing, before any work: a UsageError if
+    it is a file, a Failure if it cannot be made. ``given``: the ``--out`` the user gave when ``path`` is
+    its folder (train's page), for the message."""
     if path.exists() and not path.is_dir():
-        raise UsageError(f"--out {path}: exists and is not a folder")
+        where = f"--out {path}:" if given is None else f"--out {given}: its folder {path}"
+        raise UsageError(f"{where} exists and is not a folder")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as err:

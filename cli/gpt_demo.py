@@ -14,10 +14,9 @@ from tqdm import tqdm
 
 from autograd_tiny.atomic import write_atomic
 from autograd_tiny.nn import GPT, CharTokenizer, History, check_gpt_backprop, datasets, train_gpt
-from autograd_tiny.nn.validate import check_seed
 from autograd_tiny.viz import backward_explorer, draw_graph, save_svg
 
-from .demo import _output_folder, positive_int
+from .demo import counted, output_folder, positive_int, random_seed
 from .errors import Failure, UsageError
 
 EXAMPLE = "example: autograd-tiny gpt --steps 1000 --out gpt-out"
@@ -37,7 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--n-layer", type=positive_int, default=1, help="transformer layers (default 1)")
     parser.add_argument("--n-head", type=positive_int, default=4, help="attention heads (default 4)")
     parser.add_argument("--block-size", type=positive_int, default=16, help="longest context (default 16)")
-    parser.add_argument("--seed", type=int, default=42, help="seed for the shuffle, weights and samples (default 42)")
+    parser.add_argument(
+        "--seed", type=random_seed, default=42, help="seed for the shuffle, weights and samples (default 42)"
+    )
     parser.add_argument("--samples", type=positive_int, default=10, help="names to sample (default 10)")
     parser.add_argument("--temperature", type=float, default=0.5, help="sampling temperature (default 0.5)")
     parser.add_argument("--out", type=Path, default=Path("gpt-out"), help="output folder (default ./gpt-out)")
@@ -53,11 +54,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--n-embd {args.n_embd} must be a multiple of --n-head {args.n_head}")
     if not args.temperature > 0:
         raise UsageError(f"--temperature must be positive, got {args.temperature}")
-    try:
-        check_seed(args.seed, "--seed")
-    except ValueError:
-        raise UsageError(f"--seed must be an integer ≥ 0 (NumPy's seeds are), got {args.seed}") from None
-    out = _output_folder(args.out)
+    out = output_folder(args.out)
     names = datasets.names()
     tokenizer = CharTokenizer(names)
     random.Random(args.seed).shuffle(names)  # as microgpt shuffles its documents
@@ -70,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     sizes = f"n_layer {args.n_layer}, n_embd {args.n_embd}, n_head {args.n_head}, block_size {args.block_size}"
     print(f"1. Training a GPT of {len(model.parameters()):,} parameters ({sizes}) on {len(names):,} names,")
     how = "a graph of Values per step" if args.engine == "scalar" else "the replay of its graph with NumPy"
-    print(f"   one name per step, for {args.steps} steps (engine {args.engine}: {how})")
+    print(f"   one name per step, for {counted(args.steps, 'step')} (engine {args.engine}: {how})")
 
     def report(step: int, loss: float) -> None:
         if (step + 1) % every == 0 or step == 0:
@@ -78,9 +75,10 @@ def run(args: argparse.Namespace) -> int:
 
     history = train_gpt(model, documents, steps=args.steps, engine=args.engine, progress=progress, on_step=report)
     tail = history.loss[-min(50, len(history.loss)) :]
-    print(f"   mean loss over the last {len(tail)} steps: {sum(tail) / len(tail):.4f} (from {history.loss[0]:.4f})")
+    mean = sum(tail) / len(tail)
+    print(f"   mean loss over the last {counted(len(tail), 'step')}: {mean:.4f} (from {history.loss[0]:.4f})")
 
-    print(f"\n2. {args.samples} names sampled at temperature {args.temperature}:")
+    print(f"\n2. {counted(args.samples, 'name')} sampled at temperature {args.temperature}:")
     for name in model.sample(args.samples, temperature=args.temperature, seed=args.seed, tokenizer=tokenizer):
         print(f"   {name or '(empty: BOS came first)'}")
 

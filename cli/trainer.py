@@ -12,15 +12,16 @@ from autograd_tiny.nn import ACTIVATIONS, MLP, SGD, Adam, fit
 from autograd_tiny.nn.losses import ALIASES, LOSSES, get_loss
 from autograd_tiny.viz import training_explorer
 
-from .demo import positive_int
+from .demo import counted, int_at_least, output_folder, positive_int, random_seed
 from .errors import Failure, UsageError
-from .toy_data import DATASETS
+from .toy_data import DATASETS, MIN_SAMPLES
 
 EXAMPLE = (
     "example: autograd-tiny train --dataset spiral --hidden 16,16 --activation tanh "
     "--loss binary_cross_entropy --epochs 500 --record 5 --out spiral.html"
 )
 OPTIMIZERS = {"adam": Adam, "sgd": SGD}
+sample_count = int_at_least(MIN_SAMPLES, " (a point of each class)")  # an argparse type, as layer_sizes
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EXAMPLE,
     )
     parser.add_argument("--dataset", choices=list(DATASETS), default="moons", help="default: moons")
-    parser.add_argument("--samples", type=positive_int, default=200, help="training points (default 200)")
+    parser.add_argument("--samples", type=sample_count, default=200, help="training points (default 200)")
     parser.add_argument("--hidden", type=layer_sizes, default=[8, 8], help="hidden layer sizes (default 8,8)")
     parser.add_argument("--activation", choices=[a for a in ACTIVATIONS if a != "linear"], default="tanh",
                         help="of the hidden layers (default tanh)")  # fmt: skip
@@ -44,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--lr", type=positive_float, default=0.03, help="learning rate (default 0.03)")
     parser.add_argument("--epochs", type=positive_int, default=200, help="training epochs (default 200)")
     parser.add_argument("--record", type=positive_int, default=1, help="record every K-th epoch (default 1)")
-    parser.add_argument("--seed", type=int, default=0, help="seed for data and weights (default 0)")
+    parser.add_argument("--seed", type=random_seed, default=0, help="seed for data and weights (default 0)")
     parser.add_argument("--out", type=Path, default=Path("training.html"), help="the page (default training.html)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
@@ -75,6 +76,7 @@ def positive_float(text: str) -> float:
 def run(args: argparse.Namespace) -> int:
     if args.out.is_dir():
         raise UsageError(f"--out {args.out}: is a folder; give the name of the HTML file to write")
+    output_folder(args.out.parent, given=args.out)  # before training, not after it
     loss = get_loss(args.loss)  # the one resolver of names and aliases
     X, y = DATASETS[args.dataset](args.samples, args.seed, loss.target_kind == "signed")
     outputs = 1
@@ -85,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     shape = "-".join(map(str, model.sizes))
     print(
         f"Training an MLP {shape} ({args.activation}, output {loss.output_activation}, {loss.name}) on "
-        f"{args.dataset} ({len(X)} points) for {args.epochs} epochs, recording every {args.record}"
+        f"{args.dataset} ({len(X)} points) for {counted(args.epochs, 'epoch')}, recording every {args.record}"
     )
     optimizer = OPTIMIZERS[args.optimizer](model.parameters(), lr=args.lr)
     progress = not args.quiet and sys.stdout.isatty()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import subprocess
@@ -84,6 +85,46 @@ def test_train_usage_errors_exit_2_with_one_line(args, message, capsys):
     error = capsys.readouterr().err
     assert status == 2 and error.startswith("autograd-tiny train: error: ") and message in error
     assert error.count("\n") == 1  # one line: no usage block, no traceback
+
+
+@pytest.mark.parametrize("samples", ["1", "0"])
+def test_train_refuses_fewer_samples_than_a_data_set_takes(samples, capsys):
+    from autograd_tiny.cli import main
+
+    assert main(["train", "--epochs", "1", "--samples", samples]) == 2
+    error = capsys.readouterr().err
+    assert error == (
+        f"autograd-tiny train: error: argument --samples: expected an integer ≥ 2 (a point of each class), "
+        f"got '{samples}' (see autograd-tiny train --help)\n"
+    )
+
+
+def test_every_data_set_gives_both_classes_at_the_fewest_samples_train_takes():
+    from autograd_tiny.cli.toy_data import DATASETS, MIN_SAMPLES
+
+    for name, make in DATASETS.items():
+        _, y = make(MIN_SAMPLES, 0, False)
+        assert set(y.tolist()) == {0.0, 1.0}, name
+
+
+def test_train_checks_the_pages_folder_before_it_trains(tmp_path, capsys):
+    from autograd_tiny.cli import main
+
+    blocker = tmp_path / "file"
+    blocker.write_text("keep me")
+    assert main(["train", "--epochs", "1", "--out", str(blocker / "run.html")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"autograd-tiny train: error: --out {blocker / 'run.html'}: its folder {blocker} exists and is not a folder\n"
+    )
+    assert captured.out == "" and blocker.read_text() == "keep me"  # refused before training
+    assert main(["train", "--epochs", "1", "--out", "/proc/missing/run.html"]) == 1  # /proc: not even root makes it
+    captured = capsys.readouterr()
+    assert captured.err.startswith("autograd-tiny train: error: cannot create the output folder /proc/missing: ")
+    assert captured.out == ""
+    page = tmp_path / "runs" / "spiral" / "run.html"  # a missing folder is made, as demo makes its --out
+    assert main(["train", "--samples", "10", "--epochs", "1", "--out", str(page), "--quiet"]) == 0
+    assert page.is_file() and "(10 points) for 1 epoch, recording every 1" in capsys.readouterr().out
 
 
 def test_train_takes_a_loss_by_its_old_spelling(tmp_path, capsys):
@@ -242,8 +283,30 @@ def test_gpt_refuses_a_width_that_the_heads_do_not_divide(tmp_path):
 def test_gpt_refuses_a_negative_seed_as_a_usage_error(tmp_path):
     result = run("gpt", "--seed", "-1", "--steps", "1", "--out", str(tmp_path / "out"))
     assert result.returncode == 2, result.stderr
-    assert "--seed must be an integer ≥ 0 (NumPy's seeds are), got -1" in result.stderr
+    assert "argument --seed: expected an integer ≥ 0 (NumPy's seeds are), got '-1'" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()  # refused before any work
+
+
+@pytest.mark.parametrize("command", ["demo", "train", "gpt", "check-backprop"])
+@pytest.mark.parametrize("seed", ["-1", "x", "1.5"])
+def test_every_seed_option_refuses_what_numpy_cannot_seed_with_one_line(command, seed, capsys, tmp_path):
+    from autograd_tiny.cli import main
+
+    where = [str(tmp_path / "network.py")] if command == "check-backprop" else ["--out", str(tmp_path / "out")]
+    status = main([command, *where, "--seed", seed])
+    error = capsys.readouterr().err
+    assert status == 2 and error.count("\n") == 1, error  # one line, no traceback
+    assert error.startswith(f"autograd-tiny {command}: error: argument --seed: ")
+    assert f"expected an integer ≥ 0 (NumPy's seeds are), got '{seed}'" in error
+    assert not (tmp_path / "out").exists()  # refused before any work
+
+
+def test_the_seed_type_takes_its_rule_from_check_seed():
+    from autograd_tiny.cli.demo import random_seed
+
+    assert random_seed("0") == 0 and random_seed("4294967296") == 2**32  # NumPy takes any integer ≥ 0
+    with pytest.raises(argparse.ArgumentTypeError, match=r"^expected an integer ≥ 0 \(NumPy's seeds are\), got '-7'$"):
+        random_seed("-7")
 
 
 def test_unknown_command_is_a_usage_error():
