@@ -22,9 +22,22 @@ from .validate import check_betas, check_number
 _data, _grad = attrgetter("data"), attrgetter("grad")
 
 
+def _parameter_list(params: object, optimizer: str) -> list[Value]:
+    """``params`` as a list, or a TypeError saying what to pass instead: a model (anything with a
+    ``parameters()`` method) for its parameters, a single Value in a list."""
+    needs = f"{optimizer} needs the parameters, an iterable of Values"
+    if callable(getattr(params, "parameters", None)):
+        raise TypeError(f"{needs}: pass model.parameters(), not the {type(params).__name__} itself")
+    if isinstance(params, Value):
+        raise TypeError(f"{needs}, got one {params!r}: pass it in a list, [p]")
+    if not isinstance(params, Iterable):
+        raise TypeError(f"{needs}, got {type(params).__name__}: {params!r:.60}")
+    return list(params)
+
+
 class Optimizer:
     def __init__(self, params: Iterable[Value], lr: float) -> None:
-        self.params = list(params)
+        self.params = _parameter_list(params, type(self).__name__)
         if not self.params:
             raise ValueError(f"{type(self).__name__} got no parameters to optimise")
         for i, p in enumerate(self.params):

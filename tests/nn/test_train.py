@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from autograd_tiny import Value
-from autograd_tiny.nn import MLP, SGD, Adam, datasets, fit, predict
+from autograd_tiny.nn import GPT, MLP, SGD, Adam, datasets, fit, predict
 
 
 def test_fit_reaches_95_percent_on_two_moons():
@@ -105,6 +105,22 @@ def test_optimizer_zero_grad_and_bad_arguments():
         SGD([p], lr=-1)
     with pytest.raises(TypeError, match=r"params\[0\] is a float, expected a Value"):
         Adam([1.0])
+
+
+@pytest.mark.parametrize("optimizer", [SGD, Adam])
+def test_optimizers_name_a_model_or_a_value_given_for_its_parameters(optimizer):
+    needs = rf"^{optimizer.__name__} needs the parameters, an iterable of Values"
+    for model in (MLP(2, [1], seed=0), GPT(5, n_embd=4, n_head=1, seed=0)):
+        kind = type(model).__name__
+        with pytest.raises(TypeError, match=rf"{needs}: pass model.parameters\(\), not the {kind} itself$"):
+            optimizer(model, lr=0.1)
+    with pytest.raises(TypeError, match=rf"{needs}, got one Value\(data=1.0, grad=0.0\): pass it in a list, \[p\]$"):
+        optimizer(Value(1.0), lr=0.1)
+    with pytest.raises(TypeError, match=rf"{needs}, got float: 0.5$"):
+        optimizer(0.5, lr=0.1)
+    with pytest.raises(TypeError, match=rf"^{optimizer.__name__} params\[1\] is a str, expected a Value$"):
+        optimizer([Value(1.0), "w"], lr=0.1)
+    assert len(optimizer((p for p in [Value(1.0), Value(2.0)]), lr=0.1).params) == 2  # any iterable, a generator too
 
 
 @pytest.mark.parametrize("make", [datasets.two_moons, datasets.circles])
