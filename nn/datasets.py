@@ -149,6 +149,11 @@ class CharTokenizer:
                 f"CharTokenizer needs the documents, an iterable of strings (e.g. datasets.names()), "
                 f"got {type(documents).__name__}: {documents!r:.60}"
             )
+        if isinstance(documents, str):  # else its characters would be taken for one-character documents
+            raise TypeError(
+                f"CharTokenizer needs the documents, an iterable of strings, got one str {documents!r:.60}: pass "
+                f"text.splitlines() for one document a line, or [text] for one document"
+            )
         documents = list(documents)
         bad = next((d for d in documents if not isinstance(d, str)), None)
         if bad is not None:
@@ -189,4 +194,5 @@ class CharTokenizer:
         return "".join(self.chars[t] for t in tokens if t != self.bos)
 
     def __repr__(self) -> str:
-        return f"CharTokenizer({len(self.chars)} characters + BOS = {self.bos})"
+        characters = f"{len(self.chars)} character{'' if len(self.chars) == 1 else 's'}"
+        return f"CharTokenizer(vocab_size {self.vocab_size}: {characters} + BOS, id {self.bos})"

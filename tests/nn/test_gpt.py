@@ -15,7 +15,7 @@ from autograd_tiny import rules
 from autograd_tiny.nn import GPT, CharTokenizer, check_gpt_backprop, datasets, train_gpt
 
 NAMES = ["emma", "olivia", "ava", "isabella", "sophia", "charlotte", "mia", "amelia", "harper", "evelyn"]
-TOKENIZER = CharTokenizer("abcdefghijklmnopqrstuvwxyz")
+TOKENIZER = CharTokenizer(["abcdefghijklmnopqrstuvwxyz"])
 
 
 def tiny_state(yardstick, *, n_layer=2, n_embd=8, block_size=8, seed=3):
@@ -226,7 +226,7 @@ def _steered(next_token: dict[int, int]) -> GPT:
 def test_sample_stops_at_bos_and_at_block_size():
     assert _steered({2: 0, 0: 1, 1: 2}).sample(3, seed=0) == [[0, 1]] * 3  # BOS → 0 → 1 → BOS: stops there
     assert _steered({2: 1, 1: 1}).sample(2, seed=0) == [[1, 1, 1, 1]] * 2  # never BOS: block_size = 4 tokens
-    assert _steered({2: 2}).sample(1, seed=0, tokenizer=CharTokenizer("ab")) == [""]  # BOS first: empty
+    assert _steered({2: 2}).sample(1, seed=0, tokenizer=CharTokenizer(["ab"])) == [""]  # BOS first: empty
 
 
 def test_sampled_first_tokens_follow_softmax_of_the_logits():

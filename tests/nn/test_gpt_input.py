@@ -9,7 +9,7 @@ import pytest
 import autograd_tiny as at
 from autograd_tiny.nn import GPT, SGD, Adam, CharTokenizer, check_gpt_backprop, train_gpt
 
-TOKENIZER = CharTokenizer("abcdefghijklmnopqrstuvwxyz")
+TOKENIZER = CharTokenizer(["abcdefghijklmnopqrstuvwxyz"])
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +96,21 @@ def test_the_char_tokenizer_refuses_what_is_not_text_or_token_ids():
     with pytest.raises(TypeError, match="decode needs a list of token ids, got int: 3"):
         TOKENIZER.decode(3)
     assert TOKENIZER.decode(np.array([1, 26, 2])) == "bc"
+
+
+def test_the_char_tokenizer_refuses_one_string_for_the_documents():
+    with pytest.raises(
+        TypeError,
+        match=r"^CharTokenizer needs the documents, an iterable of strings, got one str 'abc': pass "
+        r"text.splitlines\(\) for one document a line, or \[text\] for one document$",
+    ):
+        CharTokenizer("abc")  # was taken as three one-character documents
+    assert CharTokenizer(["abc"]).chars == CharTokenizer("abc\nb".splitlines()).chars == ["a", "b", "c"]
+
+
+def test_the_char_tokenizers_repr_adds_up():
+    assert repr(CharTokenizer(["abc", "cab"])) == "CharTokenizer(vocab_size 4: 3 characters + BOS, id 3)"
+    assert repr(CharTokenizer(["z"])) == "CharTokenizer(vocab_size 2: 1 character + BOS, id 1)"
 
 
 def test_sample_needs_a_tokenizer_with_decode():

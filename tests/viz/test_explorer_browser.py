@@ -160,7 +160,7 @@ def test_a_gpt_plays_block_by_block_in_the_browser(browser, tmp_path):
     from autograd_tiny.viz.style import number
 
     model = GPT(27, n_embd=4, n_head=1, seed=0)
-    trace = model.trace(CharTokenizer("abcdefghijklmnopqrstuvwxyz").encode("ava"))
+    trace = model.trace(CharTokenizer(["abcdefghijklmnopqrstuvwxyz"]).encode("ava"))
     path = backward_explorer(trace.loss, tmp_path / "gpt.html", model=model, trace=trace, position=1)
     trace.loss.backward()
     names = ids.value_names(topological_order(trace.loss))

@@ -14,7 +14,7 @@ from autograd_tiny.viz.graph_drawing import select_part
 
 from .svg import groups, parse
 
-TOKENIZER = CharTokenizer("abcdefghijklmnopqrstuvwxyz")
+TOKENIZER = CharTokenizer(["abcdefghijklmnopqrstuvwxyz"])
 
 
 @pytest.fixture(scope="module")
