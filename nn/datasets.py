@@ -188,8 +188,8 @@ class CharTokenizer:
         bad = next((i for i, t in enumerate(tokens) if not (is_token_id(t) and 0 <= t <= self.bos)), None)
         if bad is not None:
             raise ValueError(
-                f"tokens must be ids 0…{self.bos} (BOS = {self.bos}) as integers, got tokens[{bad}] = {tokens[bad]!r} "
-                f"in {tokens!r:.60}"
+                f"tokens must be integer ids from 0 to {self.bos} (BOS = {self.bos}), got tokens[{bad}] = "
+                f"{tokens[bad]!r} in {tokens!r:.60}"
             )
         return "".join(self.chars[t] for t in tokens if t != self.bos)
 

@@ -345,7 +345,8 @@ class GPT(Module):
                     f"integer; not a bool or a float)"
                 )
             if not 0 <= t < self.vocab_size:
-                raise ValueError(f"token id {t} is outside the vocabulary 0…{self.vocab_size - 1} (tokens[{i}])")
+                last = self.vocab_size - 1
+                raise ValueError(f"token id {t} (tokens[{i}]) is outside the vocabulary; expected 0 to {last}")
         return [int(t) for t in tokens]
 
     def __repr__(self) -> str:

@@ -74,7 +74,7 @@ def backward_explorer(
         data = _graph_data(root, steps, finals)
         svg = to_svg(draw_graph(root, show_local_grads=True, max_nodes=max_nodes, grads=finals))
         heading = title or "Backpropagation, node by node"
-    elif trace is not None and hasattr(trace, "attention_scores"):  # a GPT's trace (nn.GPTTrace)
+    elif _is_gpt_trace(trace):
         _check_gpt_pair(model, trace, finals, position)
         data = gpt_stages.stage_data(model, trace, finals, position)
         svg = to_svg(draw_graph(root, position=position, grads=finals, max_nodes=20_000))
@@ -84,7 +84,7 @@ def backward_explorer(
             raise ValueError(
                 "the layer-by-layer mode needs the trace too: backward_explorer(cost, path, model=m, trace=t)"
             )
-        if hasattr(model, "n_head"):
+        if _is_gpt(model):
             raise ValueError(
                 f"model= is a GPT but trace= is a {type(trace).__name__}, not its GPTTrace: pass the trace "
                 f"model.trace(tokens) gave"
@@ -100,10 +100,22 @@ def backward_explorer(
     return Explorer(page, heading, frames) if path is None else write_atomic(path, page)
 
 
+# viz imports nn for type hints only (ARCHITECTURE.md; tests/test_layers.py holds it to that), so it
+# recognises nn's GPT and GPTTrace by what they have, not with isinstance: these two say how, once.
+def _is_gpt(model: object) -> bool:
+    """An ``nn.GPT``: its heads and layers (an MLP has neither)."""
+    return hasattr(model, "n_head") and hasattr(model, "n_layer")
+
+
+def _is_gpt_trace(trace: object) -> bool:
+    """An ``nn.GPTTrace``: the attention scores of each layer and head (an MLP's Trace has none)."""
+    return hasattr(trace, "attention_scores")
+
+
 def _check_gpt_pair(model: GPT, trace: GPTTrace, finals: dict[Value, float], position: object) -> None:
     """ValueErrors unless ``model`` is the GPT whose forward pass ``trace`` recorded, ``trace`` is part of the
     cost's graph (``finals`` holds its gradients) and ``position`` is one of the trace's positions."""
-    if not hasattr(model, "n_head"):
+    if not _is_gpt(model):
         raise ValueError(
             f"trace= is a GPT's trace but model= is {type(model).__name__!r}, not a GPT: pass the GPT the trace "
             f"came from"
@@ -116,7 +128,7 @@ def _check_gpt_pair(model: GPT, trace: GPTTrace, finals: dict[Value, float], pos
         )
     if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < trace.n_positions:
         raise ValueError(
-            f"position must be in 0…{trace.n_positions - 1} (an integer, one of the document's positions), "
+            f"position must be an integer from 0 to {trace.n_positions - 1} (one of the document's positions), "
             f"got {position!r}"
         )
     if trace.loss not in finals:

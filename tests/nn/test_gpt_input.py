@@ -66,7 +66,7 @@ def test_a_matrix_that_mixes_values_and_numbers_is_refused(state):
         (None, TypeError, r"tokens must be a list of integer token ids .*got NoneType: None"),
         (5, TypeError, r"tokens must be a list of integer token ids .*got int: 5"),
         ("ab", TypeError, r"tokens must be a list of integer token ids .*got str"),
-        ([4, 9, 4], ValueError, r"token id 9 is outside the vocabulary 0…4 \(tokens\[1\]\)"),
+        ([4, 9, 4], ValueError, r"token id 9 \(tokens\[1\]\) is outside the vocabulary; expected 0 to 4"),
     ],
 )
 def test_token_ids_must_be_integers_in_a_list(tokens, error, message):
@@ -89,13 +89,20 @@ def test_the_char_tokenizer_refuses_what_is_not_text_or_token_ids():
         CharTokenizer(None)
     with pytest.raises(TypeError, match="encode needs one document as a str, got int: 5"):
         TOKENIZER.encode(5)
-    with pytest.raises(ValueError, match=r"tokens must be ids 0…26 \(BOS = 26\) as integers, got tokens\[0\] = True"):
+    with pytest.raises(ValueError, match=r"integer ids from 0 to 26 \(BOS = 26\), got tokens\[0\] = True"):
         TOKENIZER.decode([True])
     with pytest.raises(ValueError, match=r"got tokens\[1\] = 2.0"):
         TOKENIZER.decode([1, 2.0])
     with pytest.raises(TypeError, match="decode needs a list of token ids, got int: 3"):
         TOKENIZER.decode(3)
     assert TOKENIZER.decode(np.array([1, 26, 2])) == "bc"
+
+
+def test_a_range_of_ids_reads_the_same_in_the_engine_and_the_gpt():
+    with pytest.raises(IndexError, match=r"^select: index 7 is out of range; expected 0 to 4$"):
+        at.select([0.0] * 5, 7)
+    with pytest.raises(ValueError, match=r"^token id 7 \(tokens\[1\]\) is outside the vocabulary; expected 0 to 4$"):
+        GPT(5, n_embd=4, n_head=1, seed=0).loss([4, 7, 4])
 
 
 def test_the_char_tokenizer_refuses_one_string_for_the_documents():

@@ -114,7 +114,7 @@ def test_the_explorer_plays_a_gpt_block_by_block(tmp_path):
     assert (
         f"{score.label}: α = " in data["frames"][6]["text"] and f"δ = {number(score.grad)}" in data["frames"][6]["text"]
     )
-    with pytest.raises(ValueError, match=r"position must be in 0…3"):
+    with pytest.raises(ValueError, match=r"^position must be an integer from 0 to 3 \(one of .*\), got 4$"):
         backward_explorer(trace.loss, model=model, trace=trace, position=4)
 
 
@@ -140,7 +140,7 @@ def test_the_explorer_refuses_a_trace_model_or_position_that_do_not_belong():
     with pytest.raises(ValueError, match=r"model= is a GPT but trace= is a Trace, not its GPTTrace"):
         backward_explorer(cost, model=model, trace=mlp_trace)
     for position in (1.0, "1", True):
-        with pytest.raises(ValueError, match=r"position must be in 0…3 \(an integer, one of the document's positions"):
+        with pytest.raises(ValueError, match=r"position must be an integer from 0 to 3 \(one of the document's"):
             backward_explorer(trace_a.loss, model=model, trace=trace_a, position=position)
 
 
