@@ -70,7 +70,7 @@ def random_seed(text: str) -> int:
 
 
 def counted(n: int, noun: str) -> str:
-    """ "1 epoch", "2 epochs": ``n`` and the noun, plural unless n is 1."""
+    """``n`` and the noun, plural unless n is 1: counted(1, "epoch") is "1 epoch", counted(2, "epoch") "2 epochs"."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
