@@ -277,7 +277,7 @@ def _parts_available(nodes: list[Value]) -> str:
     layers = sorted({meta["block"][1] for meta in metas if len(meta.get("block", ())) > 1})
     heads = sorted({meta["head"] for meta in metas if meta.get("head") is not None})
     return (
-        f"the graph has positions {positions[0]}…{positions[-1]}, blocks {', '.join(blocks)}, "
+        f"the graph has positions {positions[0]} to {positions[-1]}, blocks {', '.join(blocks)}, "
         f"layers {', '.join(map(str, layers))} and heads {', '.join(map(str, heads))}"
     )
 

@@ -65,7 +65,7 @@ def test_one_position_one_block_one_head(gpt_trace):
 
 def test_a_part_that_does_not_exist_or_a_graph_without_parts(gpt_trace):
     _, trace = gpt_trace
-    with pytest.raises(ValueError, match=r"no node of the graph is in the part \{'position': 9\}: .*positions 0…3"):
+    with pytest.raises(ValueError, match=r"no node of the graph is in the part \{'position': 9\}: .*positions 0 to 3"):
         draw_graph(trace.loss, position=9)
     with pytest.raises(ValueError, match="position= draw a part of a GPT's graph"):
         draw_graph(Value(1.0) * 2.0, position=0)
