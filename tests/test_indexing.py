@@ -144,7 +144,9 @@ def test_a_token_outside_the_table_is_named_by_its_place_in_x(bad, shown):
 
 def test_indexing_a_list_with_a_recorded_value_points_to_select():
     wte = table(3, 2)
-    with pytest.raises(DataDependentGraphError, match=r"use select\(values, i\) or embedding\(table, i\)"):
+    with pytest.raises(
+        DataDependentGraphError, match=r"use select\(values, x\[i\]\) or embedding\(table, x\[i\]\) with X"
+    ):
         vectorize(lambda x, _: wte[x[0]][0], [p for row in wte for p in row])(np.array([[1]]))
 
 

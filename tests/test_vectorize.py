@@ -220,6 +220,28 @@ def test_a_branch_on_a_recorded_value_is_refused(fn, operation):
     assert f"used {operation} on a recorded Value" in str(info.value) and "test_vectorize.py:" in str(info.value)
 
 
+SAMPLE_BY_SAMPLE = r"or call fn sample by sample \(the scalar engine\), or fit\(\.\.\., engine='scalar'\)\.$"
+
+
+@pytest.mark.parametrize(
+    ("fn", "advice"),
+    [
+        (lambda x, y: x[0].relu() if x[0] > 0 else -x[0], r"Express the branch with operations \(relu, abs, …\); "),
+        (
+            lambda x, y: [x[0], x[1]][int(x[0])],
+            r"To choose by a per-sample whole number, use select\(values, x\[i\]\) or embedding\(table, x\[i\]\) "
+            r"with X \(or Y\) an integer array \(token ids, class indices\), whose placeholders hold 0 \(README: "
+            r"vectorize, integer X or Y\); ",
+        ),
+    ],
+)
+def test_a_refusal_says_what_to_do_instead_in_words_for_a_caller_of_vectorize(fn, advice):
+    """A branch: operations, or the scalar engine (fn sample by sample, or fit's); int() of a recorded float:
+    integer X and select, as the README's row on integer X or Y says."""
+    with pytest.raises(DataDependentGraphError, match=advice + SAMPLE_BY_SAMPLE):
+        vectorize(fn, [])(np.ones((3, 2)), np.ones(3))
+
+
 def test_a_branch_on_data_read_directly_is_refused_naming_the_line():
     def fn(x, y):
         h = x[0] * 2.0
