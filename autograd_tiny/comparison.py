@@ -141,7 +141,12 @@ def worst(comparisons: Iterable[Comparison]) -> Comparison:
 
 def _against(error: float, bound: float) -> str:
     """A passing comparison's error, said against its own term's bound (its digits are rounding noise)."""
-    return f"≤ {bound:.0e}" if error <= bound else f"> {bound:.0e}"
+    return f"≤ {_exactly(bound)}" if error <= bound else f"> {_exactly(bound)}"
+
+
+def _exactly(bound: float) -> str:
+    """``bound`` in the fewest significant digits that give it back exactly: 1e-05, 1.5e-04, 2.5e-06."""
+    return next(text for digits in range(17) if float(text := f"{bound:.{digits}e}") == bound)
 
 
 def _to_the_digit_of(x: float, resolution: float) -> str:

@@ -327,7 +327,12 @@ def _loss(loss: str | Loss) -> Loss:
     try:
         found = get_loss(loss)
     except ValueError:
-        raise ValueError(f"unknown loss {loss!r}: diagnose_backprop takes one of {covered}") from None
+        what = (
+            "a name or a Loss of nn.losses"
+            if isinstance(loss, str | Loss)
+            else f"a name or a Loss, not a {type(loss).__name__}"
+        )
+        raise ValueError(f"unknown loss {loss!r}: diagnose_backprop takes {what}, one of {covered}") from None
     if type(found) is not type(LOSSES.get(found.name)):  # a Loss of the user's own
         raise ValueError(f"diagnose_backprop covers only these losses of nn.losses: {covered}; got {found!r}")
     if found.name not in DIAGNOSED_LOSSES:

@@ -80,3 +80,10 @@ def test_gradgradcheck_names_its_own_tolerance():
     result = at.gradgradcheck(lambda x, y: x * x * y, [1.5, -0.5])
     assert {e.comparison.tolerance.name for e in result.entries} == {"gradgradcheck"}
     assert {e.comparison.tolerance.name for e in at.gradcheck(lambda x: x * x, [1.5]).entries} == {"gradcheck"}
+
+
+def test_a_bound_that_is_not_a_power_of_ten_prints_as_given():
+    """rtol 1.5e-4 is "≤ 1.5e-04", never rounded to a bound it is not ("≤ 1e-04" would be false for 1.2e-4)."""
+    tolerance = Tolerance("test", rtol=1.5e-4, atol=2.5e-6)
+    assert Comparison.of(1.0 + 1.2e-4, 1.0, tolerance).error_cells() == ("> 2.5e-06", "≤ 1.5e-04")
+    assert Comparison.of(1.0 + 2e-6, 1.0, tolerance).error_cells() == ("≤ 2.5e-06", "≤ 1.5e-04")

@@ -337,6 +337,7 @@ def test_an_exception_in_the_learners_code_is_reported_with_its_line():
             r"\(or 'cross_entropy'\), 'softmax_cross_entropy'$",
         ),
         (lambda: diagnose_backprop(zoo.Network(DEEP), loss="l1"), ValueError, "unknown loss 'l1': diagnose_backprop"),
+        (lambda: diagnose_backprop(zoo.Network(DEEP), loss=len), ValueError, "takes a name or a Loss, not a builtin"),
         (lambda: diagnose_backprop(zoo.Network(DEEP), activation=["tanh"]), ValueError, "1 names but .* 3 weight"),
         (lambda: diagnose_backprop(zoo.Network(DEEP), activation="swish"), ValueError, "unknown activation 'swish'"),
         (
