@@ -9,7 +9,7 @@ A bad target is a ValueError naming the cost, the first bad entry as the caller 
 One sample's target may hold Values. Their numbers are checked as the same numbers given plainly
 would be, except while ``vectorize`` records fn with the target as its y: y's numbers are then
 placeholders, so the check is registered with the recording instead
-(``autograd_tiny.batched.check_at_replay``) and runs on the real Y of every ``batched(X, Y)``
+(``autograd_tiny.check_at_replay``) and runs on the real Y of every ``batched(X, Y)``
 before it is replayed, naming its entries ``Y[i]`` or ``Y[i, j]``.
 """
 
@@ -20,8 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_tiny import Value
-from autograd_tiny.batched import check_at_replay
+from autograd_tiny import Value, check_at_replay
 
 from .validate import check_finite
 

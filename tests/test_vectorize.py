@@ -528,3 +528,30 @@ def test_logsumexp_groups_replay_the_scalar_engine_over_mixed_and_ieee_inputs():
     assert_same(batched(X[finite], Y[finite]), expected_cost, cost_scale)
     for p, g, scale in zip(w, expected_grads, grad_scales):
         assert_same(p.grad, g, scale)
+
+
+def test_check_at_replay_runs_a_cost_of_ones_own_check_on_the_real_Y_of_every_batch():
+    seen = []
+
+    def check(Y):
+        seen.append(Y)
+        if np.any(Y < 0):
+            raise ValueError(f"my cost needs Y ≥ 0: Y[{int(np.argmax(Y < 0))}] is {Y[Y < 0][0]}")
+
+    w = Value(0.5, "w")
+
+    def fn(x, y):
+        assert at.check_at_replay(y, check)  # y: placeholders, whose numbers mean nothing
+        return (x[0] * w - y) ** 2
+
+    assert not at.check_at_replay(Value(-1.0), check) and not seen  # outside a recording: read the numbers
+    batched = vectorize(fn, [w])
+    X = np.array([[1.0], [2.0]])
+    assert batched(X, np.array([1, 2])) == pytest.approx(((0.5 - 1) ** 2 + (1 - 2) ** 2) / 2, rel=1e-15)
+    assert [Y.tolist() for Y in seen] == [[1, 2]] and seen[0].dtype.kind == "i"  # Y as given
+    w.grad = 0.0
+    with pytest.raises(ValueError, match=r"^my cost needs Y ≥ 0: Y\[1\] is -3.0$"):
+        batched(X, np.array([1.0, -3.0]))  # a later batch: checked before it is replayed
+    assert len(seen) == 2 and w.grad == 0.0
+    with pytest.raises(ValueError, match=r"^vectorize: the target depends on the sample but is not fn's y"):
+        vectorize(lambda x, y: at.check_at_replay(x[0], check) or x[0], [])(X, np.array([1, 2]))
