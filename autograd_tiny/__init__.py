@@ -12,7 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import value_html  # noqa: F401 - attaches Value._repr_html_
 from .anomaly import AnomalyError, detect_anomaly
-from .batched import DataDependentGraphError, vectorize, vectorize_sequences
+from .batched import DataDependentGraphError, check_at_replay, vectorize, vectorize_sequences
 from .derivatives import grad, jacobian, jvp, vjp
 from .gradcheck import GradcheckEntry, GradcheckError, GradcheckResult, gradcheck, gradgradcheck
 from .graph import topological_order
@@ -38,6 +38,7 @@ __all__ = [
     "Notes",
     "Value",
     "__version__",
+    "check_at_replay",
     "check_gradient",
     "detect_anomaly",
     "dot",

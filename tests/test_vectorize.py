@@ -220,6 +220,28 @@ def test_a_branch_on_a_recorded_value_is_refused(fn, operation):
     assert f"used {operation} on a recorded Value" in str(info.value) and "test_vectorize.py:" in str(info.value)
 
 
+SAMPLE_BY_SAMPLE = r"or call fn sample by sample \(the scalar engine\), or fit\(\.\.\., engine='scalar'\)\.$"
+
+
+@pytest.mark.parametrize(
+    ("fn", "advice"),
+    [
+        (lambda x, y: x[0].relu() if x[0] > 0 else -x[0], r"Express the branch with operations \(relu, abs, …\); "),
+        (
+            lambda x, y: [x[0], x[1]][int(x[0])],
+            r"To choose by a per-sample whole number, use select\(values, x\[i\]\) or embedding\(table, x\[i\]\) "
+            r"with X \(or Y\) an integer array \(token ids, class indices\), whose placeholders hold 0 \(README: "
+            r"vectorize, integer X or Y\); ",
+        ),
+    ],
+)
+def test_a_refusal_says_what_to_do_instead_in_words_for_a_caller_of_vectorize(fn, advice):
+    """A branch: operations, or the scalar engine (fn sample by sample, or fit's); int() of a recorded float:
+    integer X and select, as the README's row on integer X or Y says."""
+    with pytest.raises(DataDependentGraphError, match=advice + SAMPLE_BY_SAMPLE):
+        vectorize(fn, [])(np.ones((3, 2)), np.ones(3))
+
+
 def test_a_branch_on_data_read_directly_is_refused_naming_the_line():
     def fn(x, y):
         h = x[0] * 2.0
@@ -506,3 +528,30 @@ def test_logsumexp_groups_replay_the_scalar_engine_over_mixed_and_ieee_inputs():
     assert_same(batched(X[finite], Y[finite]), expected_cost, cost_scale)
     for p, g, scale in zip(w, expected_grads, grad_scales):
         assert_same(p.grad, g, scale)
+
+
+def test_check_at_replay_runs_a_cost_of_ones_own_check_on_the_real_Y_of_every_batch():
+    seen = []
+
+    def check(Y):
+        seen.append(Y)
+        if np.any(Y < 0):
+            raise ValueError(f"my cost needs Y ≥ 0: Y[{int(np.argmax(Y < 0))}] is {Y[Y < 0][0]}")
+
+    w = Value(0.5, "w")
+
+    def fn(x, y):
+        assert at.check_at_replay(y, check)  # y: placeholders, whose numbers mean nothing
+        return (x[0] * w - y) ** 2
+
+    assert not at.check_at_replay(Value(-1.0), check) and not seen  # outside a recording: read the numbers
+    batched = vectorize(fn, [w])
+    X = np.array([[1.0], [2.0]])
+    assert batched(X, np.array([1, 2])) == pytest.approx(((0.5 - 1) ** 2 + (1 - 2) ** 2) / 2, rel=1e-15)
+    assert [Y.tolist() for Y in seen] == [[1, 2]] and seen[0].dtype.kind == "i"  # Y as given
+    w.grad = 0.0
+    with pytest.raises(ValueError, match=r"^my cost needs Y ≥ 0: Y\[1\] is -3.0$"):
+        batched(X, np.array([1.0, -3.0]))  # a later batch: checked before it is replayed
+    assert len(seen) == 2 and w.grad == 0.0
+    with pytest.raises(ValueError, match=r"^vectorize: the target depends on the sample but is not fn's y"):
+        vectorize(lambda x, y: at.check_at_replay(x[0], check) or x[0], [])(X, np.array([1, 2]))

@@ -33,6 +33,7 @@ from ..value import Value
 from .execute import Workspace, backward, current_scalars, forward, numbers
 from .explain import describe_plan
 from .plan import Plan, build_plan
+from .record import check_at_replay
 from .refusals import DataDependentGraphError
 from .sequences import SequenceReplay, vectorize_sequences
 
@@ -68,9 +69,10 @@ class Batched:
             raise ValueError(f"vectorize: X must be numbers of shape (n, features): {err}") from None
         if X.ndim != 2 or X.shape[0] == 0:
             raise ValueError(f"vectorize: X must have shape (n, features) with n ≥ 1, got shape {X.shape}")
+        given_Y = None
         if Y is not None:
             try:
-                Y = np.asarray(Y, dtype=float)
+                given_Y, Y = np.asarray(Y), np.asarray(Y, dtype=float)
             except (TypeError, ValueError) as err:
                 raise ValueError(f"vectorize: Y must be numbers of shape (n,) or (n, outputs): {err}") from None
             if Y.ndim not in (1, 2) or Y.shape[0] != X.shape[0]:
@@ -79,14 +81,19 @@ class Batched:
                     f"{X.shape}, got shape {Y.shape}"
                 )
         target_shape = None if Y is None else Y.shape[1:]
-        if self.plan is None:
-            self.plan = build_plan(self.fn, self.params, X.shape[1], target_shape, whole_numbers=whole_numbers)
-        elif (X.shape[1], target_shape) != (self.plan.n_features, self.plan.target_shape):
+        if self.plan is None:  # the checks of Y that fn's losses register run on this Y as fn is recorded
+            self.plan = build_plan(
+                self.fn, self.params, X.shape[1], target_shape, whole_numbers=whole_numbers, batch_targets=given_Y
+            )
+            return X, Y
+        if (X.shape[1], target_shape) != (self.plan.n_features, self.plan.target_shape):
             raise ValueError(
                 f"vectorize: fn was recorded for samples of {self.plan.n_features} features and targets of shape "
                 f"{_shape_words(self.plan.target_shape)}; got {X.shape[1]} features and targets of shape "
                 f"{_shape_words(target_shape)}"
             )
+        for check in self.plan.target_checks:  # before the replay: Y's numbers as the losses in fn expect them
+            check(given_Y)
         return X, Y
 
     def forward(self, X: Any, Y: Any = None) -> np.ndarray:
@@ -176,6 +183,11 @@ def vectorize(
     ``DataDependentGraphError`` naming the file and line (``batched.batch_values(nodes)`` reads
     the recorded nodes' numbers after each batch).
 
+    A loss of ``nn.losses`` takes y as it is (``loss(model(x), y)``). It cannot read y's numbers
+    while fn is recorded, so it registers its check of targets (``check_at_replay``), which runs on
+    the real Y of the first batch and of every later one before it is replayed: a bad Y (a 2 among
+    0/1 labels, a nan, float class indices) is the loss's ValueError naming ``Y[i]``.
+
     ``batched(X, Y)`` (X of shape (n, features), Y of shape (n,) or (n, outputs)) returns the
     mean cost C = (1/n) Σᵢ fn(xᵢ, yᵢ) and adds ∂C/∂p to every ``p.grad``, the numbers the scalar
     graph of the whole batch would give.
@@ -199,4 +211,11 @@ def vectorize(
     return Batched(fn, params, extra)
 
 
-__all__ = ["Batched", "DataDependentGraphError", "SequenceReplay", "vectorize", "vectorize_sequences"]
+__all__ = [
+    "Batched",
+    "DataDependentGraphError",
+    "SequenceReplay",
+    "check_at_replay",
+    "vectorize",
+    "vectorize_sequences",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -12,7 +12,7 @@ from .. import rules
 from ..graph import topological_order
 from ..rules import Rule
 from ..value import Value
-from .record import record_graph, refuse_leaves_from_outside, values_made
+from .record import TargetCheck, record_graph, refuse_leaves_from_outside, values_made
 
 
 @dataclass(slots=True)
@@ -108,6 +108,7 @@ class Plan:
     roots: list[int]  # rows of the returned Value(s)
     returns_list: bool
     row_of: dict[Value, int]  # recorded node → row (for ``batch_values``)
+    target_checks: list[TargetCheck] = field(default_factory=list)  # run on each batch's Y (``check_at_replay``)
 
     @property
     def nbytes(self) -> int:
@@ -132,15 +133,21 @@ def build_plan(
     target_shape: tuple[int, ...] | None,
     name: str = "fn",
     whole_numbers: tuple[bool, bool] = (False, False),
+    batch_targets: np.ndarray | None = None,
 ) -> Plan:
     """Record ``fn``'s graph (refusing any read of the sample's numbers, and any Value it uses that is
-    missing from ``params``) and lay out the plan (``whole_numbers``: see ``record_graph``)."""
+    missing from ``params``) and lay out the plan (``whole_numbers``, ``batch_targets``: see ``record_graph``);
+    the plan keeps the checks of Y registered while fn was recorded."""
     made: set[Value] = set()
     with values_made(made):
-        roots, returns_list, placeholders = record_graph(fn, n_features, target_shape, name, whole_numbers)
+        roots, returns_list, placeholders, checks = record_graph(
+            fn, n_features, target_shape, name, whole_numbers, batch_targets
+        )
     order = topological_order(roots)
     refuse_leaves_from_outside(order, made, params, name)
-    return _lay_out(order, roots, placeholders, params, n_features, target_shape, returns_list)
+    plan = _lay_out(order, roots, placeholders, params, n_features, target_shape, returns_list)
+    plan.target_checks = checks
+    return plan
 
 
 def sub_plan(plan: Plan, roots: Sequence[int], n_features: int) -> Plan:

@@ -1,5 +1,11 @@
 """Recording fn's graph: call ``fn`` once on placeholder Values, refusing any read of their numbers
-(``refusals.py``). (``nn``'s ``model.trace(x)`` is another thing: the z and a of one forward pass.)"""
+(``refusals.py``). (``nn``'s ``model.trace(x)`` is another thing: the z and a of one forward pass.)
+
+While fn is recorded its target y is placeholders, whose numbers mean nothing, so code that would
+check y's numbers (a loss of ``nn``: 0/1 labels, class indices) registers its check instead
+(``check_at_replay``): the check runs on the real Y of the batch being recorded for, and the plan
+keeps it to run on every later batch's Y before that batch is replayed.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -16,7 +23,51 @@ from ..indexing import NotAWholeNumberError
 from ..microgpt import CUSTOM
 from ..modes import switched
 from ..value import Value
-from .refusals import ONE_AT_A_TIME, refusing_reads
+from .refusals import ONE_AT_A_TIME, depends_on, refusing_reads
+
+TargetCheck = Callable[[np.ndarray], None]  # raises a ValueError naming a bad entry of Y (as Y[i] or Y[i, j])
+
+
+@dataclass(slots=True)
+class TargetChecks:
+    """What the recording in progress knows of fn's target: its placeholders, the real targets of
+    the batch it is recorded for (Y as the caller gave it, or None), and the checks registered."""
+
+    sample: set[Value]  # every placeholder, x's and y's
+    y: list[Value]  # y's placeholders, in the order of Y's columns
+    batch: np.ndarray | None
+    checks: list[TargetCheck] = field(default_factory=list)
+
+
+_RECORDING = threading.local()  # .targets: the TargetChecks of the recording in progress on this thread
+
+
+def check_at_replay(target: Any, check: TargetCheck, what: str = "the target") -> bool:
+    """Whether ``target`` (a Value, or a sequence of Values and numbers) is fn's y while ``vectorize``
+    records fn on this thread. If so, ``check`` is registered in place of a check of ``target``'s
+    numbers (placeholders): it is called with the real targets, Y as given to ``batched(X, Y)`` (its
+    own dtype; shape (n,) or (n, k)), at once for the batch being recorded for and then before every
+    later batch is replayed, and raises a ValueError naming a bad entry as ``Y[i]`` or ``Y[i, j]``.
+
+    False when no recording is in progress on this thread, or when ``target`` does not depend on
+    the sample (numbers, constants, parameters): the caller reads its numbers. A ``target`` that
+    depends on the sample but is not y as fn received it (``y * 2``, ``x[0]``, y's Values reordered
+    or mixed with numbers) is a ValueError naming ``what``: its numbers could not be checked.
+    """
+    recording = getattr(_RECORDING, "targets", None)
+    entries = [target] if isinstance(target, Value) else list(target)
+    if recording is None or not any(isinstance(v, Value) and depends_on(v, recording.sample) for v in entries):
+        return False
+    if len(entries) != len(recording.y) or any(v is not p for v, p in zip(entries, recording.y)):
+        raise ValueError(
+            f"vectorize: {what} depends on the sample but is not fn's y as fn received it, so its numbers cannot "
+            "be checked while fn is recorded: pass y itself (the Value y for a 1-D Y, the list y for a 2-D Y) and "
+            "compute any other targets into Y before calling batched(X, Y)"
+        )
+    if recording.batch is not None:
+        check(recording.batch)
+    recording.checks.append(check)
+    return True
 
 
 def target_count(target_shape: tuple[int, ...] | None) -> int:
@@ -30,12 +81,14 @@ def record_graph(
     target_shape: tuple[int, ...] | None,
     name: str = "fn",
     whole_numbers: tuple[bool, bool] = (False, False),
-) -> tuple[list[Value], bool, list[Value]]:
+    batch_targets: np.ndarray | None = None,
+) -> tuple[list[Value], bool, list[Value], list[TargetCheck]]:
     """Call ``fn`` on placeholders holding fixed random numbers, recording its graph.
 
     ``whole_numbers`` (for x, for y): placeholders that hold 0 instead, a valid choice for any
-    ``select`` or ``embedding`` (token ids, class indices).
-    Returns (the returned Values, whether fn returned a list, the placeholders x then y).
+    ``select`` or ``embedding`` (token ids, class indices). ``batch_targets``: the real Y of the
+    batch fn is recorded for, which the checks registered while recording (``check_at_replay``) see.
+    Returns (the returned Values, whether fn returned a list, the placeholders x then y, those checks).
     """
     rng = np.random.default_rng(0)
     features = np.zeros(n_features) if whole_numbers[0] else rng.standard_normal(n_features)
@@ -44,14 +97,20 @@ def record_graph(
     numbers = np.zeros(count) if whole_numbers[1] else rng.standard_normal(count)
     targets = [Value(float(v), "y" if target_shape == () else f"y[{j}]") for j, v in enumerate(numbers)]
     y = None if target_shape is None else targets[0] if target_shape == () else targets
+    target_checks = TargetChecks(set(x + targets), targets, batch_targets)
     with switched("recording", True), refusing_reads(x + targets, sys._getframe(), name):  # even under no_grad
+        outer, _RECORDING.targets = getattr(_RECORDING, "targets", None), target_checks
         try:
             out = fn(x, y)
         except NotAWholeNumberError as err:
             raise NotAWholeNumberError(
-                f"{err}. vectorize recorded fn on placeholders holding random numbers: to choose by x or y, pass "
-                "them as integers (an int array of token ids or class indices), whose placeholders hold 0"
+                f"{err}. That number is a placeholder's, not one of your samples': vectorize records fn on "
+                "placeholders holding random numbers unless X (for x) or Y (for y) is an integer array; to choose "
+                "by x or y, pass them as integers (an int array of token ids or class indices), whose placeholders "
+                "hold 0"
             ) from None
+        finally:
+            _RECORDING.targets = outer
         roots, returns_list = _roots_of(out, name)
         roots = [r if r._rule is not None else r + 0.0 for r in roots]  # a leaf returned as is becomes a node
     for node in topological_order(roots):
@@ -60,7 +119,7 @@ def record_graph(
                 f"vectorize: {name} built a node with given local derivatives (microgpt.Value); the replay "
                 "needs each operation's rule on arrays: add it as a Rule in autograd_tiny/rules.py"
             )
-    return roots, returns_list, x + targets
+    return roots, returns_list, x + targets, target_checks.checks
 
 
 @contextmanager

@@ -27,9 +27,15 @@ from ..value import Value
 
 ENGINE_PREFIX = "autograd_tiny."
 NOT_ENGINE = ("autograd_tiny.nn", "autograd_tiny.viz", "autograd_tiny.cli")
-INDEXING = "int() / indexing (to choose by a per-sample whole number, use select(values, i) or embedding(table, i))"
-READS = {"__float__": "float()", "__int__": "int()", "__index__": INDEXING, "__bool__": "bool()",
+READS = {"__float__": "float()", "__int__": "int()", "__index__": "int() / indexing", "__bool__": "bool()",
          "__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}  # fmt: skip
+WHOLE_NUMBER_READS = ("int()", "int() / indexing")  # choosing by a number: select is the way
+CHOOSE = (
+    "To choose by a per-sample whole number, use select(values, x[i]) or embedding(table, x[i]) with X (or Y) an "
+    "integer array (token ids, class indices), whose placeholders hold 0 (README: vectorize, integer X or Y)"
+)
+BRANCH = "Express the branch with operations (relu, abs, …)"
+SCALAR_ENGINE = "or call fn sample by sample (the scalar engine), or fit(..., engine='scalar')"
 
 
 ONE_AT_A_TIME = threading.RLock()  # held while Value is patched; reentrant: fn may record inside a recording
@@ -40,6 +46,11 @@ class DataDependentGraphError(RuntimeError):
 
 
 Line = tuple[str, int]  # (file, line number)
+
+
+def depends_on(value: Value, sample: set[Value]) -> bool:
+    """Whether ``value``'s number depends on the ``sample`` (placeholders): one of them is in its graph."""
+    return not sample.isdisjoint(topological_order(value))
 
 
 def _in_engine(frame: FrameType) -> bool:
@@ -74,7 +85,7 @@ def refusing_reads(sample: Iterable[Value], caller: FrameType, name: str = "fn")
         if threading.get_ident() != recorder:
             return  # another thread's arithmetic, not fn's
         where = _reader(2, caller)
-        if where is not None and isinstance(value, Value) and not sample.isdisjoint(topological_order(value)):
+        if where is not None and isinstance(value, Value) and depends_on(value, sample):
             raise DataDependentGraphError(_message(name, operation, value, *where))
 
     with ONE_AT_A_TIME:
@@ -128,5 +139,5 @@ def _message(name: str, operation: str, value: Value, read: Line, in_fn: Line) -
         f"vectorize: {name} used {operation} on a recorded Value ({what}) at {where} while its graph was "
         "being recorded. Its result depends on each sample's numbers, so the graph's shape could differ from "
         "sample to sample; vectorize needs a data-independent graph (the same operations for every sample). "
-        "Use the scalar engine for this function, or express the branch with operations (relu, abs, …)."
+        f"{CHOOSE if operation in WHOLE_NUMBER_READS else BRANCH}; {SCALAR_ENGINE}."
     )

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd_tiny import vectorize
+from autograd_tiny import Value, vectorize
 from autograd_tiny.nn import MLP, SGD, Adam, batch_cost, datasets, fit, losses, predict
 
 VECTORIZABLE = [loss for loss in losses.LOSSES.values() if loss.vectorizable]
@@ -64,6 +64,106 @@ def test_a_loss_called_on_the_recorded_target_gives_the_scalar_engines_cost_and_
     cost, expected, got, grads = both_engines(model, X, Y, loss, lambda x, y: loss(model(x), y))
     assert got == pytest.approx(cost, rel=1e-12)
     np.testing.assert_allclose(grads, expected, rtol=1e-10, atol=1e-14)
+
+
+def replayed(loss, model, X, Y):
+    """``vectorize(lambda x, y: loss(model(x), y), params)(X, Y)``: the loss is called on the recorded y."""
+    return vectorize(lambda x, y: loss(model(x), y), model.parameters())(X, Y)
+
+
+BAD_Y = [  # (loss, outputs, Y, the message naming its bad entry); before, all but the last replayed silently
+    (
+        "binary_cross_entropy",
+        1,
+        [0.0, 1.0, 0.0, 1.0, 2.0],
+        r"targets must be in \[0.0, 1.0\], found \[2.0\]: {}\[4\] is 2.0$",
+    ),
+    ("binary_cross_entropy", 1, [0.0, 1.0, np.nan, 1.0, 0.0], r"targets must be finite numbers: {}\[2\] is nan$"),
+    (
+        "hinge",
+        1,
+        [0.0, 1.0, 1.0, 0.0, 1.0],
+        r"targets must be in \[-1.0, 1.0\], found \[0.0\]: {}\[0\] is 0.0 \(2 such entries\)$",
+    ),
+    (
+        "binary_cross_entropy",
+        2,
+        [[0, 1], [1, 0], [0, 0], [1, 0.5], [1, 1]],
+        r"targets must be in \[0.0, 1.0\], found \[0.5\]: {}\[3, 1\] is 0.5$",
+    ),
+    (
+        "softmax_cross_entropy",
+        3,
+        [0, 1, 2, 3, 1],
+        r"class indices must be whole numbers in 0..2, found \[3\]: {}\[3\] is 3$",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "outputs", "Y", "message"), BAD_Y)
+def test_a_bad_Y_is_refused_under_vectorize_as_the_scalar_engine_refuses_it(name, outputs, Y, message):
+    """The loss registers its check of targets while fn is recorded (y's numbers are placeholders); the
+    check runs on the real Y, naming the loss and Y's bad entry, on the first batch and on any later one."""
+    loss = losses.get_loss(name)
+    model = MLP(2, [3, outputs], "tanh", loss.output_activation, seed=0)
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    Y = np.array(Y)
+    with pytest.raises(ValueError, match=f"^{name} " + message.format("Y")):
+        replayed(loss, model, X, Y)
+    batched = vectorize(lambda x, y: loss(model(x), y), model.parameters())
+    good = loss.random_targets(np.random.default_rng(1), 5, outputs).reshape(Y.shape).astype(Y.dtype)
+    model.zero_grad()
+    batched(X, good)
+    grads = [p.grad for p in model.parameters()]
+    with pytest.raises(ValueError, match=f"^{name} " + message.format("Y")):
+        batched(X, Y)  # a later batch: refused before its replay, no gradient added
+    assert [p.grad for p in model.parameters()] == grads
+    with pytest.raises(ValueError, match=f"^{name} " + message.format("y")):
+        fit(model, X, Y, loss, SGD(model.parameters(), 0.1), epochs=1, progress=False, engine="vectorized")
+
+
+@pytest.mark.parametrize("Y", [[0.5, 1.0, 2.0, 0.0, 1.0], [0.0, 1.0, 2.0, 0.0, 1.0]])
+def test_float_class_indices_under_vectorize_are_named_in_Y_not_by_a_placeholders_number(Y):
+    """select needs an integer Y's placeholders (0): the message names the real Y, not the placeholder's
+    random number (it quoted 'index 'y' holds 0.6404…', a number nowhere in Y)."""
+    model = MLP(2, [3, 3], "tanh", "linear", seed=0)
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    message = rf"^softmax_cross_entropy: Y has dtype float64 \(Y\[0\] = {Y[0]}\): pass class indices as integers "
+    with pytest.raises(ValueError, match=message) as info:
+        replayed(losses.softmax_cross_entropy, model, X, np.array(Y))
+    assert "placeholder's" not in str(info.value) and "0.64" not in str(info.value)
+    if Y[0] == 0.5:
+        with pytest.raises(ValueError, match=r"whole numbers in 0..2, found \[0.5\]: y\[0\] is 0.5$"):
+            fit(
+                model,
+                X,
+                Y,
+                "softmax_cross_entropy",
+                SGD(model.parameters(), 0.1),
+                1,
+                progress=False,
+                engine="vectorized",
+            )
+    else:  # fit gives the replay its checked targets as integers
+        fit(model, X, Y, "softmax_cross_entropy", SGD(model.parameters(), 0.1), 1, progress=False, engine="vectorized")
+
+
+def test_under_vectorize_a_target_is_fns_y_or_does_not_depend_on_the_sample():
+    """A target computed from the sample cannot be checked while fn is recorded; one that does not depend
+    on it (a constant Value) is checked by its number, as outside vectorize."""
+    model = MLP(2, [3, 1], "tanh", "sigmoid", seed=0)
+    X, Y = np.ones((2, 2)), np.array([0.0, 1.0])
+    bce = losses.binary_cross_entropy
+    with pytest.raises(ValueError, match=r"^vectorize: binary_cross_entropy's target depends on the sample but is not"):
+        vectorize(lambda x, y: bce(model(x), 1.0 - y), model.parameters())(X, Y)
+    with pytest.raises(
+        ValueError, match=r"^binary_cross_entropy targets must be in \[0.0, 1.0\], found \[2.0\]: target is"
+    ):
+        vectorize(lambda x, y: bce(model(x), Value(2.0)), model.parameters())(X, Y)
+    model.zero_grad()
+    cost = vectorize(lambda x, y: bce(model(x), Value(1.0)), model.parameters())(X, Y)
+    expected, _ = batch_cost(model, X, [1.0, 1.0], bce)
+    assert cost == pytest.approx(expected.data, rel=1e-12)
 
 
 @pytest.mark.parametrize(

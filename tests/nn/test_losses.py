@@ -61,37 +61,76 @@ def test_l2_penalty():
 
 
 def test_binary_targets_must_be_zero_or_one():
-    with pytest.raises(ValueError, match=r"binary_cross_entropy targets must be in \[0.0, 1.0\], found \[-1.0\]"):
+    with pytest.raises(
+        ValueError, match=r"^binary_cross_entropy targets must be in \[0.0, 1.0\], found \[-1.0\]: target is -1.0$"
+    ):
         losses.binary_cross_entropy([Value(0.5)], -1.0)
+    with pytest.raises(ValueError, match=r"found \[-1.0, 2.0\]: target\[1\] is 2.0 \(2 such entries\)$"):
+        losses.binary_cross_entropy([Value(0.5)] * 3, [1.0, 2.0, -1.0])
 
 
 def test_hinge_targets_must_be_plus_or_minus_one():
-    with pytest.raises(ValueError, match=r"hinge targets must be in \[-1.0, 1.0\], found \[0.0\]"):
+    with pytest.raises(ValueError, match=r"^hinge targets must be in \[-1.0, 1.0\], found \[0.0\]: target is 0.0$"):
         losses.hinge([Value(0.5)], 0)
 
 
+def test_a_batch_names_its_first_bad_target_as_the_caller_indexes_it():
+    with pytest.raises(ValueError, match=r"^hinge targets must be in \[-1.0, 1.0\], found \[0.0\]: y\[2\] is 0.0$"):
+        losses.hinge.prepare_targets([1, -1, 0], 3, 1)
+    with pytest.raises(ValueError, match=r"found \[0.5, 3\]: y\[1\] is 3 \(2 such entries\)$"):
+        losses.softmax_cross_entropy.prepare_targets([0, 3, 0.5], 3, 3)
+
+
 def test_class_index_must_be_in_range():
-    with pytest.raises(ValueError, match=r"class indices must be in 0..1, got \[2\]"):
+    message = r"^softmax_cross_entropy class indices must be whole numbers in 0..1, found \[{}\]: target is {}$"
+    with pytest.raises(ValueError, match=message.format(2, 2)):
         losses.softmax_cross_entropy([Value(0.5), Value(1.0)], 2)
+    with pytest.raises(ValueError, match=message.format(0.5, 0.5)):
+        losses.softmax_cross_entropy([Value(0.5), Value(1.0)], 0.5)
 
 
 def test_target_of_wrong_length_is_a_clear_error():
-    with pytest.raises(ValueError, match=r"quadratic targets have shape \(1, 3\), expected \(1, 2\)"):
+    with pytest.raises(ValueError, match=r"^quadratic target has a row of 3, expected 2 \(one per output\)$"):
         losses.quadratic([Value(0.5), Value(1.0)], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"^softmax_cross_entropy needs one class index per sample, got a row of 2$"):
+        losses.softmax_cross_entropy([Value(0.5), Value(1.0)], [0, 1])
 
 
-def test_a_target_of_values_is_checked_for_its_shape_and_its_numbers_are_not_read():
+@pytest.mark.parametrize(
+    ("loss", "target", "n_outputs"),
+    [
+        (losses.binary_cross_entropy, 2.0, 1),  # gave a cost, without an error
+        (losses.hinge, 0.0, 1),  # gave a cost, without an error
+        (losses.binary_cross_entropy, [0.0, -1.0], 2),
+        (losses.quadratic, math.nan, 1),
+        (losses.quadratic, 1.0, 2),
+        (losses.softmax_cross_entropy, 2.5, 3),
+        (losses.softmax_cross_entropy, 3.0, 3),
+        (losses.softmax_cross_entropy, [0.0, 1.0], 2),
+    ],
+)
+def test_a_target_of_values_is_refused_as_the_same_numbers_given_plainly(loss, target, n_outputs):
+    """Outside vectorize's recording a Value's number is the target: one set of rules, one message."""
+    outputs = [Value(0.25 * (k + 1)) for k in range(n_outputs)]
+    as_values = Value(target) if np.ndim(target) == 0 else [Value(t) for t in target]
+    with pytest.raises(ValueError) as plain:
+        loss(outputs, target)
+    with pytest.raises(ValueError) as values:
+        loss(outputs, as_values)
+    assert str(values.value) == str(plain.value) and str(plain.value).startswith(loss.name)
+
+
+def test_a_target_of_values_gives_the_plain_numbers_cost_and_its_gradient_reaches_y():
     a = [Value(0.5), Value(1.0)]
-    with pytest.raises(ValueError, match=r"quadratic target has length 1, expected 2 \(one per output\)"):
-        losses.quadratic(a, Value(1.0))
-    with pytest.raises(ValueError, match="softmax_cross_entropy needs one class index per sample, got a sequence of 2"):
-        losses.softmax_cross_entropy(a, [Value(0.0), Value(1.0)])
     y = Value(0.25)
     cost = losses.quadratic([Value(0.5), Value(1.0)], [y, 1.0])  # a row may mix Values and numbers
     cost.backward()
     assert cost.data == 0.5 * 0.25**2 and y.grad == -0.25  # C = ½ Σ (a − y)², ∂C/∂y = −(a − y)
     index = Value(1.0)
     assert losses.softmax_cross_entropy(a, index).data == losses.softmax_cross_entropy(a, 1).data
+    label = Value(1.0)
+    probability = Value(0.8)
+    assert losses.binary_cross_entropy([probability], label).data == pytest.approx(-math.log(0.8), rel=1e-15)
 
 
 def test_non_numeric_targets_are_a_clear_error():
