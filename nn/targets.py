@@ -90,7 +90,7 @@ def _check_entries(kind: str, cost_name: str, y: np.ndarray, name: str, n_output
     the values that break them and the first entry that does, indexed as the caller indexes ``y``."""
     if kind == "index":
         bad = (np.mod(y, 1) != 0) | (y < 0) | (y >= n_outputs)
-        expected = f"{cost_name} class indices must be whole numbers in 0..{n_outputs - 1}"
+        expected = f"{cost_name} class indices must be whole numbers from 0 to {n_outputs - 1}"
     elif kind in _ALLOWED_VALUES:
         allowed = _ALLOWED_VALUES[kind]
         bad = ~np.isin(y, sorted(allowed))

@@ -95,7 +95,7 @@ BAD_Y = [  # (loss, outputs, Y, the message naming its bad entry); before, all b
         "softmax_cross_entropy",
         3,
         [0, 1, 2, 3, 1],
-        r"class indices must be whole numbers in 0..2, found \[3\]: {}\[3\] is 3$",
+        r"class indices must be whole numbers from 0 to 2, found \[3\]: {}\[3\] is 3$",
     ),
 ]
 
@@ -133,7 +133,7 @@ def test_float_class_indices_under_vectorize_are_named_in_Y_not_by_a_placeholder
         replayed(losses.softmax_cross_entropy, model, X, np.array(Y))
     assert "placeholder's" not in str(info.value) and "0.64" not in str(info.value)
     if Y[0] == 0.5:
-        with pytest.raises(ValueError, match=r"whole numbers in 0..2, found \[0.5\]: y\[0\] is 0.5$"):
+        with pytest.raises(ValueError, match=r"whole numbers from 0 to 2, found \[0.5\]: y\[0\] is 0.5$"):
             fit(
                 model,
                 X,

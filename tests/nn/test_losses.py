@@ -82,7 +82,7 @@ def test_a_batch_names_its_first_bad_target_as_the_caller_indexes_it():
 
 
 def test_class_index_must_be_in_range():
-    message = r"^softmax_cross_entropy class indices must be whole numbers in 0..1, found \[{}\]: target is {}$"
+    message = r"^softmax_cross_entropy class indices must be whole numbers from 0 to 1, found \[{}\]: target is {}$"
     with pytest.raises(ValueError, match=message.format(2, 2)):
         losses.softmax_cross_entropy([Value(0.5), Value(1.0)], 2)
     with pytest.raises(ValueError, match=message.format(0.5, 0.5)):
