@@ -67,9 +67,11 @@ class SelfCheck(Report):
     def __str__(self) -> str:
         return "\n".join([
             super().__str__(),
-            f"(each row: its worst comparison; {GRADCHECK.name}: {GRADCHECK}, {BACKPROP.name}: {BACKPROP}, the "
-            "scale being |expected|, normwise for arrays; on a passing row an error prints as ≤ its own term's "
-            "bound, or > it where the other term carried the verdict; a failing row prints its digits)",
+            "(each row: its worst comparison, the scale being |reference|, normwise for arrays;",
+            f" {GRADCHECK.name}: {GRADCHECK}; {BACKPROP.name}: {BACKPROP};",
+            " a passing row prints each error as ≤ its own term's bound, or > it where the other term carried",
+            " the verdict, and — for the relative error of a reference zero to within atol; a failing row prints",
+            " its digits)",
         ])  # fmt: skip
 
 
