@@ -555,3 +555,21 @@ def test_check_at_replay_runs_a_cost_of_ones_own_check_on_the_real_Y_of_every_ba
     assert len(seen) == 2 and w.grad == 0.0
     with pytest.raises(ValueError, match=r"^vectorize: the target depends on the sample but is not fn's y"):
         vectorize(lambda x, y: at.check_at_replay(x[0], check) or x[0], [])(X, np.array([1, 2]))
+
+
+def test_check_at_replay_leaves_a_plain_number_to_its_caller():
+    """A number (or None) is never a recorded target: False, in or out of a recording, never a TypeError."""
+    from autograd_tiny import check_at_replay
+
+    never = lambda Y: pytest.fail("no check should be registered")  # noqa: E731
+    for target in (2.0, np.float64(2.0), None, 3):
+        assert check_at_replay(target, never) is False
+    seen = []
+    w = Value(0.5)
+
+    def fn(x, y):
+        seen.append([check_at_replay(t, never) for t in (2.0, np.float64(2.0), None)])
+        return x[0] * w
+
+    vectorize(fn, [w])(np.ones((2, 1)), np.zeros(2))
+    assert seen == [[False, False, False]]

@@ -42,23 +42,32 @@ class TargetChecks:
 _RECORDING = threading.local()  # .targets: the TargetChecks of the recording in progress on this thread
 
 
-def check_at_replay(target: Any, check: TargetCheck, what: str = "the target") -> bool:
-    """Whether ``target`` (a Value, or a sequence of Values and numbers) is fn's y while ``vectorize``
-    records fn on this thread. If so, ``check`` is registered in place of a check of ``target``'s
+def check_at_replay(target: Any, check: TargetCheck, what: str = "the target", *, allow_derived: bool = False) -> bool:
+    """Whether ``target`` (a Value, or a sequence of Values and numbers) must not have its numbers read
+    because ``vectorize`` is recording fn on this thread and ``target`` depends on the sample.
+
+    If ``target`` is fn's y as fn received it, ``check`` is registered in place of a check of its
     numbers (placeholders): it is called with the real targets, Y as given to ``batched(X, Y)`` (its
     own dtype; shape (n,) or (n, k)), at once for the batch being recorded for and then before every
     later batch is replayed, and raises a ValueError naming a bad entry as ``Y[i]`` or ``Y[i, j]``.
 
-    False when no recording is in progress on this thread, or when ``target`` does not depend on
-    the sample (numbers, constants, parameters): the caller reads its numbers. A ``target`` that
-    depends on the sample but is not y as fn received it (``y * 2``, ``x[0]``, y's Values reordered
-    or mixed with numbers) is a ValueError naming ``what``: its numbers could not be checked.
+    A target worked out from the sample (``y * 2``, ``x``, a token ``tokens[t + 1]``, y's Values
+    reordered) cannot be checked: it is a ValueError naming ``what``, unless ``allow_derived``, for a
+    check whose failure cannot give silently wrong numbers (finite reals: a nan shows in the cost; class
+    indices: ``select``'s replay refuses a bad one); then nothing is registered and True is returned.
+
+    False when no recording is in progress on this thread, or ``target`` is a number or does not
+    depend on the sample (constants, parameters): the caller reads its numbers.
     """
     recording = getattr(_RECORDING, "targets", None)
+    if recording is None or not isinstance(target, Value | list | tuple):
+        return False
     entries = [target] if isinstance(target, Value) else list(target)
-    if recording is None or not any(isinstance(v, Value) and depends_on(v, recording.sample) for v in entries):
+    if not any(isinstance(v, Value) and depends_on(v, recording.sample) for v in entries):
         return False
     if len(entries) != len(recording.y) or any(v is not p for v, p in zip(entries, recording.y)):
+        if allow_derived:
+            return True
         raise ValueError(
             f"vectorize: {what} depends on the sample but is not fn's y as fn received it, so its numbers cannot "
             "be checked while fn is recorded: pass y itself (the Value y for a 1-D Y, the list y for a 2-D Y) and "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -259,3 +261,42 @@ def test_digits_refuses_bad_options_by_name():
         datasets.digits(seed="a")
     with pytest.raises(ValueError, match="leaves 0 of 1797 images for the test set"):
         datasets.digits(test_fraction=1e-5)
+
+
+def test_a_target_worked_out_from_the_sample_is_replayed_where_a_bad_number_cannot_pass_silently():
+    """Real targets (an autoencoder's x, 2y − 1) and class indices (a token of the document) need no check
+    of their numbers under vectorize (a nan shows in the cost; select refuses a bad index): they give the
+    scalar engine's cost and gradients. A 0/1 or ±1 target worked out from y stays refused (first test above)."""
+    rng = np.random.default_rng(0)
+    autoencoder = MLP(3, [2, 3], "tanh", "linear", seed=1)
+    X = rng.normal(size=(5, 3))
+    cost, expected, got, grads = both_engines(
+        autoencoder, X, X, losses.mse, lambda x, y: losses.mse(autoencoder(x), x)
+    )  # the scalar side's targets are X itself
+    assert got == pytest.approx(cost, rel=1e-12)
+    np.testing.assert_allclose(grads, expected, rtol=1e-10, atol=1e-14)
+    model = MLP(2, [3, 1], "tanh", "linear", seed=2)
+    X, Y = rng.normal(size=(4, 2)), np.array([0.0, 1.0, 1.0, 0.0])
+    params = model.parameters()
+    cost, _ = batch_cost(model, X, 2 * Y - 1, losses.quadratic)  # the scalar engine, on ±1 targets
+    cost.backward()
+    expected = np.array([p.grad for p in params])
+    model.zero_grad()
+    got = vectorize(lambda x, y: losses.quadratic(model(x), 2.0 * y - 1.0), params)(X, Y)  # fn makes them
+    assert got == pytest.approx(cost.data, rel=1e-12)
+    np.testing.assert_allclose([p.grad for p in params], expected, rtol=1e-10, atol=1e-14)
+
+
+def test_an_nn_loss_on_a_documents_next_token_replays_with_vectorize_sequences():
+    """softmax_cross_entropy(logits, tokens[t + 1]): the target is a token (x, not y); select checks it."""
+    import autograd_tiny as at
+
+    table = [[Value(v) for v in row] for row in np.random.default_rng(3).normal(size=(4, 4))]
+    params = [p for row in table for p in row]
+
+    def position_costs(tokens):
+        return [losses.softmax_cross_entropy(at.embedding(table, t), nxt) for t, nxt in itertools.pairwise(tokens)]
+
+    documents = [[0, 2, 1, 3], [3, 1, 0]]
+    scalar = sum(at.sum(position_costs([Value(float(t)) for t in d])).data / (len(d) - 1) for d in documents) / 2
+    assert at.vectorize_sequences(position_costs, params)(documents) == pytest.approx(scalar, rel=1e-12)
