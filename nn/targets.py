@@ -114,6 +114,8 @@ def _check_replayed_targets(kind: str, cost_name: str, n_outputs: int, Y: np.nda
     """The rules of ``prepare_targets`` on the real Y (as given) of a batch that ``vectorize`` replays;
     there class indices must also be integers: each sample's logit is picked by ``select``, recorded on
     a placeholder that holds a whole number only for an integer Y."""
+    if kind == "index" and Y.ndim == 2 and Y.shape[1] == 1:
+        Y = Y[:, 0]  # one class index per row, fn picking it as y[0]
     if kind == "index" and not np.issubdtype(Y.dtype, np.integer):
         first = "Y[0]" if Y.ndim == 1 else "Y[0, 0]"
         raise ValueError(

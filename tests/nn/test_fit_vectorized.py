@@ -300,3 +300,14 @@ def test_an_nn_loss_on_a_documents_next_token_replays_with_vectorize_sequences()
     documents = [[0, 2, 1, 3], [3, 1, 0]]
     scalar = sum(at.sum(position_costs([Value(float(t)) for t in d])).data / (len(d) - 1) for d in documents) / 2
     assert at.vectorize_sequences(position_costs, params)(documents) == pytest.approx(scalar, rel=1e-12)
+
+
+def test_class_indices_in_a_column_replay_as_y0():
+    """Y of shape (n, 1), fn taking its class index as y[0]: the scalar engine's cost."""
+    model = MLP(2, [3], "tanh", "linear", seed=5)
+    X, Y = np.random.default_rng(4).normal(size=(6, 2)), np.array([[0], [2], [1], [1], [0], [2]])
+    sce = losses.softmax_cross_entropy
+    expected, _ = batch_cost(model, X, Y[:, 0], sce)
+    assert vectorize(lambda x, y: sce(model(x), y[0]), model.parameters())(X, Y) == pytest.approx(expected.data)
+    with pytest.raises(ValueError, match=r"whole numbers from 0 to 2, found \[3\]: Y\[1\] is 3$"):
+        vectorize(lambda x, y: sce(model(x), y[0]), model.parameters())(X, np.array([[0], [3], [1], [1], [0], [2]]))
