@@ -50,8 +50,10 @@ def stage_data(model: GPT, trace: GPTTrace, finals: dict[Value, float], position
 
 
 def _focus(model: GPT, trace: GPTTrace, t: int) -> list[Value | None]:
-    """The node each frame scrolls into view: the next token's logit, the stream, z, a score, x."""
-    focus: list[Value | None] = [None, trace.logits[t][trace.tokens[t + 1]], trace.residual_mlp[-1][t][0]]
+    """The node each frame scrolls into view: the next token's logit (also before the first step, so the
+    page opens on the output, not on the drawing's empty corner), the stream, z, a score, x."""
+    next_logit = trace.logits[t][trace.tokens[t + 1]]
+    focus: list[Value | None] = [next_logit, next_logit, trace.residual_mlp[-1][t][0]]
     for l in range(model.n_layer - 1, -1, -1):
         focus += [trace.mlp_z[l][t][0], trace.attention_scores[l][0][t][-1]]
     return [*focus, trace.embedding[t][0]]

@@ -106,6 +106,8 @@ def test_the_explorer_plays_a_gpt_block_by_block(tmp_path):
         entry = data["nodes"][names[node]]
         assert (entry["stage"], entry["grad"]) == (stage, number(node.grad)), node.label
     target = trace.logits[2][trace.tokens[3]]
+    # the page opens (frame 0) and starts (frame 1) with the next token's logit in view
+    assert data["frames"][0]["focus"] == data["frames"][1]["focus"] == ids.value_group(names[target])
     assert (
         f"{target.label}: p = " in data["frames"][1]["text"]
         and f"δ = {number(target.grad)}" in data["frames"][1]["text"]
