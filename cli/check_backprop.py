@@ -17,7 +17,7 @@ from autograd_tiny.nn import diagnose_backprop
 from autograd_tiny.nn.diagnose import DIAGNOSED_LOSSES
 from autograd_tiny.nn.losses import ALIASES
 
-from .demo import random_seed
+from .arguments import random_seed
 from .errors import UsageError
 
 EXAMPLE = "example: autograd-tiny check-backprop network.py:Network --sizes 2,3,3,1"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +12,10 @@ import numpy as np
 from autograd_tiny.atomic import write_atomic
 from autograd_tiny.modes import no_grad
 from autograd_tiny.nn import MLP, Adam, History, Loss, check_backprop, fit, losses, predict
-from autograd_tiny.nn.validate import check_seed
 from autograd_tiny.viz import backward_explorer, draw_graph, draw_network, save_svg, training_explorer
 
-from .errors import Failure, UsageError
+from .arguments import counted, output_folder, positive_int, random_seed
+from .errors import Failure
 from .toy_data import DATASETS
 
 EXAMPLE = "example: autograd-tiny demo --dataset moons --epochs 100 --out demo-out"
@@ -37,41 +36,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, default=Path("demo-out"), help="output folder (default ./demo-out)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
-
-
-def int_at_least(minimum: int, why: str = "") -> Callable[[str], int]:
-    """An argparse type: the text of an integer ≥ ``minimum``; ``why`` (the minimum's reason, " (…)") ends its
-    message."""
-    expected = "a positive integer" if minimum == 1 else f"an integer ≥ {minimum}"
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = None
-        if value is None or value < minimum:
-            raise argparse.ArgumentTypeError(f"expected {expected}{why}, got {text!r}")
-        return value
-
-    return parse
-
-
-positive_int = int_at_least(1)
-
-
-def random_seed(text: str) -> int:
-    """An argparse type: a seed, an integer that nn's ``check_seed`` accepts (NumPy's seeds are ≥ 0)."""
-    try:
-        value = int(text)
-        check_seed(value, "--seed")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer ≥ 0 (NumPy's seeds are), got {text!r}") from None
-    return value
-
-
-def counted(n: int, noun: str) -> str:
-    """``n`` and the noun, plural unless n is 1: counted(1, "epoch") is "1 epoch", counted(2, "epoch") "2 epochs"."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -105,20 +69,6 @@ def run(args: argparse.Namespace) -> int:
     if not report:
         raise Failure("check_backprop found a difference between the graph and the equations (see the table)")
     return 0 if np.isfinite(history.loss[-1]) else 1
-
-
-def output_folder(path: Path, given: Path | None = None) -> Path:
-    """The folder a command writes to, made (with its parents) if missing, before any work: a UsageError if
-    it is a file, a Failure if it cannot be made. ``given``: the ``--out`` the user gave when ``path`` is
-    its folder (train's page), for the message."""
-    if path.exists() and not path.is_dir():
-        where = f"--out {path}:" if given is None else f"--out {given}: its folder {path}"
-        raise UsageError(f"{where} exists and is not a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise Failure(f"cannot create the output folder {path}: {err.strerror}") from None
-    return path
 
 
 def _write_graph_figures(out: Path, X: np.ndarray, y: np.ndarray, args: argparse.Namespace, loss: Loss) -> list[Path]:

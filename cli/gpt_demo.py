@@ -16,7 +16,7 @@ from autograd_tiny.atomic import write_atomic
 from autograd_tiny.nn import GPT, CharTokenizer, History, check_gpt_backprop, datasets, train_gpt
 from autograd_tiny.viz import backward_explorer, draw_graph, save_svg
 
-from .demo import counted, output_folder, positive_int, random_seed
+from .arguments import counted, output_folder, positive_float, positive_int, random_seed
 from .errors import Failure, UsageError
 
 EXAMPLE = "example: autograd-tiny gpt --steps 1000 --out gpt-out"
@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--seed", type=random_seed, default=42, help="seed for the shuffle, weights and samples (default 42)"
     )
     parser.add_argument("--samples", type=positive_int, default=10, help="names to sample (default 10)")
-    parser.add_argument("--temperature", type=float, default=0.5, help="sampling temperature (default 0.5)")
+    parser.add_argument("--temperature", type=positive_float, default=0.5, help="sampling temperature (default 0.5)")
     parser.add_argument("--out", type=Path, default=Path("gpt-out"), help="output folder (default ./gpt-out)")
     parser.add_argument("--engine", choices=("auto", "vectorized", "scalar"), default="auto",
                         help="train_gpt's engine: the replay of the graph with NumPy (auto, vectorized) or a graph "
@@ -52,8 +52,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.n_embd % args.n_head:
         raise UsageError(f"--n-embd {args.n_embd} must be a multiple of --n-head {args.n_head}")
-    if not args.temperature > 0:
-        raise UsageError(f"--temperature must be positive, got {args.temperature}")
     out = output_folder(args.out)
     names = datasets.names()
     tokenizer = CharTokenizer(names)

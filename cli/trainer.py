@@ -12,7 +12,7 @@ from autograd_tiny.nn import ACTIVATIONS, MLP, SGD, Adam, fit
 from autograd_tiny.nn.losses import ALIASES, LOSSES, get_loss
 from autograd_tiny.viz import training_explorer
 
-from .demo import counted, int_at_least, output_folder, positive_int, random_seed
+from .arguments import counted, int_at_least, output_folder, positive_float, positive_int, random_seed
 from .errors import Failure, UsageError
 from .toy_data import DATASETS, MIN_SAMPLES
 
@@ -60,17 +60,6 @@ def layer_sizes(text: str) -> list[int]:
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError(f"expected layer sizes like 8,8 (positive integers), got {text!r}")
     return sizes
-
-
-def positive_float(text: str) -> float:
-    """An argparse type: a finite number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not (np.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -302,7 +302,7 @@ def test_every_seed_option_refuses_what_numpy_cannot_seed_with_one_line(command,
 
 
 def test_the_seed_type_takes_its_rule_from_check_seed():
-    from autograd_tiny.cli.demo import random_seed
+    from autograd_tiny.cli.arguments import random_seed
 
     assert random_seed("0") == 0 and random_seed("4294967296") == 2**32  # NumPy takes any integer ≥ 0
     with pytest.raises(argparse.ArgumentTypeError, match=r"^expected an integer ≥ 0 \(NumPy's seeds are\), got '-7'$"):
