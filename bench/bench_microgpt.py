@@ -5,16 +5,24 @@ names it trains on, one name per step: forward (the document's loss), backward, 
 model code is the yardstick's (``microgpt_yardstick.py``) and takes the Value class as an
 argument, so both engines run the same lines on the same weights and the same names.
 
-    python bench/bench_microgpt.py [names.txt] [--rounds 7] [--steps 20]
+    python bench/bench_microgpt.py [names.txt] [--rounds 7] [--steps 10]
 
 The names come from ``autograd_tiny.nn.datasets.names()`` when the package ships them, else
-from the given file (default: ../shared/data/names.txt, the first found above the repository). The engines
-take turns at every step and are timed in CPU time, so other work on the machine lands on both
-alike; each round's ratio is ours / the yardstick's. Python's garbage collector stays at its
-defaults, as users run it (in microgpt most of the forward pass's time is its collections).
-Prints ms per step (forward, backward and all of it, freeing the graph included), the
-ratio's median and maximum over rounds, bytes per graph node (tracemalloc) and checks that
-both engines computed the same losses.
+from the given file (default: ../shared/data/names.txt, the first found above the repository).
+
+Each engine trains in a process of its own, as a user runs microgpt: the yardstick's process
+imports only the standard library (microgpt has no dependencies), ours imports
+``autograd_tiny``. Python's cycle collector, at its defaults as users run it, takes about two
+thirds of a step on both engines, and each of its full collections walks every object in the
+process; in one shared process each engine's collections would also walk the other's model
+and graph, and the ratio would depend on what else lives there. Each process runs microgpt's
+loop, in which the previous step's graph stays referenced until the next step's loss replaces
+it. The processes take turns by rounds (all of a round's steps in one, then in the other; the
+order alternates), not at every step, where each would start every step with the other's data
+in the CPU's caches, which a user's run never does. Each times itself in CPU time; each round's
+ratio is ours / the yardstick's. Prints ms per step (forward, backward and all of it), the
+ratio's median and maximum over rounds, bytes per graph node (tracemalloc) and checks that both
+engines computed the same losses.
 """
 
 from __future__ import annotations
@@ -23,35 +31,39 @@ import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # NumPy's idle BLAS threads spin and count as CPU time
 
-import argparse
-import builtins
-import contextlib
-import gc
-import random
-import statistics
+# A worker process imports only this module's imports and its engine's; the driver's own tools
+# (argparse, subprocess, statistics, ...) are imported inside its functions.
+import json
 import sys
 import time
 import tracemalloc
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import microgpt_yardstick
-from microgpt_yardstick import YardstickValue, adam_update, document_loss, encode, init_state, parameters
+from microgpt_yardstick import YardstickValue, adam_update, document_loss, init_state, parameters
 
-import autograd_tiny as at
+if TYPE_CHECKING:
+    from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-CLOCK = time.process_time  # CPU time: other processes on a shared machine do not count against either engine
+CLOCK = time.process_time  # CPU time of the worker's own process
 LOSS_TOLERANCE = 1e-9  # relative: we divide where the yardstick multiplies by a power −1 and dot/sum add in
 # another order, so the last bits differ (and grow a little over training steps)
+ENGINES = {  # name printed -> the engine's name in the worker's command line
+    "microgpt-style yardstick": "yardstick",
+    "autograd_tiny.Value": "ours",
+    "  with dot and sum nodes": "ours-dot-sum",
+}
 
 
-def load_names(path: Path | None) -> list[str]:
+def load_names(path: Path | None = None) -> list[str]:
     """The training names: the package's copy when it ships one, else the file at ``path``."""
+    from pathlib import Path
+
     if path is None:
         try:
             from autograd_tiny.nn.datasets import names  # shipped by a later version of the package
         except ImportError:
-            near = [folder / "shared" / "data" / "names.txt" for folder in REPOSITORY.parents]
+            near = [folder / "shared" / "data" / "names.txt" for folder in Path(__file__).resolve().parents]
             path = next((p for p in near if p.is_file()), near[0])
         else:
             return list(names())
@@ -60,55 +72,50 @@ def load_names(path: Path | None) -> list[str]:
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def value_sum(items):
-    """microgpt's ``sum`` as one ``autograd_tiny.sum`` node when it adds Values (else the built-in)."""
-    items = list(items)
-    return at.sum(items) if items and isinstance(items[0], at.Value) else builtins.sum(items)
+def value_class(engine: str) -> type:
+    """The engine's Value class. ``ours-dot-sum`` also makes each ``linear`` row of the model one
+    ``autograd_tiny.dot`` node and each sum of Values one ``sum`` node: the few lines a microgpt
+    user changes to get n-ary nodes."""
+    if engine == "yardstick":
+        return YardstickValue
+    import builtins
+
+    import autograd_tiny as at
+
+    if engine == "ours-dot-sum":
+
+        def value_sum(items):
+            items = list(items)
+            return at.sum(items) if items and isinstance(items[0], at.Value) else builtins.sum(items)
+
+        microgpt_yardstick.linear = lambda x, w: [at.dot(row, x) for row in w]
+        microgpt_yardstick.sum = value_sum
+    elif engine != "ours":
+        raise ValueError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES.values())}")
+    return at.Value
 
 
-@contextlib.contextmanager
-def with_dot_and_sum():
-    """The model with each ``linear`` row one ``autograd_tiny.dot`` node and each sum one ``sum`` node:
-    the few lines a microgpt user changes to get n-ary nodes."""
-    model = vars(microgpt_yardstick)
-    saved = model["linear"]
-    model["linear"] = lambda x, w: [at.dot(row, x) for row in w]
-    model["sum"] = value_sum
-    try:
-        yield
-    finally:
-        model["linear"] = saved
-        del model["sum"]
-
-
-class Engine:
+class Trainer:
     """One Value class training microgpt's GPT, one step per document, each part timed."""
 
-    def __init__(self, name: str, value_class, vocab_size: int, seed: int, model=contextlib.nullcontext) -> None:
-        self.name, self.value_class, self.model = name, value_class, model
+    def __init__(self, value_class: type, vocab_size: int, seed: int) -> None:
         self.state = init_state(value_class, vocab_size, seed=seed)
         self.params = parameters(self.state)
         self.m, self.v = [0.0] * len(self.params), [0.0] * len(self.params)
         self.steps = 0
-        self.losses: list[float] = []
-        self.forward = self.backward = self.total = 0.0  # seconds in the current round
+        self.loss = None
 
-    def step(self, tokens: list[int], num_steps: int) -> None:
+    def step(self, tokens: list[int], num_steps: int) -> dict[str, float]:
+        """One training step as microgpt's loop runs it; its CPU seconds by part, and its loss."""
         t0 = CLOCK()
-        with self.model():
-            loss = document_loss(self.state, tokens)
+        self.loss = document_loss(self.state, tokens)  # the previous step's graph goes when its loss is replaced
         t1 = CLOCK()
-        loss.backward()
+        self.loss.backward()
         t2 = CLOCK()
         adam_update(self.params, self.m, self.v, self.steps, num_steps)
-        self.losses.append(loss.data)
-        del loss
-        gc.collect(0)  # each engine frees its own graph inside its own time (microgpt's is held by a
-        # reference cycle, its recursive sort's closure, until a collection: the next engine's, else)
-        self.forward += t1 - t0
-        self.backward += t2 - t1
-        self.total += CLOCK() - t0
+        t3 = CLOCK()
         self.steps += 1
+        return {"forward": t1 - t0, "backward": t2 - t1, "step": t3 - t0, "loss": self.loss.data}
 
 
 def graph_nodes(root) -> list:
@@ -123,20 +130,65 @@ def graph_nodes(root) -> list:
     return nodes
 
 
-def bytes_per_node(engine: Engine, tokens: list[int]) -> tuple[float, int]:
+def bytes_per_node(trainer: Trainer, tokens: list[int]) -> tuple[float, int]:
     """Memory that one document's graph allocates (tracemalloc), per node it created; and that count."""
+    import gc
+
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    with engine.model():
-        loss = document_loss(engine.state, tokens)
+    loss = document_loss(trainer.state, tokens)
     used = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
-    created = len(graph_nodes(loss)) - len(engine.params)
+    created = len(graph_nodes(loss)) - len(trainer.params)
     return used / created, created
 
 
+def serve(engine: str, vocab_size: int, seed: int) -> None:
+    """A worker: train ``engine`` on the documents the driver sends, one JSON line per request
+    on stdin, one JSON line per answer on stdout ({"memory": tokens} or {"step": tokens, "of": n})."""
+    trainer = Trainer(value_class(engine), vocab_size, seed)
+    for line in sys.stdin:
+        request = json.loads(line)
+        if "memory" in request:
+            per_node, created = bytes_per_node(trainer, request["memory"])
+            answer = {"bytes_per_node": per_node, "nodes": created, "numpy": "numpy" in sys.modules}
+        else:
+            answer = trainer.step(request["step"], request["of"])
+        print(json.dumps(answer), flush=True)
+
+
+class Worker:
+    """The driver's handle on one engine's process."""
+
+    def __init__(self, name: str, engine: str, vocab_size: int, seed: int) -> None:
+        import subprocess
+
+        self.name = name
+        command = [sys.executable, __file__, "--serve", engine, str(vocab_size), str(seed)]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def ask(self, request: dict) -> dict:
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer:
+            sys.exit(f"bench_microgpt: the {self.name.strip()} process stopped (exit code {self.process.wait()})")
+        return json.loads(answer)
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
+
+
 def main() -> None:
+    import argparse
+    import random
+    import statistics
+    from pathlib import Path
+
+    from microgpt_yardstick import encode
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="?", type=Path, help="names file (default: the package's, else ../shared)")
     parser.add_argument("--rounds", type=int, default=7, help="rounds, each a ratio (default 7)")
@@ -146,51 +198,54 @@ def main() -> None:
     names = load_names(args.names)
     alphabet = sorted(set("".join(names)))
     docs = [encode(name, alphabet) for name in random.Random(42).sample(names, args.rounds * args.steps)]
-    vocab_size = len(alphabet) + 1
-    engines = [
-        Engine("microgpt-style yardstick", YardstickValue, vocab_size, seed=42),
-        Engine("autograd_tiny.Value", at.Value, vocab_size, seed=42),
-        Engine("  with dot and sum nodes", at.Value, vocab_size, seed=42, model=with_dot_and_sum),
-    ]
-    yardstick, ours, nary = engines
-    probe = docs[0]
-    memory = {e.name: bytes_per_node(e, probe) for e in engines}
+    workers = [Worker(name, engine, len(alphabet) + 1, seed=42) for name, engine in ENGINES.items()]
+    yardstick, ours, nary = workers
+    memory = {w.name: w.ask({"memory": docs[0]}) for w in workers}
+    if memory[yardstick.name]["numpy"]:
+        sys.exit("bench_microgpt: the yardstick's process imported NumPy, which microgpt never does")
     num_steps = args.rounds * args.steps
-    per_round = {e.name: {"forward": [], "backward": [], "step": []} for e in engines}
+    parts = ("forward", "backward", "step")
+    per_round = {w.name: {part: [] for part in parts} for w in workers}  # ms per step, one entry per round
+    losses = {w.name: [] for w in workers}
     for k in range(args.rounds):
-        for i, tokens in enumerate(docs[k * args.steps : (k + 1) * args.steps]):
-            for engine in engines if i % 2 == 0 else engines[::-1]:  # take turns at every step
-                engine.step(tokens, num_steps)
-        for e in engines:
-            for part, seconds in (("forward", e.forward), ("backward", e.backward), ("step", e.total)):
-                per_round[e.name][part].append(1e3 * seconds / args.steps)
-            e.forward = e.backward = e.total = 0.0
+        seconds = {w.name: dict.fromkeys(parts, 0.0) for w in workers}
+        for worker in workers if k % 2 == 0 else workers[::-1]:  # take turns by rounds
+            for tokens in docs[k * args.steps : (k + 1) * args.steps]:
+                answer = worker.ask({"step": tokens, "of": num_steps})
+                losses[worker.name].append(answer["loss"])
+                for part in parts:
+                    seconds[worker.name][part] += answer[part]
+        for w in workers:
+            for part in parts:
+                per_round[w.name][part].append(1e3 * seconds[w.name][part] / args.steps)
+    for w in workers:
+        w.close()
 
-    def median(engine: Engine, part: str) -> float:
-        return statistics.median(per_round[engine.name][part])
+    def median(worker: Worker, part: str) -> float:
+        return statistics.median(per_round[worker.name][part])
 
-    def ratios(part: str, engine: Engine = ours) -> list[float]:
-        return [a / b for a, b in zip(per_round[engine.name][part], per_round[yardstick.name][part])]
+    def ratios(part: str, worker: Worker = ours) -> list[float]:
+        return [a / b for a, b in zip(per_round[worker.name][part], per_round[yardstick.name][part])]
 
-    worst = max(abs(a - b) / abs(b) for e in (ours, nary) for a, b in zip(e.losses, yardstick.losses))
+    reference = losses[yardstick.name]
+    worst = max(abs(a - b) / abs(b) for w in (ours, nary) for a, b in zip(losses[w.name], reference))
     print(
         f"microgpt training step (1 layer, 16 dims, 4 heads, one name per step), {args.rounds} rounds of "
-        f"{args.steps} steps, gc at defaults"
+        f"{args.steps} steps, each engine in its own process, gc at defaults"
     )
     header = f"{'engine':<26} {'forward':>9} {'backward':>9} {'step':>9} {'bytes/node':>11} {'nodes':>7}"
     print(f"{header}  (CPU ms, median)")
-    for e in engines:
-        per_node, created = memory[e.name]
+    for w in workers:
         print(
-            f"{e.name:<26} {median(e, 'forward'):>9.2f} {median(e, 'backward'):>9.2f} "
-            f"{median(e, 'step'):>9.2f} {per_node:>11.1f} {created:>7,}"
+            f"{w.name:<26} {median(w, 'forward'):>9.2f} {median(w, 'backward'):>9.2f} {median(w, 'step'):>9.2f} "
+            f"{memory[w.name]['bytes_per_node']:>11.1f} {memory[w.name]['nodes']:>7,}"
         )
     print()
+    memory_ratio = memory[ours.name]["bytes_per_node"] / memory[yardstick.name]["bytes_per_node"]
     print(
         f"ours / yardstick per step: median {statistics.median(ratios('step')):.3f}x, max {max(ratios('step')):.3f}x "
         f"over rounds; forward {statistics.median(ratios('forward')):.3f}x, backward "
-        f"{statistics.median(ratios('backward')):.3f}x; "
-        f"memory per node {memory[ours.name][0] / memory[yardstick.name][0]:.3f}x"
+        f"{statistics.median(ratios('backward')):.3f}x; memory per node {memory_ratio:.3f}x"
     )
     speedup = statistics.median(1 / r for r in ratios("step", nary))
     print(f"with dot and sum nodes: {speedup:.1f}x faster per step than the yardstick (median over rounds)")
@@ -202,4 +257,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--serve"]:  # a worker: --serve ENGINE VOCAB_SIZE SEED
+        serve(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    else:
+        main()

@@ -96,7 +96,27 @@ def test_the_bench_finds_its_names_and_counts_nodes():
 
     names = bench_microgpt.load_names(None)
     assert len(names) > 30_000 and "emma" in names
-    engine = bench_microgpt.Engine("ours", at.Value, 27, seed=1)
-    per_node, created = bench_microgpt.bytes_per_node(engine, encode("ava", list("abcdefghijklmnopqrstuvwxyz")))
+    trainer = bench_microgpt.Trainer(at.Value, 27, seed=1)
+    per_node, created = bench_microgpt.bytes_per_node(trainer, encode("ava", list("abcdefghijklmnopqrstuvwxyz")))
     assert created > 1000 and 50 < per_node < 1000
     random.seed(0)
+
+
+def test_the_bench_trains_each_engine_in_its_own_process():
+    """A worker answers as the same training in this process would, and the yardstick's loads no NumPy."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import bench_microgpt
+
+    tokens = encode("ava", list("abcdefghijklmnopqrstuvwxyz"))
+    here = bench_microgpt.Trainer(YardstickValue, 27, seed=1)
+    expected = [here.step(tokens, 3)["loss"] for _ in range(3)]  # a step's loss follows the earlier Adam updates
+    for engine in ("yardstick", "ours"):
+        worker = bench_microgpt.Worker(engine, engine, 27, seed=1)
+        try:
+            memory = worker.ask({"memory": tokens})
+            answers = [worker.ask({"step": tokens, "of": 3}) for _ in range(3)]
+        finally:
+            worker.close()
+        assert memory["numpy"] is False or engine != "yardstick"
+        assert [a["loss"] for a in answers] == pytest.approx(expected, rel=1e-12)
+        assert all(0 < a["forward"] <= a["step"] and 0 < a["backward"] <= a["step"] for a in answers)
