@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from typing import Any
 
 
-
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One operation: its display name, forward value and local derivatives."""
@@ -47,11 +46,9 @@ class Rule:
 
 # Helpers that work on a float, a Value (higher order) and NumPy (arrays for batches, float64 for the
 # IEEE path, ``value.ieee``) alike. (Comparisons such as `a > 0.0` already do: a Value compares by its number.)
-# NumPy's values can only come in once NumPy is loaded, so the scalar engine never imports it.
 def numpy_of(x: Any) -> Any:
-    """The NumPy module if x is one of its arrays or scalars, else None (x is a number or a Value)."""
-    np = sys.modules.get("numpy")
-    return np if np is not None and isinstance(x, (np.ndarray, np.generic)) else None
+    """NumPy if x is one of its arrays or scalars (so it is loaded), else None: it is never imported here."""
+    return np if (np := sys.modules.get("numpy")) and isinstance(x, np.ndarray | np.generic) else None
 
 
 def number(x: Any) -> Any:
@@ -60,16 +57,11 @@ def number(x: Any) -> Any:
 
 
 def _elementwise(on_float: Callable, name: str) -> Callable[[Any], Any]:
-    """The function ``name``: ``on_float`` (``math``'s: it raises where IEEE gives inf or nan) on a
-    float, NumPy's on NumPy's values (IEEE), the method ``name`` on a Value (a node)."""
-
-    def function(x: Any) -> Any:
-        if type(x) is float:
-            return on_float(x)
-        np = numpy_of(x)
-        return getattr(x, name)() if np is None else getattr(np, name)(x)
-
-    return function
+    """``on_float`` (``math``'s: it raises where IEEE gives inf or nan) on a float, NumPy's function
+    ``name`` on NumPy's values (IEEE), the method ``name`` on a Value (a node)."""
+    return lambda x: (
+        on_float(x) if type(x) is float else getattr(x, name)() if (np := numpy_of(x)) is None else getattr(np, name)(x)
+    )
 
 
 log = _elementwise(math.log, "log")
@@ -87,8 +79,7 @@ def power(x: Any, y: Any) -> Any:
 def sign(x: Any) -> Any:
     """−1, 0 or 1 (the derivative of |x|, 0 at x = 0 as PyTorch's); nan stays nan. A constant on a Value."""
     x = number(x)
-    np = numpy_of(x)
-    if np is not None and isinstance(x, np.ndarray):
+    if (np := numpy_of(x)) is not None and isinstance(x, np.ndarray):
         return np.sign(x)
     if x != x:
         return x  # nan
@@ -103,8 +94,7 @@ def zero_where(constant: Any, derivative: Callable[[], Any]) -> Any:
     is not evaluated at all where it is not needed (so no inf node enters a derivative's
     graph); on arrays it is evaluated and masked.
     """
-    np = numpy_of(constant)
-    if np is not None and isinstance(constant, np.ndarray):
+    if (np := numpy_of(constant)) is not None and isinstance(constant, np.ndarray):
         with np.errstate(all="ignore"):
             return np.where(constant, 0.0, derivative())
     return 0.0 if constant else derivative()
@@ -118,8 +108,7 @@ def _pow_local_grads(out: Any, a: Any, b: Any) -> tuple:
     stays, so a mixed derivative such as ∂²(aᵇ)/∂a∂b = 1/a at b = 0 keeps its graph.
     """
     base, exponent = number(a), number(b)
-    np = numpy_of(base)
-    if np is None:
+    if (np := numpy_of(base)) is None:  # a float: 1/0 raises in Python
         infinite_reciprocal = base == 0.0 or not math.isfinite(1.0 / base)
     else:
         with np.errstate(all="ignore"):

@@ -14,7 +14,6 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-
 from . import backward as reverse
 from . import rules
 from .modes import modes
@@ -257,7 +256,6 @@ def _to_float(x: Any) -> float:
             raise OverflowError(
                 f"Value: an integer of {digits} digits is too large for a float (max 1.8e308)"
             ) from None
-    np = rules.numpy_of(x)
-    if np is not None and isinstance(x, np.ndarray) and x.ndim == 0 and np.isrealobj(x):
+    if (np := rules.numpy_of(x)) is not None and isinstance(x, np.ndarray) and x.ndim == 0 and np.isrealobj(x):
         return float(x)
     raise TypeError(f"Value needs a real number (int, float or NumPy real scalar), got {type(x).__name__}: {x!r}")
