@@ -18,14 +18,15 @@ So forward mode is cheaper when there are few inputs and many outputs, reverse m
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Literal
 
 from .backward import reverse_pass
 from .functions import direction, outputs, point_variables
 from .graph import topological_order
 from .value import Number, Value
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Value]:
@@ -90,6 +91,8 @@ def jvp(f: Callable[..., Any], primals: Sequence[Number], tangents: Sequence[Num
     vector is exactly that column of J, even where another column holds inf (where JAX
     would give 0 · inf = nan).
     """
+    import numpy as np
+
     xs = point_variables(primals)
     ys, single = outputs(f, xs)
     along = direction(tangents, len(xs), "tangents").tolist()
@@ -106,6 +109,8 @@ def vjp(f: Callable[..., Any], primals: Sequence[Number]) -> tuple[Any, Callable
     an output weighted exactly 0 is left out, as in ``jacobian``. The graph is built once;
     each call of ``vjp_fn`` walks it backward again.
     """
+    import numpy as np
+
     xs = point_variables(primals)
     ys, single = outputs(f, xs)
 
@@ -131,6 +136,8 @@ def jacobian(
     tangent sweep per input (column by column). Both walk the same graph, built once, with
     the same local derivatives, and give the same matrix.
     """
+    import numpy as np
+
     xs = point_variables(point)
     ys, _ = outputs(f, xs)
     if mode == "reverse":

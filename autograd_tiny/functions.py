@@ -9,11 +9,12 @@ from __future__ import annotations
 import inspect
 import numbers
 from collections.abc import Callable, Sequence
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .value import Number, Value
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def numbers_of(vector: Any, name: str) -> np.ndarray:
@@ -22,6 +23,8 @@ def numbers_of(vector: Any, name: str) -> np.ndarray:
     None, strings and other objects are refused rather than converted (``float("1")`` and
     ``float(None) → nan`` would silently give numbers).
     """
+    import numpy as np
+
     if isinstance(vector, numbers.Real) and not isinstance(vector, bool):
         vector = [vector]
     if vector is None or isinstance(vector, str | bytes) or not hasattr(vector, "__len__"):

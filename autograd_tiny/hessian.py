@@ -7,12 +7,14 @@ derivative is a graph; differentiating it again gives a row of the Hessian.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .derivatives import grad
 from .functions import direction, point_variables, scalar_output
 from .value import Number, Value
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def hessian(f: Callable[..., Value], point: Sequence[Number]) -> np.ndarray:
@@ -20,6 +22,8 @@ def hessian(f: Callable[..., Value], point: Sequence[Number]) -> np.ndarray:
 
     Row i is the gradient of ∂f/∂xᵢ (reverse over reverse). H is symmetric up to rounding.
     """
+    import numpy as np
+
     xs = point_variables(point)
     first = grad(scalar_output(f, xs), xs, create_graph=True)
     return np.array([[g.data for g in grad(first_i, xs)] for first_i in first])
@@ -27,6 +31,8 @@ def hessian(f: Callable[..., Value], point: Sequence[Number]) -> np.ndarray:
 
 def hvp(f: Callable[..., Value], point: Sequence[Number], v: Sequence[Number]) -> np.ndarray:
     """H·v at ``point`` without forming H: the gradient of ∇f · v (one extra backward)."""
+    import numpy as np
+
     xs = point_variables(point)
     along = direction(v, len(xs), "v")
     first = grad(scalar_output(f, xs), xs, create_graph=True)

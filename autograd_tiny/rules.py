@@ -26,11 +26,10 @@ from __future__ import annotations
 import builtins
 import math
 import operator
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,25 +46,29 @@ class Rule:
 
 # Helpers that work on a float, a Value (higher order) and NumPy (arrays for batches, float64 for the
 # IEEE path, ``value.ieee``) alike. (Comparisons such as `a > 0.0` already do: a Value compares by its number.)
+def numpy_of(x: Any) -> Any:
+    """NumPy if x is one of its arrays or scalars (so it is loaded), else None: it is never imported here."""
+    return np if (np := sys.modules.get("numpy")) and isinstance(x, np.ndarray | np.generic) else None
+
+
 def number(x: Any) -> Any:
-    """The number(s) behind x: a float or an array as it is, a Value's ``data``."""
-    return x if isinstance(x, float | np.ndarray) else x.data
+    """The number(s) behind x: a float or NumPy's value as it is, a Value's ``data``."""
+    return x if isinstance(x, float) or numpy_of(x) is not None else x.data
 
 
-def _elementwise(on_float: Callable, on_numpy: Callable, method: str) -> Callable[[Any], Any]:
-    """A function on a float (``math``'s: it raises where IEEE gives inf or nan), on NumPy values
-    (IEEE) or on a Value (its method: a node)."""
-    numpy_types = np.ndarray | np.generic
+def _elementwise(on_float: Callable, name: str) -> Callable[[Any], Any]:
+    """``on_float`` (``math``'s: it raises where IEEE gives inf or nan) on a float, NumPy's function
+    ``name`` on NumPy's values (IEEE), the method ``name`` on a Value (a node)."""
     return lambda x: (
-        on_float(x) if type(x) is float else on_numpy(x) if isinstance(x, numpy_types) else getattr(x, method)()
+        on_float(x) if type(x) is float else getattr(x, name)() if (np := numpy_of(x)) is None else getattr(np, name)(x)
     )
 
 
-log = _elementwise(math.log, np.log, "log")
-exp = _elementwise(math.exp, np.exp, "exp")
-sin = _elementwise(math.sin, np.sin, "sin")
-cos = _elementwise(math.cos, np.cos, "cos")
-sqrt = _elementwise(math.sqrt, np.sqrt, "sqrt")
+log = _elementwise(math.log, "log")
+exp = _elementwise(math.exp, "exp")
+sin = _elementwise(math.sin, "sin")
+cos = _elementwise(math.cos, "cos")
+sqrt = _elementwise(math.sqrt, "sqrt")
 
 
 def power(x: Any, y: Any) -> Any:
@@ -76,7 +79,7 @@ def power(x: Any, y: Any) -> Any:
 def sign(x: Any) -> Any:
     """−1, 0 or 1 (the derivative of |x|, 0 at x = 0 as PyTorch's); nan stays nan. A constant on a Value."""
     x = number(x)
-    if isinstance(x, np.ndarray):
+    if (np := numpy_of(x)) is not None and isinstance(x, np.ndarray):
         return np.sign(x)
     if x != x:
         return x  # nan
@@ -91,7 +94,7 @@ def zero_where(constant: Any, derivative: Callable[[], Any]) -> Any:
     is not evaluated at all where it is not needed (so no inf node enters a derivative's
     graph); on arrays it is evaluated and masked.
     """
-    if isinstance(constant, np.ndarray):
+    if (np := numpy_of(constant)) is not None and isinstance(constant, np.ndarray):
         with np.errstate(all="ignore"):
             return np.where(constant, 0.0, derivative())
     return 0.0 if constant else derivative()
@@ -105,8 +108,11 @@ def _pow_local_grads(out: Any, a: Any, b: Any) -> tuple:
     stays, so a mixed derivative such as ∂²(aᵇ)/∂a∂b = 1/a at b = 0 keeps its graph.
     """
     base, exponent = number(a), number(b)
-    with np.errstate(all="ignore"):
-        infinite_reciprocal = ~np.isfinite(np.float64(1.0) / base)  # in NumPy: 1/0 is inf, not an exception
+    if (np := numpy_of(base)) is None:  # a float: 1/0 raises in Python
+        infinite_reciprocal = base == 0.0 or not math.isfinite(1.0 / base)
+    else:
+        with np.errstate(all="ignore"):
+            infinite_reciprocal = ~np.isfinite(1.0 / base)
     return (
         zero_where((exponent == 0.0) & infinite_reciprocal, lambda: b * power(a, b - 1.0)),
         zero_where((base == 0.0) & (exponent >= 0.0), lambda: out * log(a)),

@@ -14,8 +14,6 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-import numpy as np
-
 from . import backward as reverse
 from . import rules
 from .modes import modes
@@ -40,6 +38,8 @@ def apply(rule: Rule, children: tuple[Value, ...]) -> Value:
 def ieee(rule: Rule, numbers: Sequence[float]) -> tuple[float, tuple[float, ...]]:
     """``rule`` on NumPy float64, whose arithmetic follows IEEE-754 where Python's raises: ``1/0`` is
     inf, ``log(0)`` is −inf, ``exp(1000)`` is inf, ``sqrt(−1)`` and ``(−8) ** (1/3)`` are nan."""
+    import numpy as np  # loaded on this path only: the scalar engine runs without NumPy
+
     with np.errstate(all="ignore"):
         xs = [np.float64(x) for x in numbers]
         out = rule.forward(*xs)
@@ -256,6 +256,6 @@ def _to_float(x: Any) -> float:
             raise OverflowError(
                 f"Value: an integer of {digits} digits is too large for a float (max 1.8e308)"
             ) from None
-    if isinstance(x, np.ndarray) and x.ndim == 0 and np.isrealobj(x):
+    if (np := rules.numpy_of(x)) is not None and isinstance(x, np.ndarray) and x.ndim == 0 and np.isrealobj(x):
         return float(x)
     raise TypeError(f"Value needs a real number (int, float or NumPy real scalar), got {type(x).__name__}: {x!r}")
