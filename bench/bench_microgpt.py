@@ -177,8 +177,7 @@ class Worker:
         return json.loads(answer)
 
     def close(self) -> None:
-        self.process.stdin.close()
-        self.process.wait()
+        self.process.communicate()  # closes its stdin, so it ends; then its stdout
 
 
 def main() -> None:
