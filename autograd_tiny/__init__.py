@@ -8,7 +8,6 @@
 7.0
 """
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from . import value_html  # noqa: F401 - attaches Value._repr_html_
@@ -40,28 +39,29 @@ if TYPE_CHECKING:  # for type checkers and editors, which do not run __getattr__
     __version__: str
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+if not TYPE_CHECKING:  # type checkers see the names above, and so still flag a misspelt one
 
-    try:
-        return version("autograd-tiny")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0.0.0+unknown"
+    def __getattr__(name: str) -> Any:
+        """``__version__`` and the names of ``_LAZY``, loaded on first access and then kept as attributes."""
+        import importlib
 
+        if name == "__version__":
+            from importlib.metadata import PackageNotFoundError, version
 
-def __getattr__(name: str) -> Any:
-    """``__version__`` and the names of ``_LAZY``, loaded on first access and then kept as attributes."""
-    if name == "__version__":
-        value = _version()
-    elif name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value
-    return value
+            try:
+                value = version("autograd-tiny")
+            except PackageNotFoundError:  # running from a source tree that was never installed
+                value = "0.0.0+unknown"
+        elif name in _LAZY:
+            value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:
+    """Every name of the package, the lazy ones included (for ``dir()`` and tab completion)."""
     return sorted({*globals(), *__all__})
 
 

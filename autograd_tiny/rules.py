@@ -47,7 +47,7 @@ class Rule:
 # Helpers that work on a float, a Value (higher order) and NumPy (arrays for batches, float64 for the
 # IEEE path, ``value.ieee``) alike. (Comparisons such as `a > 0.0` already do: a Value compares by its number.)
 def numpy_of(x: Any) -> Any:
-    """NumPy if x is one of its arrays or scalars (so it is loaded), else None: it is never imported here."""
+    """NumPy if x is a NumPy array or scalar, else None. Never imports it: such an x means it is loaded."""
     return np if (np := sys.modules.get("numpy")) and isinstance(x, np.ndarray | np.generic) else None
 
 
@@ -60,7 +60,7 @@ def _elementwise(on_float: Callable, name: str) -> Callable[[Any], Any]:
     """``on_float`` (``math``'s: it raises where IEEE gives inf or nan) on a float, NumPy's function
     ``name`` on NumPy's values (IEEE), the method ``name`` on a Value (a node)."""
     return lambda x: (
-        on_float(x) if type(x) is float else getattr(x, name)() if (np := numpy_of(x)) is None else getattr(np, name)(x)
+        on_float(x) if type(x) is float else getattr(numpy_of(x), name)(x) if numpy_of(x) else getattr(x, name)()
     )
 
 

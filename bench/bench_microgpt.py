@@ -147,6 +147,9 @@ def bytes_per_node(trainer: Trainer, tokens: list[int]) -> tuple[float, int]:
 def serve(engine: str, vocab_size: int, seed: int) -> None:
     """A worker: train ``engine`` on the documents the driver sends, one JSON line per request
     on stdin, one JSON line per answer on stdout ({"memory": tokens} or {"step": tokens, "of": n})."""
+    answers = os.fdopen(os.dup(1), "w")  # the driver's channel: whatever else prints goes to stderr
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     trainer = Trainer(value_class(engine), vocab_size, seed)
     for line in sys.stdin:
         request = json.loads(line)
@@ -155,7 +158,7 @@ def serve(engine: str, vocab_size: int, seed: int) -> None:
             answer = {"bytes_per_node": per_node, "nodes": created, "numpy": "numpy" in sys.modules}
         else:
             answer = trainer.step(request["step"], request["of"])
-        print(json.dumps(answer), flush=True)
+        print(json.dumps(answer), file=answers, flush=True)
 
 
 class Worker:
@@ -169,12 +172,18 @@ class Worker:
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def ask(self, request: dict) -> dict:
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
-        answer = self.process.stdout.readline()
+        try:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            answer = self.process.stdout.readline()
+        except BrokenPipeError:  # it stopped before reading the request
+            answer = ""
         if not answer:
             sys.exit(f"bench_microgpt: the {self.name.strip()} process stopped (exit code {self.process.wait()})")
-        return json.loads(answer)
+        try:
+            return json.loads(answer)
+        except json.JSONDecodeError:
+            sys.exit(f"bench_microgpt: the {self.name.strip()} process answered {answer.strip()!r}, not JSON")
 
     def close(self) -> None:
         self.process.communicate()  # closes its stdin, so it ends; then its stdout

@@ -117,6 +117,7 @@ def test_the_bench_trains_each_engine_in_its_own_process():
             answers = [worker.ask({"step": tokens, "of": 3}) for _ in range(3)]
         finally:
             worker.close()
-        assert memory["numpy"] is False or engine != "yardstick"
+        if engine == "yardstick":
+            assert memory["numpy"] is False  # microgpt imports no NumPy
         assert [a["loss"] for a in answers] == pytest.approx(expected, rel=1e-12)
         assert all(0 < a["forward"] <= a["step"] and 0 < a["backward"] <= a["step"] for a in answers)
