@@ -23,83 +23,122 @@ runs them; the rows with the collector paused show how much of each time is the 
 
 from __future__ import annotations
 
-import argparse
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # NumPy's idle BLAS threads spin and count as CPU time
+
+# A worker process imports only this module's imports and its engine's (the yardstick's: none
+# more); the driver's own tools and autograd_tiny are imported inside its functions.
 import gc
-import importlib.util
-import random
-import statistics
 import sys
 import time
-import tracemalloc
-from pathlib import Path
+from collections.abc import Callable
 
-import autograd_tiny as at
-from autograd_tiny.nn import GPT, Adam, CharTokenizer, datasets, train_gpt
+import microgpt_yardstick as yardstick
+from workers import Worker, serve
 
-
-def _load_yardstick():
-    """bench/microgpt_yardstick.py, loaded by path (the bench folder is not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "microgpt_yardstick", Path(__file__).with_name("microgpt_yardstick.py")
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-yardstick = _load_yardstick()
-
+CLOCK = time.process_time  # CPU time of the worker's own process
 CONFIG = {"n_layer": 1, "n_embd": 16, "block_size": 16}
 N_HEAD = 4
 TARGET = 15.0  # issue 21: our scalar step at least 15x the yardstick per position
+ROWS = {  # name printed -> the engine's name in the worker's command line
+    "yardstick, gc at defaults (as microgpt runs)": "yardstick",
+    "yardstick, cycle collector paused": "yardstick-paused",
+    "nn.GPT, train_gpt scalar (collector paused)": "scalar",
+    "nn.GPT, the same loop, gc at defaults": "loop",
+}
+TARGET_ROW = "nn.GPT, the same loop, gc at defaults"  # issue 21's figure, against the first row
+REPLAY_ROW = "nn.GPT, train_gpt default: the replay (*)"
 
 
 def documents(n: int) -> list[list[int]]:
     """The names in microgpt's shuffled order (random.seed(42), random.shuffle), the first n, as tokens."""
+    import random
+
+    from autograd_tiny.nn import CharTokenizer, datasets
+
     names = datasets.names()
     random.Random(42).shuffle(names)
     tokenizer = CharTokenizer(datasets.names())
     return [tokenizer.encode(name) for name in names[:n]]
 
 
-def yardstick_run(state, docs: list[list[int]], *, pause_gc: bool) -> float:
-    """microgpt's loop over ``docs``, one per step; returns the seconds it took."""
+def yardstick_run(state, docs: list[list[int]], *, pause_gc: bool) -> dict:
+    """microgpt's loop over ``docs``, one per step: its CPU seconds and its losses."""
     params = yardstick.parameters(state)
     m, v = [0.0] * len(params), [0.0] * len(params)
+    losses = []
     enabled = gc.isenabled()
     if pause_gc:
         gc.disable()
-    start = time.perf_counter()
+    start = CLOCK()
     for step, tokens in enumerate(docs):
         loss = yardstick.document_loss(state, tokens, n_head=N_HEAD)
         loss.backward()
         yardstick.adam_update(params, m, v, step, len(docs))
+        losses.append(loss.data)
     del loss
-    elapsed = time.perf_counter() - start
+    elapsed = CLOCK() - start
     if enabled:
         gc.enable()
-    return elapsed
+    return {"seconds": elapsed, "losses": losses}
 
 
-def ours_run(model: GPT, docs: list[list[int]], engine: str = "scalar") -> float:
-    """train_gpt over ``docs``, one per step: by default on the graph of Values; returns the seconds it took."""
-    start = time.perf_counter()
-    train_gpt(model, docs, steps=len(docs), engine=engine, progress=False)
-    return time.perf_counter() - start
+def ours_run(model, docs: list[list[int]], engine: str = "scalar") -> dict:
+    """train_gpt over ``docs``, one per step: by default on the graph of Values; its CPU seconds and losses."""
+    from autograd_tiny.nn import train_gpt
+
+    start = CLOCK()
+    history = train_gpt(model, docs, steps=len(docs), engine=engine, progress=False)
+    return {"seconds": CLOCK() - start, "losses": history.loss}
 
 
-def ours_loop_gc_on(model: GPT, docs: list[list[int]]) -> float:
-    """train_gpt's loop written out with the public API, the cycle collector left at its defaults."""
+def ours_loop_gc_on(model, docs: list[list[int]]) -> dict:
+    """train_gpt's loop written out with the public API, the cycle collector left at its defaults;
+    its CPU seconds and losses."""
+    from autograd_tiny.nn import Adam
+
     optimizer = Adam(model.parameters(), lr=0.01, betas=(0.85, 0.99), eps=1e-8)
-    start = time.perf_counter()
+    losses = []
+    start = CLOCK()
     for step, tokens in enumerate(docs):
         loss = model.loss(tokens)
         optimizer.zero_grad()
         loss.backward()
         optimizer.lr = 0.01 * (1.0 - step / len(docs))
         optimizer.step()
+        losses.append(loss.data)
     del loss
-    return time.perf_counter() - start
+    return {"seconds": CLOCK() - start, "losses": losses}
+
+
+def trainer(engine: str, vocab_size: int) -> Callable[[list[list[int]]], dict]:
+    """One engine from microgpt's initial weights: a function that trains it on a chunk of documents,
+    one per step, timing itself. ``engine``: one of ROWS' values, or ``auto`` (train_gpt's default)."""
+    state = yardstick.init_state(yardstick.YardstickValue, vocab_size, seed=42, **CONFIG)
+    if engine in ("yardstick", "yardstick-paused"):
+        return lambda docs: yardstick_run(state, docs, pause_gc=engine == "yardstick-paused")
+    from autograd_tiny.nn import GPT
+
+    model = GPT.from_state_dict(state, n_head=N_HEAD)
+    if engine == "loop":
+        return lambda docs: ours_loop_gc_on(model, docs)
+    if engine in ("scalar", "auto"):
+        return lambda docs: ours_run(model, docs, engine)
+    raise ValueError(f"unknown engine {engine!r}: expected one of {', '.join(ROWS.values())}, auto")
+
+
+def worker_answers(engine: str, vocab_size: int) -> Callable[[dict], dict]:
+    """A worker's answers: to ``{"train": documents}`` what ``trainer`` returns, to anything else the
+    modules it imported of numpy and autograd_tiny (the driver waits for it before it times)."""
+    train = trainer(engine, vocab_size)
+
+    def answer(request: dict) -> dict:
+        if "train" in request:
+            return train(request["train"])
+        return {"imported": [name for name in ("numpy", "autograd_tiny") if name in sys.modules]}
+
+    return answer
 
 
 def count_nodes(root) -> int:
@@ -115,6 +154,8 @@ def count_nodes(root) -> int:
 
 def peak_step_memory(step) -> float:
     """Peak bytes allocated while one step's graph is built and differentiated (tracemalloc)."""
+    import tracemalloc
+
     gc.collect()
     tracemalloc.start()
     tracemalloc.reset_peak()
@@ -125,6 +166,12 @@ def peak_step_memory(step) -> float:
 
 
 def main() -> None:
+    import argparse
+    import statistics
+
+    import autograd_tiny as at
+    from autograd_tiny.nn import GPT, CharTokenizer, datasets
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=40, help="steps (names) per round and engine (default 40)")
     parser.add_argument("--rounds", type=int, default=5, help="rounds; engines take turns in each (default 5)")
@@ -153,37 +200,32 @@ def main() -> None:
         model.loss(typical).backward()
 
     memory = {"yardstick": peak_step_memory(yardstick_step), "ours": peak_step_memory(ours_step)}
-    model.zero_grad()
-    for p in yardstick.parameters(state):
-        p.grad = 0
 
-    names = (
-        "yardstick, gc at defaults (as microgpt runs)",
-        "yardstick, cycle collector paused",
-        "nn.GPT, train_gpt scalar (collector paused)",
-        "nn.GPT, the same loop, gc at defaults",
-    )
-    seconds: dict[str, list[float]] = {name: [] for name in names}
+    def started(name: str, engine: str) -> Worker:
+        worker = Worker(name, __file__, engine, vocab)
+        imported = worker.ask({})["imported"]  # it has started: nothing else runs while another times itself
+        if engine.startswith("yardstick") and imported:
+            sys.exit(f"bench_gpt: the {name} process imported {' and '.join(imported)}, which microgpt never does")
+        return worker
+
+    workers = [started(name, engine) for name, engine in ROWS.items()]
+    seconds: dict[str, list[float]] = {name: [] for name in ROWS}
     positions = []
     for r in range(args.rounds):
         chunk = docs[r * args.steps : (r + 1) * args.steps]
         positions.append(sum(min(CONFIG["block_size"], len(d) - 1) for d in chunk))
-        seconds[names[0]].append(yardstick_run(state, chunk, pause_gc=False))
-        gc.collect()
-        seconds[names[1]].append(yardstick_run(state, chunk, pause_gc=True))
-        gc.collect()
-        seconds[names[2]].append(ours_run(model, chunk))
-        gc.collect()
-        seconds[names[3]].append(ours_loop_gc_on(model, chunk))
-        gc.collect()
+        for worker in workers if r % 2 == 0 else workers[::-1]:  # take turns, the order alternating
+            seconds[worker.name].append(worker.ask({"train": chunk})["seconds"])
+    for worker in workers:
+        worker.close()
 
     replay_docs = documents(args.replay_steps)
-    fresh = GPT.from_state_dict(yardstick.init_state(yardstick.YardstickValue, vocab, seed=42, **CONFIG), n_head=N_HEAD)
-    replay_seconds = ours_run(fresh, replay_docs, engine="auto")
+    replay = started(REPLAY_ROW, "auto")  # microgpt's initial weights, in a process of its own
+    replay_seconds = replay.ask({"train": replay_docs})["seconds"]
+    replay.close()
     replay_positions = sum(min(CONFIG["block_size"], len(d) - 1) for d in replay_docs)
 
-    peer = seconds[names[0]]
-    target = names[3]  # issue 21's figure: our scalar step as a user runs it, against the yardstick as microgpt runs
+    peer = seconds[next(iter(ROWS))]  # the yardstick as microgpt runs
     print(
         f"microgpt step (vocab {vocab}, n_layer 1, n_embd 16, 4 heads, block 16), one name per step, "
         f"{args.rounds} rounds of {args.steps} names ({statistics.mean(positions) / args.steps:.1f} positions/step)"
@@ -194,13 +236,13 @@ def main() -> None:
         per_position = statistics.median(t / p * 1e3 for t, p in zip(times, positions))
         ratios = [p / t for p, t in zip(peer, times)]  # the same names in the same round: the ratio per position
         rounds = " ".join(f"{r:.1f}x" for r in ratios)
-        mark = "  <- target" if name == target else ""
+        mark = "  <- target" if name == TARGET_ROW else ""
         median = statistics.median(ratios)
         print(f"{name:<48} {per_step:>8.1f} {per_position:>12.2f} {median:>12.1f}x  ({rounds}){mark}")
     per_position = replay_seconds / replay_positions
     ratio = statistics.median(t / p for t, p in zip(peer, positions)) / per_position
-    name = "nn.GPT, train_gpt default: the replay (*)"
-    print(f"{name:<48} {replay_seconds / args.replay_steps * 1e3:>8.2f} {per_position * 1e3:>12.3f} {ratio:>12.1f}x")
+    per_step = replay_seconds / args.replay_steps * 1e3
+    print(f"{REPLAY_ROW:<48} {per_step:>8.2f} {per_position * 1e3:>12.3f} {ratio:>12.1f}x")
     print(
         f"(*) one call of {args.replay_steps} steps on the first {args.replay_steps} shuffled names "
         f"({replay_positions / args.replay_steps:.1f} positions/step), plan recording included; "
@@ -212,7 +254,7 @@ def main() -> None:
     for key, label in (("yardstick", "yardstick"), ("ours", "nn.GPT")):
         print(f"{label:<20} {nodes[key]:>8,} {memory[key] / 1e6:>9.1f} MB")
     print(f"{'ratio':<20} {nodes['yardstick'] / nodes['ours']:>7.1f}x {memory['yardstick'] / memory['ours']:>11.1f}x")
-    target_ratio = statistics.median(p / t for p, t in zip(peer, seconds[target]))
+    target_ratio = statistics.median(p / t for p, t in zip(peer, seconds[TARGET_ROW]))
     verdict = "met" if target_ratio >= TARGET else "MISSED"
     print(
         f"target (issue 21): nn.GPT's scalar step, the loop with gc at its defaults, at least {TARGET:.0f}x the "
@@ -222,4 +264,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--serve"]:  # a worker: --serve ENGINE VOCAB_SIZE
+        engine, vocab_size = sys.argv[2], int(sys.argv[3])
+        serve(lambda: worker_answers(engine, vocab_size))
+    else:
+        main()

@@ -10,7 +10,7 @@ argument, so both engines run the same lines on the same weights and the same na
 The names come from ``autograd_tiny.nn.datasets.names()`` when the package ships them, else
 from the given file (default: ../shared/data/names.txt, the first found above the repository).
 
-Each engine trains in a process of its own, as a user runs microgpt: the yardstick's process
+Each engine trains in a process of its own (``workers.py``), as a user runs microgpt: the yardstick's process
 imports only the standard library (microgpt has no dependencies), ours imports
 ``autograd_tiny``. Python's cycle collector, at its defaults as users run it, takes about two
 thirds of a step on both engines, and each of its full collections walks every object in the
@@ -33,7 +33,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # NumPy's idle BLAS threads 
 
 # A worker process imports only this module's imports and its engine's; the driver's own tools
 # (argparse, subprocess, statistics, ...) are imported inside its functions.
-import json
 import sys
 import time
 import tracemalloc
@@ -41,6 +40,7 @@ from typing import TYPE_CHECKING
 
 import microgpt_yardstick
 from microgpt_yardstick import YardstickValue, adam_update, document_loss, init_state, parameters
+from workers import Worker, serve
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -117,6 +117,13 @@ class Trainer:
         self.steps += 1
         return {"forward": t1 - t0, "backward": t2 - t1, "step": t3 - t0, "loss": self.loss.data}
 
+    def answer(self, request: dict) -> dict:
+        """A worker's answer to the driver: ``{"memory": tokens}`` or ``{"step": tokens, "of": n}``."""
+        if "memory" in request:
+            per_node, created = bytes_per_node(self, request["memory"])
+            return {"bytes_per_node": per_node, "nodes": created, "numpy": "numpy" in sys.modules}
+        return self.step(request["step"], request["of"])
+
 
 def graph_nodes(root) -> list:
     """Every node of ``root``'s graph (both classes keep their inputs in ``_children``)."""
@@ -144,51 +151,6 @@ def bytes_per_node(trainer: Trainer, tokens: list[int]) -> tuple[float, int]:
     return used / created, created
 
 
-def serve(engine: str, vocab_size: int, seed: int) -> None:
-    """A worker: train ``engine`` on the documents the driver sends, one JSON line per request
-    on stdin, one JSON line per answer on stdout ({"memory": tokens} or {"step": tokens, "of": n})."""
-    answers = os.fdopen(os.dup(1), "w")  # the driver's channel: whatever else prints goes to stderr
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    trainer = Trainer(value_class(engine), vocab_size, seed)
-    for line in sys.stdin:
-        request = json.loads(line)
-        if "memory" in request:
-            per_node, created = bytes_per_node(trainer, request["memory"])
-            answer = {"bytes_per_node": per_node, "nodes": created, "numpy": "numpy" in sys.modules}
-        else:
-            answer = trainer.step(request["step"], request["of"])
-        print(json.dumps(answer), file=answers, flush=True)
-
-
-class Worker:
-    """The driver's handle on one engine's process."""
-
-    def __init__(self, name: str, engine: str, vocab_size: int, seed: int) -> None:
-        import subprocess
-
-        self.name = name
-        command = [sys.executable, __file__, "--serve", engine, str(vocab_size), str(seed)]
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-
-    def ask(self, request: dict) -> dict:
-        try:
-            self.process.stdin.write(json.dumps(request) + "\n")
-            self.process.stdin.flush()
-            answer = self.process.stdout.readline()
-        except BrokenPipeError:  # it stopped before reading the request
-            answer = ""
-        if not answer:
-            sys.exit(f"bench_microgpt: the {self.name.strip()} process stopped (exit code {self.process.wait()})")
-        try:
-            return json.loads(answer)
-        except json.JSONDecodeError:
-            sys.exit(f"bench_microgpt: the {self.name.strip()} process answered {answer.strip()!r}, not JSON")
-
-    def close(self) -> None:
-        self.process.communicate()  # closes its stdin, so it ends; then its stdout
-
-
 def main() -> None:
     import argparse
     import random
@@ -206,7 +168,7 @@ def main() -> None:
     names = load_names(args.names)
     alphabet = sorted(set("".join(names)))
     docs = [encode(name, alphabet) for name in random.Random(42).sample(names, args.rounds * args.steps)]
-    workers = [Worker(name, engine, len(alphabet) + 1, seed=42) for name, engine in ENGINES.items()]
+    workers = [Worker(name, __file__, engine, len(alphabet) + 1, 42) for name, engine in ENGINES.items()]
     yardstick, ours, nary = workers
     memory = {w.name: w.ask({"memory": docs[0]}) for w in workers}
     if memory[yardstick.name]["numpy"]:
@@ -266,6 +228,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--serve"]:  # a worker: --serve ENGINE VOCAB_SIZE SEED
-        serve(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+        engine, vocab_size, seed = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+        serve(lambda: Trainer(value_class(engine), vocab_size, seed).answer)
     else:
         main()

@@ -111,7 +111,7 @@ def test_the_bench_trains_each_engine_in_its_own_process():
     here = bench_microgpt.Trainer(YardstickValue, 27, seed=1)
     expected = [here.step(tokens, 3)["loss"] for _ in range(3)]  # a step's loss follows the earlier Adam updates
     for engine in ("yardstick", "ours"):
-        worker = bench_microgpt.Worker(engine, engine, 27, seed=1)
+        worker = bench_microgpt.Worker(engine, bench_microgpt.__file__, engine, 27, 1)
         try:
             memory = worker.ask({"memory": tokens})
             answers = [worker.ask({"step": tokens, "of": 3}) for _ in range(3)]
@@ -121,3 +121,31 @@ def test_the_bench_trains_each_engine_in_its_own_process():
             assert memory["numpy"] is False  # microgpt imports no NumPy
         assert [a["loss"] for a in answers] == pytest.approx(expected, rel=1e-12)
         assert all(0 < a["forward"] <= a["step"] and 0 < a["backward"] <= a["step"] for a in answers)
+
+
+def test_the_gpt_bench_times_each_engine_in_its_own_process():
+    """bench_gpt's workers train as the same code in this process does, chunk after chunk, and the
+    yardstick's process loads neither NumPy nor autograd_tiny."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import bench_gpt
+
+    docs = bench_gpt.documents(4)
+    chunks = [docs[:2], docs[2:]]  # the second chunk trains on from the first's weights
+    state = init_state(YardstickValue, 27, seed=42, **bench_gpt.CONFIG)
+    expected = [bench_gpt.yardstick_run(state, chunk, pause_gc=False)["losses"] for chunk in chunks]
+    for engine, modules in (("yardstick", []), ("loop", ["numpy", "autograd_tiny"])):
+        worker = bench_gpt.Worker(engine, bench_gpt.__file__, engine, 27)
+        try:
+            imported = worker.ask({})["imported"]
+            answers = [worker.ask({"train": chunk}) for chunk in chunks]
+        finally:
+            worker.close()
+        assert imported == modules  # microgpt imports no NumPy
+        losses = [answer["losses"] for answer in answers]
+        if engine == "yardstick":
+            assert losses == expected  # the same code: the same numbers
+        else:
+            assert losses[0] == pytest.approx(expected[0], rel=1e-9) and losses[1] == pytest.approx(
+                expected[1], rel=1e-9
+            )
+        assert all(answer["seconds"] > 0 for answer in answers)
