@@ -1,11 +1,11 @@
 """GPT benchmark: autograd_tiny.nn.GPT's scalar graph (and train_gpt's default, the replay) against the
-microgpt-style yardstick, in the same run.
+microgpt-style yardstick, each engine in a process of its own.
 
 Workload: microgpt's configuration (vocabulary 27, one layer, n_embd 16, 4 heads, block 16), its
 initial weights (``init_state(seed=42)``), the names shuffled as microgpt shuffles them, one name
-per step: forward, backward, one Adam step with the learning rate decaying to 0. Both engines
-train on the same documents from the same weights (the first losses are checked to agree), so
-their time per position (a step costs about its document's length) compares like for like.
+per step: forward, backward, one Adam step with the learning rate decaying to 0. Every engine
+trains on the same documents from the same weights (the driver checks that the first losses
+agree), so their time per position (a step costs about its document's length) compares like for like.
 
     python bench/bench_gpt.py [--steps 40] [--rounds 5]
 
@@ -14,11 +14,20 @@ with the cycle collector paused (the same pause ``train_gpt`` makes, to show how
 that is); ``train_gpt(engine="scalar")``; train_gpt's loop written out with the collector at its
 defaults; and ``train_gpt``'s default engine, the replay of the graph (``vectorize_sequences``),
 timed apart as one call of ``--replay-steps`` steps from microgpt's initial weights (a call records
-its plans, 0.2–0.5 s, which would swamp a round of 40 steps; the recording is included). Prints
-ms per step and per position, nodes per step and the peak memory of one step (tracemalloc), and
-each ratio to the yardstick, round by round, median. The target's figure (issue 21: at least 15x) is
-the loop with the collector at its defaults against the yardstick at its defaults, both as a user
-runs them; the rows with the collector paused show how much of each time is the collector's.
+its plans, 0.2–0.5 s, which would swamp a round of 40 steps; the recording is included).
+
+Each row trains in a worker process of its own (``workers.py``), as bench_microgpt.py measures and
+for the reasons its docstring gives: the cycle collector takes most of a step and each of its full
+collections walks every object in the process, so in one shared process the yardstick's would also
+walk NumPy's, nn's and our model's objects. The yardstick's two processes import only the standard
+library (no NumPy, no autograd_tiny: microgpt has no dependencies). In each round every process
+trains on the round's names, one process after the other (the order alternates between rounds),
+and times itself in CPU time; each ratio to the yardstick is per round, per position, and the
+median is printed with each round's. The driver, not timed, checks the first losses and measures
+nodes per step and the peak memory of one step (tracemalloc). The target's figure (issue 21: at
+least 15x) is the loop with the collector at its defaults against the yardstick at its defaults,
+both as a user runs them; the rows with the collector paused show how much of each time is the
+collector's.
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ argument, so both engines run the same lines on the same weights and the same na
 The names come from ``autograd_tiny.nn.datasets.names()`` when the package ships them, else
 from the given file (default: ../shared/data/names.txt, the first found above the repository).
 
-Each engine trains in a process of its own (``workers.py``), as a user runs microgpt: the yardstick's process
-imports only the standard library (microgpt has no dependencies), ours imports
-``autograd_tiny``. Python's cycle collector, at its defaults as users run it, takes about two
+Each engine trains in a process of its own (``workers.py``), as a user runs microgpt: the
+yardstick's process imports only the standard library (microgpt has no dependencies), ours
+imports ``autograd_tiny``. Python's cycle collector, at its defaults as users run it, takes about two
 thirds of a step on both engines, and each of its full collections walks every object in the
 process; in one shared process each engine's collections would also walk the other's model
 and graph, and the ratio would depend on what else lives there. Each process runs microgpt's
