@@ -85,13 +85,11 @@ def gradcheck(
     for i, (label, value) in enumerate(zip(labels, values)):
         numeric = (_evaluate(f, points, i, eps) - _evaluate(f, points, i, -eps)) / (2 * eps)
         entries.append(GradcheckEntry(label, Comparison.of(value.grad, numeric, tolerance)))
-    return _result(entries, atol, rtol, "gradcheck", raise_on_failure)
+    return _result(entries, tolerance, raise_on_failure)
 
 
-def _result(
-    entries: list[GradcheckEntry], atol: float, rtol: float, title: str, raise_on_failure: bool
-) -> GradcheckResult:
-    result = GradcheckResult(tuple(entries), atol, rtol, title)
+def _result(entries: list[GradcheckEntry], tolerance: Tolerance, raise_on_failure: bool) -> GradcheckResult:
+    result = GradcheckResult(tuple(entries), tolerance.atol, tolerance.rtol, tolerance.name)
     if raise_on_failure and not result:
         raise GradcheckError(str(result))
     return result
@@ -162,4 +160,4 @@ def gradgradcheck(
         for i, numeric in enumerate(column):
             label = f"∂²/∂{labels[i]}∂{labels[j]}"
             entries.append(GradcheckEntry(label, Comparison.of(float(analytic[i, j]), numeric, tolerance)))
-    return _result(entries, atol, rtol, "gradgradcheck", raise_on_failure)
+    return _result(entries, tolerance, raise_on_failure)

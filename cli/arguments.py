@@ -9,8 +9,6 @@ from pathlib import Path
 
 import numpy as np
 
-from autograd_tiny.nn.validate import check_seed
-
 from .errors import Failure, UsageError
 
 
@@ -34,14 +32,7 @@ def int_at_least(minimum: int, why: str = "") -> Callable[[str], int]:
 positive_int = int_at_least(1)
 
 
-def random_seed(text: str) -> int:
-    """An argparse type: a seed, an integer that nn's ``check_seed`` accepts (NumPy's seeds are ≥ 0)."""
-    try:
-        value = int(text)
-        check_seed(value, "--seed")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer ≥ 0 (NumPy's seeds are), got {text!r}") from None
-    return value
+random_seed = int_at_least(0, " (NumPy's seeds are)")  # the integers nn's check_seed accepts
 
 
 def positive_float(text: str) -> float:

@@ -37,7 +37,7 @@ class VectorizedStep:
             outputs = model(x)
             if not self._outputs:  # the plan is the graph recorded by this call: keep its outputs
                 self._outputs = outputs
-            return loss(outputs, y)  # y is the recording's: the loss's check of targets runs on every batch's Y
+            return loss.cost(outputs, y)  # fit checked all its targets once (prepare_targets), as batch_cost does
 
         penalty = (lambda: l2(self.params, alpha)) if alpha > 0 else None
         self.batched = vectorize(sample_cost, self.params, extra=penalty)

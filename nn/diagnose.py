@@ -329,7 +329,7 @@ def _loss(loss: str | Loss) -> Loss:
     except ValueError:
         what = (
             "a name or a Loss of nn.losses"
-            if isinstance(loss, str | Loss)
+            if isinstance(loss, str)  # get_loss takes any Loss: only an unknown name comes here
             else f"a name or a Loss, not a {type(loss).__name__}"
         )
         raise ValueError(f"unknown loss {loss!r}: diagnose_backprop takes {what}, one of {covered}") from None

@@ -52,6 +52,7 @@ from .validate import Seed, check_number, check_positive_int, is_token_id, rando
 LAYER_KEYS = ("attn_wq", "attn_wk", "attn_wv", "attn_wo", "mlp_fc1", "mlp_fc2")
 RMS_EPS = 1e-5
 INIT_STD = 0.08
+MIN_VOCAB_SIZE = 2  # BOS and at least one token
 
 Row = tuple[Value, ...]
 
@@ -109,7 +110,7 @@ class GPT(Module):
         self, vocab_size: int, *, n_layer: int = 1, n_embd: int = 16, n_head: int = 4, block_size: int = 16,
         seed: Seed = None,
     ) -> None:  # fmt: skip
-        check_positive_int(vocab_size, "vocab_size", 2)
+        check_positive_int(vocab_size, "vocab_size", MIN_VOCAB_SIZE)
         for value, name in ((n_layer, "n_layer"), (n_embd, "n_embd"), (n_head, "n_head"), (block_size, "block_size")):
             check_positive_int(value, name)
         if n_embd % n_head:
@@ -143,8 +144,9 @@ class GPT(Module):
         n_layer = sum(1 for key in state if key.endswith(".attn_wq"))
         arrays = {key: _matrix(state, key) for key in state}
         (vocab_size, n_embd), block_size = arrays["wte"].shape, arrays["wpe"].shape[0]
-        for size, name, key, minimum in ((vocab_size, "vocab_size", "wte", 2), (n_embd, "n_embd", "wte", 1),
-                                         (block_size, "block_size", "wpe", 1)):  # fmt: skip
+        smallest = ((vocab_size, "vocab_size", "wte", MIN_VOCAB_SIZE), (n_embd, "n_embd", "wte", 1),
+                    (block_size, "block_size", "wpe", 1))  # fmt: skip
+        for size, name, key, minimum in smallest:
             if size < minimum:
                 raise ValueError(
                     f"state[{key!r}] has shape {arrays[key].shape}: {name} {size}, a GPT needs at least {minimum}"

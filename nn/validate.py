@@ -40,15 +40,15 @@ def is_number(value: object) -> bool:
     return not isinstance(value, bool | np.bool_) and isinstance(value, int | float | np.integer | np.floating)
 
 
-def check_number(value: object, name: str, *, low: float = 0.0, high: float = math.inf, closed: bool = False) -> None:
-    """A ValueError naming ``name`` unless ``value`` is a real number (not a bool) above ``low`` (or equal
-    to it, with ``closed``) and below ``high``: by default a positive number."""
-    if is_number(value) and (low <= value if closed else low < value) and value < high:
+def check_number(value: object, name: str, *, high: float = math.inf, closed: bool = False) -> None:
+    """A ValueError naming ``name`` unless ``value`` is a real number (not a bool) above 0 (or equal to 0,
+    with ``closed``) and below ``high``: by default a positive number."""
+    if is_number(value) and (value >= 0 if closed else value > 0) and value < high:
         return
     if high < math.inf:
-        expected = f"a number in {'[' if closed else '('}{low:g}, {high:g})"
+        expected = f"a number in {'[' if closed else '('}0, {high:g})"
     else:
-        expected = "a number ≥ 0" if closed and low == 0 else "a positive number" if low == 0 else f"a number > {low:g}"
+        expected = "a number ≥ 0" if closed else "a positive number"
     raise ValueError(f"{name} must be {expected}, got {value!r}")
 
 

@@ -94,11 +94,14 @@ def draw_graph(
     dot.attr("edge", fontname=FONT, fontsize="9", color="#555555", arrowsize="0.6")
 
     groups: dict[tuple, list[tuple[str, str, dict]]] = defaultdict(list)
+    drawn_positions: set[tuple] = set()  # GPT positions with a node inside the part drawn
     for node in nodes:
         group = _gpt_group_of(node) if is_gpt else _group_of(node)
         name, style = names[node], _value_style(node, grad_of[node], scale)
         if node in outside:
             style.update(style="rounded,dashed,filled", color="#888888")
+        else:
+            drawn_positions.add(group[:1])
         label = _value_label(node, grad_of[node], ids.grad_cell(name), style["tooltip"])
         groups[group].append((name, label, {**style, "id": ids.value_group(name)}))
         if not node.is_leaf and node not in outside:
@@ -107,8 +110,7 @@ def draw_graph(
                 op_label, op_style = escape(_op_text(node, hidden)), _NAMED_OP_STYLE
             groups[group].append((ids.op_node(name), op_label, {**op_style, "id": ids.op_group(name)}))
     if is_gpt:
-        inside_positions = {_gpt_group_of(node)[:1] for node in nodes if node not in outside}
-        read_only = {group[0] for group in groups if group and group[:1] not in inside_positions}
+        read_only = {group[0] for group in groups if group and group[:1] not in drawn_positions}
         _emit_gpt_groups(dot, groups, read_only)
     else:
         _emit_groups(dot, groups)
