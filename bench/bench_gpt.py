@@ -44,6 +44,7 @@ import time
 from collections.abc import Callable
 
 import microgpt_yardstick as yardstick
+from bench_microgpt import graph_nodes  # imports only the standard library and the yardstick
 from workers import Worker, serve
 
 CLOCK = time.process_time  # CPU time of the worker's own process
@@ -138,27 +139,9 @@ def trainer(engine: str, vocab_size: int) -> Callable[[list[list[int]]], dict]:
 
 
 def worker_answers(engine: str, vocab_size: int) -> Callable[[dict], dict]:
-    """A worker's answers: to ``{"train": documents}`` what ``trainer`` returns, to anything else the
-    modules it imported of numpy and autograd_tiny (the driver waits for it before it times)."""
+    """A worker's answer to ``{"train": documents}``: what ``trainer`` returns."""
     train = trainer(engine, vocab_size)
-
-    def answer(request: dict) -> dict:
-        if "train" in request:
-            return train(request["train"])
-        return {"imported": [name for name in ("numpy", "autograd_tiny") if name in sys.modules]}
-
-    return answer
-
-
-def count_nodes(root) -> int:
-    seen, stack = {id(root)}, [root]
-    while stack:
-        node = stack.pop()
-        for child in getattr(node, "_inputs", None) or getattr(node, "_children", ()):
-            if id(child) not in seen:
-                seen.add(id(child))
-                stack.append(child)
-    return len(seen)
+    return lambda request: train(request["train"])
 
 
 def peak_step_memory(step) -> float:
@@ -198,8 +181,8 @@ def main() -> None:
 
     typical = sorted(docs, key=len)[len(docs) // 2]
     nodes = {
-        "yardstick": count_nodes(yardstick.document_loss(state, typical, n_head=N_HEAD)),
-        "ours": count_nodes(model.loss(typical)),
+        "yardstick": len(graph_nodes(yardstick.document_loss(state, typical, n_head=N_HEAD))),
+        "ours": len(graph_nodes(model.loss(typical))),
     }
 
     def yardstick_step():
@@ -212,7 +195,7 @@ def main() -> None:
 
     def started(name: str, engine: str) -> Worker:
         worker = Worker(name, __file__, engine, vocab)
-        imported = worker.ask({})["imported"]  # it has started: nothing else runs while another times itself
+        imported = worker.imported("numpy", "autograd_tiny")  # started: none starts while another times itself
         if engine.startswith("yardstick") and imported:
             sys.exit(f"bench_gpt: the {name} process imported {' and '.join(imported)}, which microgpt never does")
         return worker

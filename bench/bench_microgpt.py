@@ -121,7 +121,7 @@ class Trainer:
         """A worker's answer to the driver: ``{"memory": tokens}`` or ``{"step": tokens, "of": n}``."""
         if "memory" in request:
             per_node, created = bytes_per_node(self, request["memory"])
-            return {"bytes_per_node": per_node, "nodes": created, "numpy": "numpy" in sys.modules}
+            return {"bytes_per_node": per_node, "nodes": created}
         return self.step(request["step"], request["of"])
 
 
@@ -171,7 +171,7 @@ def main() -> None:
     workers = [Worker(name, __file__, engine, len(alphabet) + 1, 42) for name, engine in ENGINES.items()]
     yardstick, ours, nary = workers
     memory = {w.name: w.ask({"memory": docs[0]}) for w in workers}
-    if memory[yardstick.name]["numpy"]:
+    if yardstick.imported("numpy"):
         sys.exit("bench_microgpt: the yardstick's process imported NumPy, which microgpt never does")
     num_steps = args.rounds * args.steps
     parts = ("forward", "backward", "step")

@@ -16,19 +16,23 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from typing import Any
 
 Handler = Callable[[dict], dict]
 
 
 def serve(start: Callable[[], Handler]) -> None:
     """Answer the requests on stdin, one JSON line each, with ``handle(request)`` as one JSON line,
-    where ``handle = start()``: it builds the worker's engine once its stdout goes to stderr."""
+    where ``handle = start()``: it builds the worker's engine once its stdout goes to stderr.
+    ``{"imported": [module, ...]}`` is answered here: the list of those the process has loaded."""
     answers = os.fdopen(os.dup(1), "w")  # the driver's channel: whatever else prints goes to stderr
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     handle = start()
     for line in sys.stdin:
-        print(json.dumps(handle(json.loads(line))), file=answers, flush=True)
+        request = json.loads(line)
+        answer = [m for m in request["imported"] if m in sys.modules] if "imported" in request else handle(request)
+        print(json.dumps(answer), file=answers, flush=True)
 
 
 class Worker:
@@ -42,7 +46,7 @@ class Worker:
         command = [sys.executable, script, "--serve", *map(str, arguments)]
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
-    def ask(self, request: dict) -> dict:
+    def ask(self, request: dict) -> Any:
         """Send ``request``; its answer."""
         try:
             self.process.stdin.write(json.dumps(request) + "\n")
@@ -56,6 +60,11 @@ class Worker:
             return json.loads(answer)
         except json.JSONDecodeError:
             sys.exit(f"{self.bench}: the {self.name.strip()} process answered {answer.strip()!r}, not JSON")
+
+    def imported(self, *modules: str) -> list[str]:
+        """Those of ``modules`` the worker's process has loaded (asked once it has started, its answer
+        also says it is ready)."""
+        return self.ask({"imported": list(modules)})
 
     def close(self) -> None:
         """End the worker: closes its stdin, so it ends; then its stdout."""
